@@ -1,0 +1,49 @@
+// typescript-eslint, type-checked; the import rules keep the four rooms of STYLE.md apart.
+import tseslint from 'typescript-eslint';
+
+const noVscode = { paths: [{ name: 'vscode', message: 'engine/ and server/ never import vscode' }] };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.code-server/**', 'test-output/**', 'examples/**', '**/*.mjs', '**/*.js', 'test/reference/**'] },
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true, allowNullish: true }],
+    },
+  },
+  {
+    files: ['src/engine/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { ...noVscode, patterns: [{ group: ['vscode-languageserver*', 'vscode-languageclient*', '../server/*', '../client/*'], message: 'engine/ is pure: no editor, no server' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/server/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { ...noVscode, patterns: [{ group: ['../client/*', 'vscode-languageclient*'], message: 'server/ does not import the client' }] }],
+    },
+  },
+  {
+    files: ['webview/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*', 'fs', 'path', 'vscode', '../src/engine/*', '../src/server/*', '../src/client/*'], message: 'webview/ runs in the browser sandbox and talks to the client only' }] },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: 'traces are adversarial text: build the DOM with textContent' },
+        { property: 'outerHTML', message: 'traces are adversarial text: build the DOM with textContent' },
+        { property: 'insertAdjacentHTML', message: 'traces are adversarial text: build the DOM with textContent' },
+      ],
+    },
+  },
+);

@@ -1,0 +1,168 @@
+/** `ff-lens analyze <folder>`: the engine's results document for scripts and CI. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { renderMarkdown } from '../engine/markdown';
+import { withDefaults, type Settings } from '../engine/settings';
+import { defaultIndexPath, Workspace } from '../engine/workspace';
+
+const USAGE = `usage: ff-lens analyze <workspace-folder> [--json <file>|-] [--markdown <file>|-] [--lineages <file>]
+                      [--index <path> | --no-index] [--flat-threshold PP] [--slope-threshold PP]
+                      [--headline-threshold PP] [--thin-n N] [--attack-class-source family|name]`;
+
+class UsageError extends Error {}
+
+interface Args {
+  folder: string;
+  json?: string;
+  markdown?: string;
+  lineages?: string;
+  index: string | null | undefined;
+  settings: Settings;
+}
+
+function parseArgs(argv: string[]): Args {
+  const [command, ...rest] = argv;
+  if (command !== 'analyze') throw new UsageError(command ? `unknown command: ${command}` : 'a command is required');
+  let folder: string | undefined;
+  let json: string | undefined;
+  let markdown: string | undefined;
+  let lineages: string | undefined;
+  let index: string | null | undefined;
+  const thresholds: Partial<Settings['thresholds']> = {};
+  let attackClassSource: Settings['attackClassSource'] | undefined;
+  const value = (i: number, flag: string): string => {
+    const v = rest[i + 1];
+    if (v === undefined) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  const number = (i: number, flag: string): number => {
+    const v = Number(value(i, flag));
+    if (!Number.isFinite(v) || v < 0) throw new UsageError(`${flag} needs a non-negative number`);
+    return v;
+  };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i] as string;
+    switch (a) {
+      case '--json':
+        json = value(i++, a);
+        break;
+      case '--markdown':
+        markdown = value(i++, a);
+        break;
+      case '--lineages':
+        lineages = value(i++, a);
+        break;
+      case '--index':
+        index = value(i++, a);
+        break;
+      case '--no-index':
+        index = null;
+        break;
+      case '--flat-threshold':
+        thresholds.flatPp = number(i++, a);
+        break;
+      case '--slope-threshold':
+        thresholds.slopePpPerDecade = number(i++, a);
+        break;
+      case '--headline-threshold':
+        thresholds.headlinePp = number(i++, a);
+        break;
+      case '--thin-n':
+        thresholds.thinN = number(i++, a);
+        break;
+      case '--attack-class-source': {
+        const v = value(i++, a);
+        if (v !== 'family' && v !== 'name') throw new UsageError('--attack-class-source is family or name');
+        attackClassSource = v;
+        break;
+      }
+      default:
+        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option: ${a}`);
+        if (folder !== undefined) throw new UsageError(`unexpected argument: ${a}`);
+        folder = a;
+    }
+  }
+  if (folder === undefined) throw new UsageError('the workspace folder is required');
+  if (json === '-' && markdown === '-') throw new UsageError('only one of --json and --markdown can write to standard output');
+  return { folder, json, markdown, lineages, index, settings: withDefaults({ thresholds, attackClassSource }) };
+}
+
+/** Progress on standard error: a bar on a terminal, plain lines otherwise. */
+function progressReporter(): { update: (done: number, total: number, file: string) => void; end: () => void } {
+  const tty = process.stderr.isTTY === true;
+  let lastPct = -1;
+  let lastAt = 0;
+  return {
+    update(done, total, file) {
+      const pct = total === 0 ? 100 : Math.floor((100 * done) / total);
+      if (tty) {
+        const now = Date.now();
+        if (pct === lastPct && now - lastAt < 100) return;
+        lastAt = now;
+        const width = 30;
+        const fill = Math.round((pct / 100) * width);
+        const name = file.length > 40 ? `…${file.slice(-39)}` : file;
+        process.stderr.write(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${String(pct).padStart(3)}% ${name.padEnd(40)}`);
+      } else if (pct >= lastPct + 10 || (pct === 100 && lastPct !== 100)) {
+        process.stderr.write(`ff-lens: indexed ${pct}% (${file})\n`);
+      }
+      lastPct = pct;
+    },
+    end() {
+      if (tty && lastPct >= 0) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+function write(target: string, text: string): void {
+  if (target === '-') process.stdout.write(text);
+  else fs.writeFileSync(target, text);
+}
+
+export function main(argv: string[]): number {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`ff-lens: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  const root = path.resolve(args.folder);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
+    process.stderr.write(`ff-lens: no such folder: ${args.folder}\n`);
+    return 2;
+  }
+  if (args.lineages !== undefined && !fs.existsSync(args.lineages)) {
+    process.stderr.write(`ff-lens: no such lineage map: ${args.lineages}\n`);
+    return 2;
+  }
+  const realRoot = fs.realpathSync(root);
+  const indexPath = args.index === undefined ? defaultIndexPath(realRoot) : args.index;
+  const started = Date.now();
+  const ws = new Workspace(realRoot, { settings: args.settings, indexPath, lineageMapFile: args.lineages });
+  try {
+    const progress = progressReporter();
+    const report = ws.refresh(progress.update);
+    progress.end();
+    const run = ws.analyse();
+    const doc = run.document;
+    if (args.json !== undefined) write(args.json, `${JSON.stringify(doc, null, 2)}\n`);
+    if (args.markdown !== undefined) write(args.markdown, renderMarkdown(doc));
+    if (args.json === undefined && args.markdown === undefined) write('-', renderMarkdown(doc));
+    const changed = report.files.filter((f) => f.action !== 'unchanged').length;
+    process.stderr.write(
+      `ff-lens: ${doc.inputs.traces.total} traces in ${doc.inputs.files.length} files (${changed} read, ${(report.bytesRead / 1e6).toFixed(1)} MB), ` +
+        `${doc.inputs.problems.length} input problems, ${Date.now() - started} ms\n`,
+    );
+    return 0;
+  } finally {
+    ws.close();
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,162 @@
+/** The corpus database (FORMATS.md §4), opened read-only: a grader may be writing to it. */
+import Database from 'better-sqlite3';
+import type { ResponseState } from './records';
+
+export interface CorpusRow {
+  id: number;
+  model: string | null;
+  params: string | null;
+  dataset: string | null;
+  family: string | null;
+  technique: string | null;
+  verdict: string | null;
+  grader: string | null;
+  response: ResponseState;
+  scenarioId: string | null;
+}
+
+export interface CorpusRead {
+  rows: CorpusRow[];
+  problems: string[];
+  /** False when the database could not be read at all this time (retry on the next refresh). */
+  complete: boolean;
+}
+
+const REQUIRED: Record<string, string[]> = {
+  results: ['id', 'evaluation_run_id', 'llm_verdict'],
+  evaluation_runs: ['id', 'model_id'],
+  models: ['id', 'name'],
+};
+const OPTIONAL: Record<string, string[]> = {
+  results: ['prompt_id', 'llm_classifier', 'raw_response'],
+  models: ['parameter_count'],
+  prompts: ['id', 'technique_id', 'source_dataset_id', 'external_id'],
+  techniques: ['id', 'name', 'family'],
+  source_datasets: ['id', 'name'],
+};
+
+export function openCorpus(absPath: string): Database.Database {
+  // readonly: never a write lock; a short busy timeout: a writer's lock is reported, not waited out.
+  return new Database(absPath, { readonly: true, fileMustExist: true, timeout: 200 });
+}
+
+function describe(e: unknown): string {
+  const err = e as { code?: string; message?: string };
+  if (err.code === 'SQLITE_BUSY' || err.code === 'SQLITE_LOCKED')
+    return 'database is locked by a writer; its rows are not loaded this time';
+  if (err.code === 'SQLITE_NOTADB') return 'not a SQLite database';
+  if (err.code === 'SQLITE_CORRUPT') return `database is corrupt (${err.message ?? ''})`;
+  return `cannot read database: ${err.message ?? String(e)}`;
+}
+
+export function readCorpus(absPath: string): CorpusRead {
+  let db: Database.Database;
+  try {
+    db = openCorpus(absPath);
+  } catch (e) {
+    return { rows: [], problems: [describe(e)], complete: false };
+  }
+  try {
+    return readOpen(db);
+  } catch (e) {
+    return { rows: [], problems: [describe(e)], complete: false };
+  } finally {
+    db.close();
+  }
+}
+
+function readOpen(db: Database.Database): CorpusRead {
+  const problems: string[] = [];
+  const tables = new Set(
+    (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','view')").all() as { name: string }[]).map(
+      (r) => r.name,
+    ),
+  );
+  const cols = new Map<string, Set<string>>();
+  for (const t of tables) {
+    cols.set(t, new Set((db.prepare(`PRAGMA table_info("${t.replace(/"/g, '""')}")`).all() as { name: string }[]).map((r) => r.name)));
+  }
+  const has = (t: string, c: string): boolean => cols.get(t)?.has(c) ?? false;
+  const missingRequired: string[] = [];
+  for (const [t, cs] of Object.entries(REQUIRED)) {
+    if (!tables.has(t)) missingRequired.push(`table ${t}`);
+    else for (const c of cs) if (!has(t, c)) missingRequired.push(`column ${t}.${c}`);
+  }
+  if (missingRequired.length > 0) {
+    return {
+      rows: [],
+      problems: [`corpus database lacks ${missingRequired.join(', ')}; no rows loaded from it`],
+      complete: true,
+    };
+  }
+  for (const [t, cs] of Object.entries(OPTIONAL)) {
+    if (!tables.has(t)) problems.push(`corpus database lacks table ${t}; the figures it gives are absent`);
+    else for (const c of cs) if (!has(t, c)) problems.push(`corpus database lacks column ${t}.${c}; the figures it gives are absent`);
+  }
+  const joinPrompts = has('results', 'prompt_id') && has('prompts', 'id');
+  const select: string[] = ['r.id AS id', 'm.name AS model', 'r.llm_verdict AS verdict'];
+  const joins: string[] = ['JOIN evaluation_runs e ON e.id = r.evaluation_run_id', 'JOIN models m ON m.id = e.model_id'];
+  select.push(has('models', 'parameter_count') ? 'm.parameter_count AS params' : 'NULL AS params');
+  select.push(has('results', 'llm_classifier') ? 'r.llm_classifier AS grader' : 'NULL AS grader');
+  if (has('results', 'raw_response')) {
+    const ws = "char(32,9,10,13)";
+    const lt = `ltrim(r.raw_response, ${ws})`;
+    select.push(
+      `CASE WHEN r.raw_response IS NULL THEN 0 WHEN ${lt} = '' THEN 2 ` +
+        `WHEN substr(${lt},1,6) = '[ERROR' OR substr(${lt},1,8) = '[TIMEOUT' OR substr(${lt},1,12) = '[PARSE_ERROR' THEN 2 ELSE 1 END AS response`,
+    );
+  } else select.push('0 AS response');
+  if (joinPrompts) {
+    joins.push('LEFT JOIN prompts p ON p.id = r.prompt_id');
+    select.push(has('prompts', 'external_id') ? 'p.external_id AS scenarioId' : 'NULL AS scenarioId');
+    if (has('prompts', 'technique_id') && has('techniques', 'id')) {
+      joins.push('LEFT JOIN techniques t ON t.id = p.technique_id');
+      select.push(has('techniques', 'family') ? 't.family AS family' : 'NULL AS family');
+      select.push(has('techniques', 'name') ? 't.name AS technique' : 'NULL AS technique');
+    } else select.push('NULL AS family', 'NULL AS technique');
+    if (has('prompts', 'source_dataset_id') && has('source_datasets', 'id') && has('source_datasets', 'name')) {
+      joins.push('LEFT JOIN source_datasets s ON s.id = p.source_dataset_id');
+      select.push('s.name AS dataset');
+    } else select.push('NULL AS dataset');
+  } else {
+    select.push('NULL AS scenarioId', 'NULL AS family', 'NULL AS technique', 'NULL AS dataset');
+  }
+  const sql = `SELECT ${select.join(', ')} FROM results r ${joins.join(' ')} ORDER BY r.id`;
+  const raw = db.prepare(sql).all() as Record<string, unknown>[];
+  const text = (v: unknown): string | null =>
+    typeof v === 'string' ? (v.trim() === '' ? null : v) : typeof v === 'number' || typeof v === 'bigint' ? String(v) : null;
+  const rows: CorpusRow[] = raw.map((r) => ({
+    id: Number(r.id),
+    model: text(r.model),
+    params: r.params === null || r.params === undefined ? null : JSON.stringify(r.params),
+    dataset: text(r.dataset),
+    family: text(r.family),
+    technique: text(r.technique),
+    verdict: text(r.verdict),
+    grader: text(r.grader),
+    response: Number(r.response) as ResponseState,
+    scenarioId: text(r.scenarioId),
+  }));
+  return { rows, problems, complete: true };
+}
+
+/** One result row in full, for the trace viewer. */
+export function readCorpusRow(absPath: string, id: number): Record<string, unknown> | null {
+  const db = openCorpus(absPath);
+  try {
+    const row = db.prepare('SELECT * FROM results WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    if (!row) return null;
+    const out: Record<string, unknown> = { ...row };
+    try {
+      if (row.prompt_id !== undefined && row.prompt_id !== null) {
+        const p = db.prepare('SELECT * FROM prompts WHERE id = ?').get(row.prompt_id) as Record<string, unknown> | undefined;
+        if (p) out.prompt = p;
+      }
+    } catch {
+      // prompts table absent or unreadable: the row alone is shown.
+    }
+    return out;
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,184 @@
+/** The hand-matched lineage map (FORMATS.md §7): which models compare like with like. */
+
+export interface LineageMember {
+  match: string;
+  params?: number;
+}
+export interface LineageDef {
+  name: string;
+  members: LineageMember[];
+}
+export interface LineageMapDoc {
+  exclude: string[];
+  lineages: LineageDef[];
+}
+
+export const DEFAULT_LINEAGE_MAP: LineageMapDoc = {
+  exclude: ['abliterat', 'uncensored', 'obliterat'],
+  lineages: [
+    {
+      name: 'Gemma 3',
+      members: [
+        { match: 'gemma-?3[:-]4b', params: 4 },
+        { match: 'gemma-?3[:-]27b', params: 27 },
+      ],
+    },
+    {
+      name: 'Llama 3',
+      members: [
+        { match: 'llama-?3\\.1[:-]8b', params: 8 },
+        { match: 'llama-?3\\.3[:-]70b', params: 70 },
+        { match: 'llama-?3\\.1[:-]405b', params: 405 },
+      ],
+    },
+    { name: 'Qwen 3.5', members: [{ match: 'qwen3\\.5[:-]\\d+(\\.\\d+)?b' }] },
+    {
+      name: 'Mistral Small',
+      members: [
+        { match: 'mistral-small-3\\.1', params: 24 },
+        { match: 'mistral-small-3\\.2', params: 24 },
+      ],
+    },
+  ],
+};
+
+export interface MapProblem {
+  reason: string;
+  /** JSON pointer-ish location inside the map, for editor diagnostics. */
+  where?: { lineage: number; member?: number; field: 'match' | 'params' | 'name' | 'exclude' };
+}
+
+export interface CompiledMember {
+  lineage: string;
+  lineageIndex: number;
+  memberIndex: number;
+  match: string;
+  regex: RegExp | null;
+  params: number | null;
+}
+
+export interface LineageMatch {
+  lineage: string;
+  lineageIndex: number;
+  memberIndex: number;
+  params: number | null;
+}
+
+export class LineageMap {
+  readonly members: CompiledMember[];
+  readonly names: string[];
+
+  constructor(
+    readonly doc: LineageMapDoc,
+    readonly source: 'default' | 'workspace' | 'file',
+    readonly problems: MapProblem[] = [],
+  ) {
+    this.names = doc.lineages.map((l) => l.name);
+    this.members = [];
+    doc.lineages.forEach((l, li) =>
+      l.members.forEach((m, mi) => {
+        let regex: RegExp | null = null;
+        try {
+          regex = new RegExp(m.match, 'i');
+        } catch (e) {
+          problems.push({
+            reason: `lineage "${l.name}" member ${mi + 1}: match ${JSON.stringify(m.match)} is not a valid regular expression (${(e as Error).message})`,
+            where: { lineage: li, member: mi, field: 'match' },
+          });
+        }
+        this.members.push({
+          lineage: l.name,
+          lineageIndex: li,
+          memberIndex: mi,
+          match: m.match,
+          regex,
+          params: typeof m.params === 'number' ? m.params : null,
+        });
+      }),
+    );
+  }
+
+  /** The exclude pattern a canonical key contains, if any. */
+  exclusion(key: string): string | null {
+    for (const p of this.doc.exclude) if (p !== '' && key.includes(p.toLowerCase())) return p;
+    return null;
+  }
+
+  /** First lineage in map order, then its first member, whose regex is found in the key. */
+  match(key: string): LineageMatch | null {
+    for (const m of this.members) {
+      if (m.regex?.test(key)) {
+        return { lineage: m.lineage, lineageIndex: m.lineageIndex, memberIndex: m.memberIndex, params: m.params };
+      }
+    }
+    return null;
+  }
+}
+
+export function defaultLineageMap(): LineageMap {
+  return new LineageMap(DEFAULT_LINEAGE_MAP, 'default');
+}
+
+/** Parse a map file's text; on any error, the defaults with the problems that explain why. */
+export function parseLineageMap(text: string, source: 'workspace' | 'file'): LineageMap {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    return new LineageMap(DEFAULT_LINEAGE_MAP, 'default', [
+      { reason: `lineage map is not valid JSON (${(e as Error).message}); using the built-in defaults` },
+    ]);
+  }
+  const problems: MapProblem[] = [];
+  const shape = validateShape(raw, problems);
+  if (!shape) {
+    return new LineageMap(DEFAULT_LINEAGE_MAP, 'default', [
+      ...problems,
+      { reason: 'lineage map has the wrong shape; using the built-in defaults' },
+    ]);
+  }
+  return new LineageMap(shape, source, problems);
+}
+
+function validateShape(raw: unknown, problems: MapProblem[]): LineageMapDoc | null {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    problems.push({ reason: 'lineage map must be a JSON object with "lineages"' });
+    return null;
+  }
+  const obj = raw as Record<string, unknown>;
+  const exclude: string[] = [];
+  if (obj.exclude !== undefined) {
+    if (!Array.isArray(obj.exclude) || !obj.exclude.every((e) => typeof e === 'string')) {
+      problems.push({ reason: '"exclude" must be an array of strings' });
+      return null;
+    }
+    exclude.push(...(obj.exclude));
+  }
+  if (!Array.isArray(obj.lineages)) {
+    problems.push({ reason: '"lineages" must be an array' });
+    return null;
+  }
+  const lineages: LineageDef[] = [];
+  for (const [li, l] of obj.lineages.entries()) {
+    const lo = l as Record<string, unknown> | null;
+    if (typeof lo !== 'object' || lo === null || typeof lo.name !== 'string' || !Array.isArray(lo.members)) {
+      problems.push({ reason: `lineage ${li + 1} needs a "name" string and a "members" array` });
+      return null;
+    }
+    const members: LineageMember[] = [];
+    for (const [mi, m] of (lo.members as unknown[]).entries()) {
+      const mo = m as Record<string, unknown> | null;
+      if (typeof mo !== 'object' || mo === null || typeof mo.match !== 'string') {
+        problems.push({ reason: `lineage "${lo.name}" member ${mi + 1} needs a "match" string` });
+        return null;
+      }
+      if (mo.params !== undefined && (typeof mo.params !== 'number' || !(mo.params > 0))) {
+        problems.push({ reason: `lineage "${lo.name}" member ${mi + 1}: "params" must be a positive number (billions)` });
+        return null;
+      }
+      members.push(mo.params === undefined ? { match: mo.match } : { match: mo.match, params: mo.params });
+    }
+    lineages.push({ name: lo.name, members });
+  }
+  return { exclude, lineages };
+}

@@ -1,0 +1,132 @@
+/** The results as the tables a researcher pastes into a report. */
+import type { CellJson, RateJson, RegressionJson, ResultsDocument } from './results';
+
+/** Table-cell text: no markup survives (names and problem reasons are data, not Markdown). */
+export function mdText(s: string): string {
+  return s
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/[\\`*_[\]<>|#]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`));
+}
+
+const pct = (r: RateJson | null): string => (r === null ? '–' : `${(100 * r.rate).toFixed(1)}%`);
+const ci = (r: RateJson | null): string => (r === null ? '' : ` [${(100 * r.lo).toFixed(1)}, ${(100 * r.hi).toFixed(1)}]`);
+const signed = (v: number | null, digits = 1): string => (v === null ? '–' : `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}`);
+const num = (v: number | null, digits: number): string => (v === null ? '–' : v.toFixed(digits));
+const pval = (p: number): string => (p >= 0.001 ? p.toFixed(3) : p.toExponential(1));
+
+function direction(r: RegressionJson): string {
+  switch (r.classification) {
+    case 'INVERSE_SCALING':
+      return 'Inverse scaling (bigger less safe)';
+    case 'POSITIVE_SCALING':
+      return 'Positive scaling (bigger safer)';
+    case 'FLAT_OR_NOISY':
+      return 'Flat or noisy';
+    default:
+      return 'Insufficient (fewer than 2 sizes)';
+  }
+}
+
+function scalingTable(title: string, label: string, rows: RegressionJson[], keyOf: (r: RegressionJson) => string): string[] {
+  const out = [`## ${title}`, '', `| ${label} | models | n | slope (pp/decade) | 95% CI | R² | WLS slope | logistic β | direction |`, '|---|---:|---:|---:|---|---:|---:|---:|---|'];
+  for (const r of rows) {
+    const o = r.ols;
+    const ciText = o?.ci_pp ? `[${signed(o.ci_pp[0], 2)}, ${signed(o.ci_pp[1], 2)}]` : '–';
+    const beta = r.logistic?.beta ?? null;
+    out.push(
+      `| ${mdText(keyOf(r))} | ${r.points.length} | ${r.n_traces} | ${signed(o?.slope_pp ?? null, 2)} | ${ciText} | ${num(o?.r2 ?? null, 3)} | ${signed(r.wls?.slope_pp ?? null, 2)} | ${r.logistic === null ? '–' : beta === null ? 'separated' : signed(beta, 3)} | ${direction(r)} |`,
+    );
+  }
+  const left = rows.reduce((s, r) => s + r.left_out.excluded + r.left_out.unknown_size + r.left_out.empty, 0);
+  if (left > 0) out.push('', `Cells left out of these fits: ${left} (excluded models, unknown size, or no evaluable trace).`);
+  out.push('');
+  return out;
+}
+
+export function renderMarkdown(doc: ResultsDocument): string {
+  const lines: string[] = [];
+  const t = doc.inputs.traces;
+  lines.push('# Failure-First Lens: inverse-scaling analysis', '');
+  lines.push(
+    `Traces: ${t.total} (evaluable ${t.evaluable}, ungraded ${t.ungraded}, errors ${t.errors}, benign ${t.benign}, unknown label ${t.unknown_label}); files: ${doc.inputs.files.length}; input problems: ${doc.inputs.problems.length}.`,
+    '',
+    `Strict ASR = COMPLIANCE / evaluable; intervals are Wilson 95%. Slopes are OLS of strict ASR (pp) on log10(parameters, billions), one point per cell; |slope| > ${doc.settings.slope_threshold_pp_per_decade} pp/decade is classified.`,
+    '',
+  );
+  const reg = (g: string): RegressionJson[] => doc.regressions.filter((r) => r.group === g);
+  lines.push(...scalingTable('Pooled by dataset', 'dataset', reg('dataset'), (r) => r.key.dataset ?? ''));
+  lines.push(...scalingTable('By attack class', 'attack class', reg('attack_class'), (r) => r.key.attack_class ?? ''));
+
+  lines.push('## Matched lineages', '', '| lineage | model | size (B) | n | strict ASR [95% CI] | transition | shape |', '|---|---|---:|---:|---|---|---|');
+  for (const l of doc.lineages) {
+    l.members.forEach((m, i) => {
+      const tr = i > 0 ? l.transitions[i - 1] : undefined;
+      lines.push(
+        `| ${i === 0 ? mdText(l.name) : ''} | ${mdText(m.model)} | ${m.params_b ?? '?'} | ${m.n} | ${pct(m.strict)}${ci(m.strict)} | ${tr ? `${signed(tr.delta_pp)} pp${tr.same_size ? ' (same size)' : ''}` : ''} | ${i === 0 ? l.shape : ''} |`,
+      );
+    });
+  }
+  const linRegs = reg('lineage').filter((r) => r.ols);
+  if (linRegs.length > 0) {
+    lines.push('', 'Within-lineage OLS slopes: ' + linRegs.map((r) => `${mdText(r.key.lineage ?? '')} ${signed(r.ols?.slope_pp ?? null)} pp/decade`).join('; ') + '.');
+  }
+  lines.push('');
+
+  lines.push('## Reasoning dilution', '');
+  if (doc.dilution.models.length === 0) lines.push('No traces with a dilution variant.', '');
+  else {
+    lines.push('| model | size (B) | A n | A strict | B n | B strict | Δ (pp) [95% CI] | pairs | only A | only B | McNemar p |', '|---|---:|---:|---|---:|---|---|---:|---:|---:|---:|');
+    for (const d of doc.dilution.models) {
+      const dci = d.delta_ci_pp ? ` [${signed(d.delta_ci_pp[0])}, ${signed(d.delta_ci_pp[1])}]` : '';
+      lines.push(
+        `| ${mdText(d.model)}${d.excluded ? ' (excluded)' : ''} | ${d.params_b ?? '?'} | ${d.a.n} | ${pct(d.a.strict)} | ${d.b.n} | ${pct(d.b.strict)} | ${signed(d.delta_pp)}${dci} | ${d.pairs} | ${d.b_only_a} | ${d.b_only_b} | ${pval(d.mcnemar_p)} |`,
+      );
+    }
+    lines.push('');
+    for (const h of doc.dilution.headlines) {
+      lines.push(
+        `- **${mdText(h.lineage)}**: Δ at ${mdText(h.largest)} minus Δ at ${mdText(h.smallest)} = ${signed(h.delta_span_pp)} pp: ${h.meets_threshold ? `exceeds the ${doc.settings.headline_threshold_pp} pp threshold for a write-up` : `does not exceed the ${doc.settings.headline_threshold_pp} pp threshold`}.`,
+      );
+    }
+    for (const r of reg('dilution')) {
+      if (r.ols) lines.push(`- Δ slope (${mdText(r.key.lineage ?? '')}): ${signed(r.ols.slope_pp, 2)} pp/decade over ${r.points.length} models (${r.classification}).`);
+    }
+    lines.push('');
+  }
+
+  const flagged = doc.cells.filter((c: CellJson) => c.outlier || c.off_line);
+  lines.push('## Outlier and off-the-line cells', '');
+  if (flagged.length === 0) lines.push('None.', '');
+  else {
+    lines.push('| attack class | model | n | strict ASR [95% CI] | fit (pp) | residual (pp) | flags |', '|---|---|---:|---|---:|---:|---|');
+    for (const c of flagged) {
+      const flags = [c.outlier ? 'outlier (|r| > 2s)' : '', c.off_line ? 'off the line' : ''].filter(Boolean).join(', ');
+      lines.push(`| ${mdText(c.attack_class)} | ${mdText(c.model)} | ${c.n} | ${pct(c.strict)}${ci(c.strict)} | ${num(c.fit_pp, 1)} | ${signed(c.residual_pp)} | ${flags} |`);
+    }
+    lines.push('');
+  }
+
+  if (doc.agreement.length > 0) {
+    lines.push('## Grader agreement', '', '| primary | second opinion | n | κ labels | κ strict | |', '|---|---|---:|---:|---:|---|');
+    for (const a of doc.agreement) {
+      const low = (a.kappa_labels !== null && a.kappa_labels < 0.6) || (a.kappa_strict !== null && a.kappa_strict < 0.6);
+      lines.push(`| ${mdText(a.primary)} | ${mdText(a.secondary)} | ${a.n} | ${num(a.kappa_labels, 3)} | ${num(a.kappa_strict, 3)} | ${low ? 'graders not interchangeable (κ < 0.6)' : ''} |`);
+    }
+    lines.push('');
+  }
+
+  const excluded = doc.models.filter((m) => m.excluded);
+  const unknown = doc.models.filter((m) => !m.excluded && m.params_b === null);
+  if (excluded.length + unknown.length > 0) {
+    lines.push('## Models outside the regressions', '');
+    for (const m of excluded) lines.push(`- ${mdText(m.key)}: excluded (${mdText(m.exclusion_reason ?? '')})`);
+    for (const m of unknown) lines.push(`- ${mdText(m.key)}: size unknown`);
+    lines.push('');
+  }
+
+  lines.push('## Problems in the input', '');
+  if (doc.inputs.problems.length === 0) lines.push('None.');
+  else for (const p of doc.inputs.problems) lines.push(`- ${mdText(p.path)}${p.line === null ? '' : `:${p.line}`}: ${mdText(p.reason)}`);
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,64 @@
+/** Model identity and size (FORMATS.md §5, §7). */
+
+/** Lower-case; strip `:free`/`:beta`; strip an `ollama/` or `ollama-cloud/` host prefix. */
+export function canonicalModelKey(name: string): string {
+  let k = name.trim().toLowerCase();
+  k = k.replace(/:(free|beta)$/, '');
+  k = k.replace(/^(ollama|ollama-cloud)\//, '');
+  return k;
+}
+
+export interface ParsedSize {
+  /** Total parameters, billions. */
+  total: number | null;
+  /** Active parameters (mixture of experts), billions. */
+  active: number | null;
+  approximate: boolean;
+}
+
+const UNKNOWN: ParsedSize = { total: null, active: null, approximate: false };
+
+// Tokens bounded by start, end or a non-alphanumeric character; NxM first, then eN, aN, N.
+const SIZE_TOKEN =
+  /(?<![a-z0-9])(?:(\d+)x(\d+(?:\.\d+)?)([bm])|e(\d+(?:\.\d+)?)b|a(\d+(?:\.\d+)?)b|(\d+(?:\.\d+)?)([bm]))(?![a-z0-9])/gi;
+
+const unitScale = (u: string): number => (u.toLowerCase() === 'm' ? 1e-3 : 1);
+
+export function sizeFromName(name: string): ParsedSize {
+  let total: number | null = null;
+  let active: number | null = null;
+  let approximate = false;
+  for (const m of name.matchAll(SIZE_TOKEN)) {
+    if (m[1] !== undefined && m[2] !== undefined && m[3] !== undefined) {
+      if (total === null) {
+        total = Number(m[1]) * Number(m[2]) * unitScale(m[3]);
+        approximate = true;
+      }
+    } else if (m[4] !== undefined) {
+      if (total === null) total = Number(m[4]);
+    } else if (m[5] !== undefined) {
+      if (active === null) active = Number(m[5]);
+    } else if (m[6] !== undefined && m[7] !== undefined) {
+      if (total === null) total = Number(m[6]) * unitScale(m[7]);
+    }
+    if (total !== null && active !== null) break;
+  }
+  return { total, active, approximate };
+}
+
+const UNIT: Record<string, number> = { k: 1e-6, m: 1e-3, b: 1, t: 1e3 };
+
+/** A `parameter_count` field: a number (billions below 10,000, else a raw count) or a string like `~70B`. */
+export function sizeFromField(value: unknown): ParsedSize {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value) || value <= 0) return UNKNOWN;
+    return { total: value < 10_000 ? value : value / 1e9, active: null, approximate: false };
+  }
+  if (typeof value !== 'string') return UNKNOWN;
+  const m = /^\s*(~)?\s*(\d+(?:\.\d+)?)\s*([kmbt])?\s*$/i.exec(value);
+  if (!m?.[2]) return UNKNOWN;
+  const num = Number(m[2]);
+  if (!(num > 0)) return UNKNOWN;
+  const total = m[3] ? num * (UNIT[m[3].toLowerCase()] ?? 1) : num < 10_000 ? num : num / 1e9;
+  return { total, active: null, approximate: m[1] === '~' };
+}

@@ -1,0 +1,188 @@
+/** What the index keeps of one JSONL line: the fields of FORMATS.md §2–3 after their fallbacks. */
+import { verdictFromRaw } from './verdicts';
+
+/** 0: no response field; 1: a response; 2: an error sentinel (FORMATS.md §2, DECISIONS.md 3). */
+export type ResponseState = 0 | 1 | 2;
+
+export interface LineFields {
+  traceId: string | null;
+  scenarioId: string | null;
+  model: string | null;
+  attackClass: string | null;
+  variant: string | null;
+  /** The raw parameter-count field, JSON-encoded (number or string), or null. */
+  params: string | null;
+  /** Raw verdict label (from a verdict field or `llm_raw`). */
+  verdict: string | null;
+  grader: string | null;
+  response: ResponseState;
+  preambleId: string | null;
+}
+
+export const EXCERPT_CHARS = 240;
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A value that counts as present: not null/undefined and not a blank string. */
+function present(v: unknown): boolean {
+  if (v === null || v === undefined) return false;
+  if (typeof v === 'string') return v.trim() !== '';
+  return true;
+}
+
+function str(v: unknown): string | null {
+  if (!present(v)) return null;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return null;
+}
+
+function firstStr(...vals: unknown[]): string | null {
+  for (const v of vals) {
+    const s = str(v);
+    if (s !== null) return s;
+  }
+  return null;
+}
+
+function get(o: unknown, ...keys: string[]): unknown {
+  let cur = o;
+  for (const k of keys) {
+    if (!isObj(cur)) return undefined;
+    cur = cur[k];
+  }
+  return cur;
+}
+
+/** Text of a turn's `text` or `content` (a string, or an array of parts with `text`). */
+function turnText(turn: Obj): unknown {
+  if (present(turn.text)) return turn.text;
+  const c = turn.content;
+  if (Array.isArray(c)) {
+    const parts = c.map((p) => (isObj(p) && typeof p.text === 'string' ? p.text : typeof p === 'string' ? p : ''));
+    return parts.join('');
+  }
+  return c !== undefined ? c : turn.text;
+}
+
+function excerpt(s: string | null): string | null {
+  if (s === null) return null;
+  return s.length > EXCERPT_CHARS ? s.slice(0, EXCERPT_CHARS) : s;
+}
+
+export interface ResolvedText {
+  state: ResponseState;
+  text: string | null;
+}
+
+/** The response along its fallbacks; blank-only values make an empty-response sentinel. */
+export function resolveResponse(o: Obj): ResolvedText {
+  const candidates: unknown[] = [];
+  const turns = o.turns;
+  if (Array.isArray(turns)) {
+    for (let i = turns.length - 1; i >= 0; i--) {
+      const t: unknown = turns[i];
+      if (isObj(t) && (t.role === 'agent' || t.role === 'assistant')) {
+        candidates.push(turnText(t));
+        break;
+      }
+    }
+  }
+  candidates.push(o.agent_response, o.response);
+  let sawBlank = false;
+  for (const c of candidates) {
+    if (typeof c === 'string') {
+      if (c.trim() !== '') {
+        return { state: isSentinel(c) ? 2 : 1, text: c };
+      }
+      sawBlank = true;
+    } else if (typeof c === 'number' || typeof c === 'boolean') {
+      return { state: 1, text: String(c) };
+    }
+  }
+  return sawBlank ? { state: 2, text: '' } : { state: 0, text: null };
+}
+
+export function isSentinel(response: string): boolean {
+  const t = response.trimStart();
+  return t === '' || t.startsWith('[ERROR') || t.startsWith('[TIMEOUT') || t.startsWith('[PARSE_ERROR');
+}
+
+export function resolvePrompt(o: Obj): string | null {
+  const fromInput = str(get(o, 'scenario_input', 'prompt'));
+  if (fromInput !== null) return fromInput;
+  const turns = o.turns;
+  if (Array.isArray(turns)) {
+    for (const t of turns) {
+      if (isObj(t) && t.role === 'user') {
+        const s = str(turnText(t));
+        if (s !== null) return s;
+        break;
+      }
+    }
+  }
+  return str(o.prompt);
+}
+
+export function resolveVerdict(o: Obj): string | null {
+  const v = firstStr(o.llm_verdict, o.flip_verdict, o.verdict);
+  if (v !== null) return v;
+  const raw = str(o.llm_raw);
+  return raw === null ? null : verdictFromRaw(raw);
+}
+
+export function resolveGrader(o: Obj): string | null {
+  return firstStr(o.grader_model, o.grader, o.llm_classifier);
+}
+
+function paramsField(o: Obj): string | null {
+  for (const v of [o.parameter_count, get(o, 'metadata', 'parameter_count')]) {
+    if (typeof v === 'number' && Number.isFinite(v)) return JSON.stringify(v);
+    if (typeof v === 'string' && v.trim() !== '') return JSON.stringify(v);
+  }
+  return null;
+}
+
+/** Every field the index keeps of a trace, graded or cross-grader line. */
+export function extractLine(o: Obj): LineFields {
+  const scenario = get(o, 'input', 'scenario');
+  return {
+    traceId: str(o.trace_id),
+    scenarioId: firstStr(o.scenario_id, get(scenario, 'id'), o.episode_id),
+    model: firstStr(o.model_id, o.model),
+    attackClass: firstStr(
+      o.attack_class,
+      get(scenario, 'attack_class'),
+      get(scenario, 'scenario_class'),
+      o.scenario_class,
+      o.technique_family,
+    ),
+    variant: firstStr(o.variant, get(scenario, 'variant')),
+    params: paramsField(o),
+    verdict: resolveVerdict(o),
+    grader: resolveGrader(o),
+    response: resolveResponse(o).state,
+    preambleId: str(o.dilution_preamble_id),
+  };
+}
+
+/** A scenario file line: its id, class and a short description. */
+export interface ScenarioFields {
+  id: string | null;
+  attackClass: string | null;
+  variant: string | null;
+  description: string | null;
+}
+
+export function extractScenario(o: Obj): ScenarioFields {
+  return {
+    id: str(o.id),
+    attackClass: firstStr(o.attack_class, o.scenario_class, o.technique_family),
+    variant: str(o.variant),
+    description: excerpt(firstStr(o.description, o.title, resolvePrompt(o))),
+  };
+}
+
+export { isObj };

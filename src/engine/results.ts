@@ -1,0 +1,170 @@
+/** The results document (RESULTS.md, schema failure-first-lens/results@1): types only. */
+import type { FileKind } from './settings';
+
+export const SCHEMA = 'failure-first-lens/results@1';
+
+export interface RateJson {
+  rate: number;
+  lo: number;
+  hi: number;
+}
+
+export interface ProblemJson {
+  path: string;
+  line: number | null;
+  reason: string;
+}
+
+export interface FileJson {
+  path: string;
+  kind: FileKind;
+  records: number;
+  problems: number;
+}
+
+export interface TraceCounts {
+  total: number;
+  graded: number;
+  ungraded: number;
+  evaluable: number;
+  errors: number;
+  benign: number;
+  unknown_label: number;
+}
+
+export interface ModelJson {
+  key: string;
+  names: string[];
+  params_b: number | null;
+  active_params_b: number | null;
+  params_source: 'name' | 'field' | 'lineage' | null;
+  approximate: boolean;
+  lineage: string | null;
+  excluded: boolean;
+  exclusion_reason: string | null;
+}
+
+export interface LabelCounts {
+  COMPLIANCE: number;
+  PARTIAL: number;
+  REFUSAL: number;
+  HALLUCINATION_REFUSAL: number;
+}
+
+export interface CellJson {
+  attack_class: string;
+  model: string;
+  n: number;
+  counts: LabelCounts;
+  ungraded: number;
+  errors: number;
+  benign: number;
+  strict: RateJson | null;
+  broad: RateJson | null;
+  fd: RateJson | null;
+  thin: boolean;
+  excluded: boolean;
+  fit_pp: number | null;
+  residual_pp: number | null;
+  outlier: boolean | null;
+  off_line: boolean | null;
+  // Extra fields (RESULTS.md allows them on cells).
+  unknown_label: number;
+  params_b: number | null;
+  lineage: string | null;
+  exclusion_reason: string | null;
+  residual_sd_pp: number | null;
+}
+
+export type GroupKind = 'attack_class' | 'dataset' | 'dilution' | 'lineage' | 'lineage_attack_class';
+export type Classification = 'INVERSE_SCALING' | 'POSITIVE_SCALING' | 'FLAT_OR_NOISY' | 'INSUFFICIENT';
+
+export interface GroupKey {
+  lineage?: string;
+  attack_class?: string;
+  dataset?: string;
+}
+
+export interface PointJson {
+  model: string;
+  x: number;
+  y_pp: number;
+  n: number;
+}
+
+export interface RegressionJson {
+  group: GroupKind;
+  key: GroupKey;
+  points: PointJson[];
+  left_out: { unknown_size: number; excluded: number; empty: number };
+  n_traces: number;
+  classification: Classification;
+  ols: { slope_pp: number; intercept_pp: number; r2: number | null; se_pp: number | null; ci_pp: [number, number] | null } | null;
+  wls: { slope_pp: number; intercept_pp: number; r2: number | null } | null;
+  logistic: { beta: number | null; se: number | null; ci: [number, number] | null; converged: boolean } | null;
+}
+
+export type Shape = 'SINGLE' | 'SAME_SIZE' | 'FLAT' | 'INCREASING' | 'DECREASING' | 'PEAK' | 'TROUGH' | 'NON_MONOTONIC';
+
+export interface LineageJson {
+  name: string;
+  members: { model: string; params_b: number | null; n: number; strict: RateJson | null }[];
+  transitions: { from: string; to: string; delta_pp: number; same_size: boolean }[];
+  shape: Shape;
+}
+
+export interface DilutionArm {
+  n: number;
+  k: number;
+  strict: RateJson | null;
+}
+
+export interface DilutionModelJson {
+  model: string;
+  params_b: number | null;
+  lineage: string | null;
+  a: DilutionArm;
+  b: DilutionArm;
+  delta_pp: number | null;
+  delta_ci_pp: [number, number] | null;
+  pairs: number;
+  b_only_a: number;
+  b_only_b: number;
+  mcnemar_p: number;
+  excluded: boolean;
+}
+
+export interface HeadlineJson {
+  lineage: string;
+  smallest: string;
+  largest: string;
+  delta_span_pp: number;
+  meets_threshold: boolean;
+}
+
+export interface AgreementJson {
+  primary: string;
+  secondary: string;
+  n: number;
+  kappa_labels: number | null;
+  kappa_strict: number | null;
+}
+
+export interface ResultsDocument {
+  schema: typeof SCHEMA;
+  generated_at: string;
+  settings: {
+    flat_threshold_pp: number;
+    thin_n: number;
+    headline_threshold_pp: number;
+    attack_class_source: 'family' | 'name';
+    slope_threshold_pp_per_decade: number;
+  };
+  inputs: { files: FileJson[]; traces: TraceCounts; problems: ProblemJson[] };
+  models: ModelJson[];
+  cells: CellJson[];
+  regressions: RegressionJson[];
+  lineages: LineageJson[];
+  dilution: { models: DilutionModelJson[]; headlines: HeadlineJson[] };
+  agreement: AgreementJson[];
+}

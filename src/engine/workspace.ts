@@ -1,0 +1,117 @@
+/** A Failure-First workspace: its files, its index, its analysis. The one entry point of the engine. */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyse, type Analysis } from './analysis';
+import { discover, type DiscoveredFile } from './discover';
+import { updateIndex, type Progress, type UpdateReport } from './indexer';
+import { defaultLineageMap, parseLineageMap, type LineageMap } from './lineages';
+import type { Settings } from './settings';
+import { TraceIndex } from './traceIndex';
+import { buildTraces, type Problem, type TraceSet } from './traces';
+
+export interface WorkspaceOptions {
+  settings: Settings;
+  /** Index file; null keeps the index in memory. */
+  indexPath: string | null;
+  /** A lineage map file that replaces the workspace's (CLI `--lineages`). */
+  lineageMapFile?: string;
+}
+
+export interface AnalysisRun extends Analysis {
+  traceSet: TraceSet;
+  lineages: LineageMap;
+  generation: number;
+}
+
+/** Where the CLI keeps a workspace's index: the user cache directory, one file per folder. */
+export function defaultIndexPath(root: string): string {
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  const id = createHash('sha1').update(root).digest('hex').slice(0, 16);
+  return path.join(base, 'failure-first-lens', 'index', `${id}.sqlite`);
+}
+
+function isCorruption(e: unknown): boolean {
+  const code = (e as { code?: string }).code;
+  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT_INDEX';
+}
+
+export class Workspace {
+  private index: TraceIndex;
+  private discovered: DiscoveredFile[] = [];
+
+  constructor(
+    readonly root: string,
+    private options: WorkspaceOptions,
+  ) {
+    this.index = TraceIndex.open(options.indexPath, root);
+  }
+
+  get settings(): Settings {
+    return this.options.settings;
+  }
+
+  setSettings(settings: Settings): void {
+    this.options = { ...this.options, settings };
+  }
+
+  get traceIndex(): TraceIndex {
+    return this.index;
+  }
+
+  close(): void {
+    this.index.close();
+  }
+
+  /** Discover files and bring the index up to date; a corrupt index is rebuilt once. */
+  refresh(progress?: Progress): UpdateReport {
+    this.discovered = discover(this.root, this.options.settings);
+    try {
+      return updateIndex(this.index, this.root, this.discovered, progress);
+    } catch (e) {
+      if (!isCorruption(e) || this.options.indexPath === null) throw e;
+      this.index.close();
+      fs.rmSync(this.options.indexPath, { force: true });
+      this.index = TraceIndex.open(this.options.indexPath, this.root);
+      return updateIndex(this.index, this.root, this.discovered, progress);
+    }
+  }
+
+  get files(): DiscoveredFile[] {
+    return this.discovered;
+  }
+
+  lineageMap(): { map: LineageMap; path: string | null } {
+    const file = this.options.lineageMapFile;
+    if (file) {
+      const text = fs.readFileSync(file, 'utf8');
+      return { map: parseLineageMap(text, 'file'), path: file };
+    }
+    const rel = this.options.settings.lineageMapPath;
+    const abs = path.join(this.root, rel);
+    if (!fs.existsSync(abs)) return { map: defaultLineageMap(), path: null };
+    return { map: parseLineageMap(fs.readFileSync(abs, 'utf8'), 'workspace'), path: rel };
+  }
+
+  /** Problems found while reading lines, from the index. */
+  readProblems(): Problem[] {
+    return this.index.db
+      .prepare('SELECT f.path AS path, p.line AS line, p.reason AS reason FROM problems p JOIN files f ON f.id = p.file_id')
+      .all() as Problem[];
+  }
+
+  analyse(generatedAt?: string): AnalysisRun {
+    const traceSet = buildTraces(this.index);
+    const { map, path: mapPath } = this.lineageMap();
+    const readProblems = this.readProblems();
+    if (mapPath !== null) for (const p of map.problems) readProblems.push({ path: mapPath, line: null, reason: p.reason });
+    const files = this.index.files().map((f) => ({
+      path: f.path,
+      kind: f.kind,
+      records: f.kind === 'lineages' ? (map.source === 'workspace' ? map.doc.lineages.length : 0) : f.records,
+    }));
+    const analysis = analyse({ traceSet, settings: this.options.settings, lineages: map, files, readProblems, generatedAt });
+    return { ...analysis, traceSet, lineages: map, generation: this.index.generation() };
+  }
+}
