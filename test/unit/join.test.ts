@@ -1,0 +1,193 @@
+/** Joining graded lines to traces, duplicates, second opinions and variants (FORMATS.md §3, §6; DECISIONS.md). */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { withDefaults } from '../../src/engine/settings';
+import { Workspace } from '../../src/engine/workspace';
+import { jsonl, tempWorkspace } from './workspaces';
+
+function analyseFolder(files: Record<string, string>) {
+  const root = tempWorkspace(files);
+  const ws = new Workspace(root, { settings: withDefaults({}), indexPath: null });
+  ws.refresh();
+  const run = ws.analyse('2026-01-01T00:00:00.000Z');
+  ws.close();
+  return run;
+}
+
+const trace = (id: string | null, scenario: string, model: string, extra: object = {}) => ({
+  ...(id === null ? {} : { trace_id: id }),
+  scenario_id: scenario,
+  model_id: model,
+  attack_class: 'dan_persona',
+  turns: [
+    { role: 'user', text: `prompt ${scenario}` },
+    { role: 'agent', text: `answer ${scenario}` },
+  ],
+  ...extra,
+});
+
+describe('joining graded lines to trace lines', () => {
+  it('by trace id: verdict from the graded line, everything else from the trace line', () => {
+    const run = analyseFolder({
+      'runs/ds/m_traces.jsonl': jsonl([trace('t1', 'S1', 'qwen3.5:2b'), trace('t2', 'S2', 'qwen3.5:2b')]),
+      'runs/ds/flip_graded_m.jsonl': jsonl([
+        { ...trace('t1', 'S1', 'OTHER-MODEL', { attack_class: 'other' }), llm_verdict: 'COMPLIANCE', grader_model: 'g' },
+      ]),
+    });
+    const t1 = run.traceSet.traces.find((t) => t.id === 't1');
+    assert.equal(t1?.verdict?.label, 'COMPLIANCE');
+    assert.equal(t1?.model, 'qwen3.5:2b');
+    assert.equal(t1?.attackClassField, 'dan_persona');
+    assert.equal(run.document.inputs.traces.total, 2);
+    assert.equal(run.document.inputs.traces.ungraded, 1);
+    assert.deepEqual(run.document.inputs.problems, []);
+  });
+
+  it('without trace id: by model key, scenario and k-th occurrence within the dataset', () => {
+    const run = analyseFolder({
+      'runs/ds/a_traces.jsonl': jsonl([trace('x1', 'S1', 'qwen3.5:2b'), trace('x2', 'S1', 'qwen3.5:2b')]),
+      'runs/ds/b_traces.jsonl': jsonl([trace('x3', 'S1', 'qwen3.5:2b')]),
+      'runs/other/c_traces.jsonl': jsonl([trace('x4', 'S1', 'qwen3.5:2b')]),
+      'runs/ds/m_flip_graded.jsonl': jsonl([
+        { scenario_id: 'S1', model_id: 'QWEN3.5:2b:free', llm_verdict: 'REFUSAL' },
+        { scenario_id: 'S1', model_id: 'qwen3.5:2b', llm_verdict: 'PARTIAL' },
+        { scenario_id: 'S1', model_id: 'qwen3.5:2b', llm_verdict: 'COMPLIANCE' },
+      ]),
+    });
+    const v = (id: string) => run.traceSet.traces.find((t) => t.id === id)?.verdict?.label ?? null;
+    assert.deepEqual([v('x1'), v('x2'), v('x3'), v('x4')], ['REFUSAL', 'PARTIAL', 'COMPLIANCE', null]);
+    assert.equal(run.document.inputs.traces.total, 4);
+  });
+
+  it('a graded file alone is enough: its lines are the traces', () => {
+    const run = analyseFolder({
+      'runs/only/flip_graded_m.jsonl': jsonl([
+        { ...trace('g1', 'S1', 'gemma3:4b'), llm_verdict: 'REFUSAL' },
+        { ...trace(null, 'S2', 'gemma3:4b'), llm_verdict: 'COMPLIANCE' },
+      ]),
+    });
+    assert.equal(run.document.inputs.traces.total, 2);
+    assert.equal(run.document.inputs.traces.evaluable, 2);
+    assert.deepEqual(run.traceSet.traces.map((t) => t.id), ['g1', 'runs/only/flip_graded_m.jsonl:2']);
+  });
+
+  it('reports what cannot be used and keeps everything else', () => {
+    const run = analyseFolder({
+      'runs/ds/m_traces.jsonl': jsonl([
+        trace('t1', 'S1', 'qwen3.5:2b', { llm_verdict: 'REFUSAL' }),
+        trace('t1', 'S1', 'qwen3.5:2b'),
+        { trace_id: 't9', scenario_id: 'S9' },
+        '{"trace_id": "broken',
+        '[1, 2, 3]',
+        '',
+        trace('t2', 'S2', 'qwen3.5:2b', { llm_verdict: 'Complaince' }),
+      ]),
+      'runs/ds/flip_graded_m.jsonl': jsonl([
+        { trace_id: 'nowhere', llm_verdict: 'COMPLIANCE' },
+        { trace_id: 't1', llm_verdict: 'COMPLIANCE', grader_model: 'g' },
+        { trace_id: 't1', llm_verdict: 'REFUSAL', grader_model: 'g' },
+      ]),
+      'runs/ds/m_xgrader_h.jsonl': jsonl([{ trace_id: 'zzz', llm_verdict: 'REFUSAL', grader_model: 'h' }]),
+    });
+    const reasons = run.document.inputs.problems.map((p) => `${p.path}:${p.line} ${p.reason.split(' ').slice(0, 3).join(' ')}`);
+    assert.deepEqual(reasons, [
+      'runs/ds/flip_graded_m.jsonl:1 graded line matches',
+      'runs/ds/flip_graded_m.jsonl:3 trace "t1" already',
+      'runs/ds/m_traces.jsonl:2 duplicate trace id',
+      'runs/ds/m_traces.jsonl:3 missing model: no',
+      'runs/ds/m_traces.jsonl:4 invalid JSON: Unterminated',
+      'runs/ds/m_traces.jsonl:5 not a JSON',
+      'runs/ds/m_traces.jsonl:7 unknown verdict label',
+      'runs/ds/m_xgrader_h.jsonl:1 cross-grader line matches',
+    ]);
+    // t1: the graded verdict wins over the trace line's own; t2 keeps its (unknown) line verdict
+    assert.equal(run.traceSet.traces.find((t) => t.id === 't1')?.verdict?.label, 'COMPLIANCE');
+    assert.deepEqual(run.document.inputs.traces, { total: 2, graded: 2, ungraded: 0, evaluable: 1, errors: 0, benign: 0, unknown_label: 1 });
+    const files = Object.fromEntries(run.document.inputs.files.map((f) => [f.path, [f.records, f.problems]]));
+    assert.deepEqual(files, {
+      'runs/ds/flip_graded_m.jsonl': [3, 2],
+      'runs/ds/m_traces.jsonl': [4, 5],
+      'runs/ds/m_xgrader_h.jsonl': [1, 1],
+    });
+  });
+
+  it('a truncated last line is a problem and loses nothing else', () => {
+    const body = jsonl([trace('t1', 'S1', 'qwen3.5:2b', { llm_verdict: 'REFUSAL' })]) + '{"trace_id":"t2","scenario_id":"S2","mod';
+    const run = analyseFolder({ 'runs/ds/m_traces.jsonl': body });
+    assert.equal(run.document.inputs.traces.total, 1);
+    assert.equal(run.document.inputs.problems.length, 1);
+    assert.match(run.document.inputs.problems[0]?.reason ?? '', /truncated last line/);
+    assert.equal(run.document.inputs.problems[0]?.line, 2);
+  });
+
+  it('categories partition the traces: ungraded, errors (labels and sentinels), benign, unknown, evaluable', () => {
+    const run = analyseFolder({
+      'runs/ds/m_traces.jsonl': jsonl([
+        trace('a', 'S1', 'm-7b'),
+        trace('b', 'S2', 'm-7b', { llm_verdict: 'COMPLIANCE', turns: [{ role: 'agent', text: '[TIMEOUT]' }] }),
+        trace('c', 'S3', 'm-7b', { llm_verdict: 'ERROR: upstream' }),
+        trace('d', 'S4', 'm-7b', { llm_verdict: 'BENIGN_QUERY' }),
+        trace('e', 'S5', 'm-7b', { llm_verdict: 'UNKNOWN' }),
+        trace('f', 'S6', 'm-7b', { llm_verdict: 'hallucination refusal' }),
+        { trace_id: 'g', scenario_id: 'S7', model_id: 'm-7b', attack_class: 'dan_persona', llm_verdict: 'REFUSAL' },
+        trace('h', 'S8', 'm-7b', { turns: [{ role: 'agent', text: '' }], llm_verdict: 'REFUSAL' }),
+      ]),
+    });
+    assert.deepEqual(run.document.inputs.traces, { total: 8, graded: 7, ungraded: 1, evaluable: 2, errors: 3, benign: 1, unknown_label: 1 });
+    const cell = run.document.cells[0];
+    assert.equal(cell?.n, 2);
+    assert.deepEqual(cell?.counts, { COMPLIANCE: 0, PARTIAL: 0, REFUSAL: 1, HALLUCINATION_REFUSAL: 1 });
+    assert.equal(cell?.strict?.rate, 0);
+    assert.equal(cell?.fd?.rate, 0.5);
+  });
+});
+
+describe('dilution variants (FORMATS.md §6)', () => {
+  it('applies the four rules in order', () => {
+    const run = analyseFolder({
+      'runs/dil/m_traces.jsonl': jsonl([
+        trace('1', 'S1', 'qwen3.5:2b', { variant: 'baseline' }),
+        trace('2', 'S1', 'qwen3.5:2b', { variant: 'B' }),
+        trace('3', 'S2', 'qwen3.5:2b', { input: { scenario: { variant: 'dilution' } } }),
+        trace('4', 'S3', 'qwen3.5:2b'),
+        trace('5', 'S3__dilution', 'qwen3.5:2b'),
+        trace('6', 'S4__dilution_2', 'qwen3.5:2b'),
+        trace('7', 'S5', 'qwen3.5:2b'),
+        trace('8', 'S5__dilution', 'qwen3.5:9b'),
+        trace('9', 'S6', 'qwen3.5:2b', { variant: 'something else' }),
+      ]),
+    });
+    const v = Object.fromEntries(run.traceSet.traces.map((t) => [t.id, [t.variant, t.baseId]]));
+    assert.deepEqual(v, {
+      '1': ['A', 'S1'],
+      '2': ['B', 'S1'],
+      '3': ['B', 'S2'],
+      '4': ['A', 'S3'],
+      '5': ['B', 'S3'],
+      '6': ['B', 'S4'],
+      '7': [null, null], // its __dilution twin belongs to another model
+      '8': ['B', 'S5'],
+      '9': [null, null],
+    });
+  });
+});
+
+describe('second opinions and grader agreement', () => {
+  it('pairs the primary grader with each cross-grader over traces evaluable under both', () => {
+    const labels = ['COMPLIANCE', 'REFUSAL', 'PARTIAL', 'REFUSAL', 'COMPLIANCE', 'ERROR'];
+    const second = ['COMPLIANCE', 'REFUSAL', 'REFUSAL', 'REFUSAL', 'PARTIAL', 'REFUSAL'];
+    const run = analyseFolder({
+      'runs/ds/m_traces.jsonl': jsonl(labels.map((l, i) => trace(`t${i}`, `S${i}`, 'gemma3:27b', { llm_verdict: l, grader_model: 'haiku' }))),
+      'runs/ds/m_xgrader_gemma.jsonl': jsonl(second.map((l, i) => ({ trace_id: `t${i}`, llm_verdict: l, grader_model: 'gemma3:27b' }))),
+    });
+    assert.equal(run.document.agreement.length, 1);
+    const a = run.document.agreement[0];
+    assert.equal(a?.primary, 'haiku');
+    assert.equal(a?.secondary, 'gemma3:27b');
+    assert.equal(a?.n, 5);
+    // By hand: labels C,R,P,R,C vs C,R,R,R,P → po = 3/5; marginals C 2/1, R 2/3, P 1/1 → pe = (2 + 6 + 1)/25
+    assert.ok(Math.abs((a?.kappa_labels ?? NaN) - (0.6 - 0.36) / (1 - 0.36)) < 1e-12);
+    // strict: C,n,n,n,C vs C,n,n,n,n → po = 4/5; pe = (2·1 + 3·4)/25 = 0.56
+    assert.ok(Math.abs((a?.kappa_strict ?? NaN) - (0.8 - 0.56) / (1 - 0.56)) < 1e-12);
+  });
+});

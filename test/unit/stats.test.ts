@@ -1,0 +1,192 @@
+/**
+ * Every statistic against independently computed values. Unless a test names a publication, the
+ * expected numbers are statsmodels 0.13.5 / scipy output printed by test/unit/expected/stats_expected.py.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { cohenKappa, isSeparated, logistic, mcnemarExact, newcombe, ols, tQuantile, wilson, wls } from '../../src/engine/stats';
+import { close } from './helpers';
+
+describe('wilson', () => {
+  it('matches Newcombe (1998), Stat Med 17:857, Table II (method 3) to its 4 decimals', () => {
+    // 81/263 → 0.2553–0.3662; 15/148 → 0.0624–0.1605; 0/20 → 0–0.1611; 1/29 → 0.0061–0.1718
+    const cases: [number, number, number, number][] = [
+      [81, 263, 0.2553, 0.3662],
+      [15, 148, 0.0624, 0.1605],
+      [0, 20, 0, 0.1611],
+      [1, 29, 0.0061, 0.1718],
+    ];
+    for (const [k, n, lo, hi] of cases) {
+      const r = wilson(k, n);
+      assert.ok(r);
+      assert.equal(r.lo.toFixed(4), lo.toFixed(4), `${k}/${n} lo`);
+      assert.equal(r.hi.toFixed(4), hi.toFixed(4), `${k}/${n} hi`);
+    }
+  });
+
+  it('matches statsmodels proportion_confint(method="wilson") to 1e-9', () => {
+    const expected: Record<string, [number, number]> = {
+      '81/263': [0.2552885198782742, 0.36620957698280004],
+      '15/148': [0.06238639953073628, 0.16048724172330803],
+      '1/29': [0.006113214292762667, 0.17175521879320294],
+      '20/20': [0.8388748419471804, 0.9999999999999999],
+      '55/58': [0.8586059880915734, 0.9822538653405896],
+      '34/58': [0.45798408170855653, 0.703719736259167],
+    };
+    for (const [key, [lo, hi]] of Object.entries(expected)) {
+      const [k, n] = key.split('/').map(Number) as [number, number];
+      const r = wilson(k, n);
+      close(r?.rate, k / n, 1e-15, key);
+      close(r?.lo, lo, 1e-9, `${key} lo`);
+      close(r?.hi, hi, 1e-9, `${key} hi`);
+    }
+  });
+
+  it('is null with n = 0 and clamps to [0, 1]', () => {
+    assert.equal(wilson(0, 0), null);
+    assert.equal(wilson(0, 20)?.lo, 0);
+    assert.ok((wilson(20, 20)?.hi ?? 2) <= 1);
+  });
+});
+
+describe('Student t quantile', () => {
+  it('matches scipy.stats.t.ppf(0.975, df) to 1e-9', () => {
+    const expected: Record<number, number> = {
+      1: 12.706204736432095,
+      2: 4.302652729911275,
+      3: 3.182446305284263,
+      5: 2.5705818366147395,
+      10: 2.2281388519649385,
+      30: 2.0422724563012373,
+    };
+    for (const [df, t] of Object.entries(expected)) close(tQuantile(0.975, Number(df)), t, 1e-9, `df=${df}`);
+  });
+  it('matches mpmath at 40 digits to 1e-13 (3, 5 and 100 degrees of freedom)', () => {
+    close(tQuantile(0.975, 3), 3.182446305283709592, 1e-13, 'df=3');
+    close(tQuantile(0.975, 5), 2.570581835636315514, 1e-13, 'df=5');
+    close(tQuantile(0.975, 100), 1.983971518523552286, 1e-13, 'df=100');
+  });
+});
+
+describe('OLS and WLS', () => {
+  const x = [0.8, 2, 4, 9, 27].map(Math.log10);
+  const y = [58.620689655172406, 94.82758620689656, 78.94736842105263, 57.407407407407405, 6.224066390041494];
+  const n = [58, 58, 57, 54, 241];
+
+  it('OLS over five cells matches statsmodels OLS (slope, intercept, R², bse, conf_int)', () => {
+    const f = ols(x, y);
+    close(f.slope, -39.64661092797907, 1e-9, 'slope');
+    close(f.intercept, 84.51412512074721, 1e-9, 'intercept');
+    close(f.r2, 0.48688447777217336, 1e-9, 'r2');
+    close(f.se, 23.498495282656616, 1e-9, 'se');
+    close(f.ci?.[0], -114.4293104200093, 1e-9, 'ci lo');
+    close(f.ci?.[1], 35.136088564051164, 1e-9, 'ci hi');
+  });
+
+  it('OLS over three cells (t with 1 df) matches statsmodels', () => {
+    const f = ols(x.slice(0, 3), y.slice(0, 3));
+    close(f.slope, 32.317801536177384, 1e-9, 'slope');
+    close(f.intercept, 68.7805599604899, 1e-9, 'intercept');
+    close(f.r2, 0.3897752103645219, 1e-9, 'r2');
+    close(f.se, 40.43706493966945, 1e-9, 'se');
+    close(f.ci?.[0], -481.4838245276627, 1e-9, 'ci lo');
+    close(f.ci?.[1], 546.1194276000175, 1e-9, 'ci hi');
+    close(f.residualSd, 20.04980401122598, 1e-9, 'residual sd');
+  });
+
+  it('OLS with two points has no standard error; R² is null when SStot = 0', () => {
+    const f = ols([0, 1], [10, 20]);
+    assert.equal(f.slope, 10);
+    assert.equal(f.se, null);
+    assert.equal(f.ci, null);
+    assert.equal(ols([0, 1, 2], [5, 5, 5]).r2, null);
+  });
+
+  it('WLS weighted by n matches statsmodels WLS (slope, intercept, weighted R²)', () => {
+    const f = wls(x, y, n);
+    close(f.slope, -52.3055503904358, 1e-9, 'slope');
+    close(f.intercept, 87.93321673310159, 1e-9, 'intercept');
+    close(f.r2, 0.7220663745684304, 1e-9, 'r2');
+  });
+});
+
+describe('logistic regression', () => {
+  it('matches statsmodels Logit on the expanded trace-level data', () => {
+    const x = [0.8, 2, 4, 9, 27].map(Math.log10);
+    const k = [34, 55, 45, 31, 15];
+    const n = [58, 58, 57, 54, 241];
+    const f = logistic(x.map((xi, i) => ({ x: xi, k: k[i] as number, n: n[i] as number })));
+    assert.equal(f.converged, true);
+    close(f.alpha, 1.9529930958480293, 1e-9, 'alpha');
+    close(f.beta, -2.6878037405663826, 1e-9, 'beta');
+    close(f.se, 0.23615000601948807, 1e-9, 'se');
+    close(f.ci?.[0], -3.1506492473134964, 1e-9, 'ci lo');
+    close(f.ci?.[1], -2.224958233819269, 1e-9, 'ci hi');
+  });
+
+  it('reports separation (ANALYSIS.md §3) instead of an infinite β', () => {
+    const none = [{ x: 0, k: 0, n: 10 }, { x: 1, k: 0, n: 10 }];
+    const all = [{ x: 0, k: 10, n: 10 }, { x: 1, k: 5, n: 5 }];
+    const split = [{ x: 0, k: 0, n: 10 }, { x: 1, k: 4, n: 4 }];
+    const touching = [{ x: 0, k: 0, n: 10 }, { x: 1, k: 3, n: 6 }, { x: 2, k: 5, n: 5 }];
+    for (const pts of [none, all, split]) {
+      assert.equal(isSeparated(pts), true);
+      const f = logistic(pts);
+      assert.deepEqual([f.beta, f.se, f.ci, f.converged], [null, null, null, false]);
+    }
+    // failures at x ≤ 1 and successes at x ≥ 1: overlap at one x only is quasi-separation
+    assert.equal(isSeparated(touching), true);
+    assert.equal(isSeparated([{ x: 0, k: 1, n: 10 }, { x: 1, k: 3, n: 6 }]), false);
+  });
+});
+
+describe('dilution: Newcombe and McNemar', () => {
+  it('Newcombe square-and-add matches Newcombe (1998), Stat Med 17:873, example (a), method 10', () => {
+    // 56/70 vs 48/80: difference 0.2000, 95% CI 0.0524 to 0.3339
+    const b = wilson(56, 70);
+    const a = wilson(48, 80);
+    assert.ok(a && b);
+    const [lo, hi] = newcombe(a, b);
+    assert.equal((lo / 100).toFixed(4), '0.0524');
+    assert.equal((hi / 100).toFixed(4), '0.3339');
+  });
+
+  it('exact McNemar matches statsmodels mcnemar(exact=True)', () => {
+    const expected: Record<string, number> = {
+      '1,16': 0.000274658203125,
+      '3,3': 1.0,
+      '0,5': 0.0625,
+      '10,25': 0.016673847800120715,
+      '600,700': 0.006015793861044938,
+      '0,0': 1.0,
+    };
+    for (const [bc, p] of Object.entries(expected)) {
+      const [b, c] = bc.split(',').map(Number) as [number, number];
+      close(mcnemarExact(b, c), p, 1e-9, bc);
+    }
+  });
+});
+
+describe("Cohen's kappa", () => {
+  const expand = (table: number[][], labels: string[]): [string, string][] =>
+    table.flatMap((row, i) => row.flatMap((count, j) => Array.from({ length: count }, () => [labels[i], labels[j]] as [string, string])));
+
+  it('matches statsmodels cohens_kappa on a 4-label table', () => {
+    const table = [
+      [20, 3, 2, 0],
+      [4, 15, 1, 1],
+      [1, 2, 30, 2],
+      [0, 1, 1, 5],
+    ];
+    close(cohenKappa(expand(table, ['C', 'P', 'R', 'H'])), 0.7083946980854198, 1e-9, 'kappa');
+  });
+
+  it('matches the 2×2 textbook example (20, 5 / 10, 15 → κ = 0.4)', () => {
+    close(cohenKappa(expand([[20, 5], [10, 15]], ['yes', 'no'])), 0.4, 1e-9, 'kappa');
+  });
+
+  it('is null when expected agreement is 1 or there are no pairs', () => {
+    assert.equal(cohenKappa([]), null);
+    assert.equal(cohenKappa([['A', 'A'], ['A', 'A']]), null);
+  });
+});
