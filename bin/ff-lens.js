@@ -14,4 +14,10 @@ if (major < 22) {
   const r = spawnSync(node, [__filename, ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(r.status === null ? 1 : r.status);
 }
-process.exitCode = require('../dist/cli.js').main(process.argv.slice(2));
+require('../dist/cli.js')
+  .main(process.argv.slice(2))
+  .then((code) => (process.exitCode = code))
+  .catch((e) => {
+    process.stderr.write(`ff-lens: ${e && e.stack ? e.stack : e}\n`);
+    process.exitCode = 1;
+  });

@@ -19,7 +19,8 @@ const node = {
 };
 
 const builds = [
-  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist' },
+  // parseWorker runs beside cli.js and server.js (worker threads of the indexer).
+  { ...node, entryPoints: { cli: 'src/cli/main.ts', parseWorker: 'src/engine/parseWorker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { extension: 'src/client/extension.ts' }, outdir: 'dist' },
   {

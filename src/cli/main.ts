@@ -119,7 +119,7 @@ function write(target: string, text: string): void {
   else fs.writeFileSync(target, text);
 }
 
-export function main(argv: string[]): number {
+export async function main(argv: string[]): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -145,18 +145,20 @@ export function main(argv: string[]): number {
   const ws = new Workspace(realRoot, { settings: args.settings, indexPath, lineageMapFile: args.lineages });
   try {
     const progress = progressReporter();
-    const report = ws.refresh(progress.update);
+    const report = await ws.refresh(progress.update);
     progress.end();
-    const run = ws.analyse();
-    const doc = run.document;
+    // Nothing changed since the last run (same index generation, settings and map): reuse its results.
+    const cached = ws.cachedDocument();
+    const doc = cached ?? ws.analyse().document;
     if (args.json !== undefined) write(args.json, `${JSON.stringify(doc, null, 2)}\n`);
     if (args.markdown !== undefined) write(args.markdown, renderMarkdown(doc));
     if (args.json === undefined && args.markdown === undefined) write('-', renderMarkdown(doc));
     const changed = report.files.filter((f) => f.action !== 'unchanged').length;
     process.stderr.write(
       `ff-lens: ${doc.inputs.traces.total} traces in ${doc.inputs.files.length} files (${changed} read, ${(report.bytesRead / 1e6).toFixed(1)} MB), ` +
-        `${doc.inputs.problems.length} input problems, ${Date.now() - started} ms\n`,
+        `${doc.inputs.problems.length} input problems${cached ? ', results unchanged since the last run' : ''}, ${Date.now() - started} ms\n`,
     );
+    if (process.env.FF_LENS_BENCH) process.stderr.write(`ff-lens: peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB\n`);
     return 0;
   } finally {
     ws.close();
@@ -164,5 +166,5 @@ export function main(argv: string[]): number {
 }
 
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2));
+  void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
 }

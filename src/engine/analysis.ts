@@ -100,7 +100,7 @@ export function attackClassResolver(settings: Settings, set: TraceSet): (t: Trac
   return (t) => {
     const isDb = set.files[t.file]?.kind === 'database';
     const field = isDb && settings.attackClassSource === 'name' ? t.techniqueName : t.attackClassField;
-    return field ?? (t.dataset !== '' ? t.dataset : 'unknown');
+    return field ?? (t.dataset !== null && t.dataset !== '' ? t.dataset : 'unknown');
   };
 }
 
@@ -133,10 +133,12 @@ export function analyse(input: AnalysisInput): Analysis {
     let c = cells.get(ck);
     if (!c) cells.set(ck, (c = { attackClass: ac, key: t.key, tally: new Tally() }));
     c.tally.add(t);
-    const dk = `${t.dataset}\u0000${t.key}`;
-    let d = datasetCells.get(dk);
-    if (!d) datasetCells.set(dk, (d = { dataset: t.dataset, key: t.key, tally: new Tally() }));
-    d.tally.add(t);
+    if (t.dataset !== null) {
+      const dk = `${t.dataset}\u0000${t.key}`;
+      let d = datasetCells.get(dk);
+      if (!d) datasetCells.set(dk, (d = { dataset: t.dataset, key: t.key, tally: new Tally() }));
+      d.tally.add(t);
+    }
     let m = modelTallies.get(t.key);
     if (!m) modelTallies.set(t.key, (m = new Tally()));
     m.add(t);
@@ -495,11 +497,11 @@ function dilutionAnalysis(
     if (!m) perModel.set(t.key, (m = { a: new Tally(), b: new Tally(), aList: new Map(), bList: new Map() }));
     const isA = t.variant === 'A';
     (isA ? m.a : m.b).add(t);
+    if (t.baseId === null) continue; // without a scenario id there is nothing to pair with
     const lists = isA ? m.aList : m.bList;
-    const base = t.baseId ?? '';
-    const l = lists.get(base);
+    const l = lists.get(t.baseId);
     if (l) l.push(t);
-    else lists.set(base, [t]);
+    else lists.set(t.baseId, [t]);
   }
   const out: DilutionModelJson[] = [];
   const strictSuccess = (t: Trace): boolean => t.verdict?.label === 'COMPLIANCE';

@@ -1,11 +1,11 @@
 /** Bring the index up to date with the workspace: read only what is new. */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { readCorpus } from './corpusDb';
 import { datasetOf, type DiscoveredFile } from './discover';
-import { scanLines } from './jsonl';
-import { extractLine, extractScenario, isObj } from './records';
+import { SegmentBuilder, type ParseJob, type ParseResult } from './parse';
+import { ParsePool } from './pool';
 import type { FileRow, TraceIndex } from './traceIndex';
 
 const SAMPLE = 64 * 1024;
@@ -18,124 +18,133 @@ export interface UpdateReport {
   files: { path: string; action: FileAction; bytesRead: number }[];
   bytesRead: number;
   changed: boolean;
+  threads: number;
 }
 
-export interface Progress {
-  (done: number, total: number, file: string): void;
-}
+export type Progress = (done: number, total: number, file: string) => void;
 
-export function updateIndex(
+type Plan = { file: DiscoveredFile; abs: string; st: fs.Stats; row: FileRow | undefined; action: 'unchanged' | 'touch' | 'append' | 'full' };
+
+export async function updateIndex(
   index: TraceIndex,
   root: string,
   discovered: DiscoveredFile[],
   progress?: Progress,
-): UpdateReport {
+): Promise<UpdateReport> {
   const db = index.db;
   const known = new Map(index.files().map((f) => [f.path, f]));
-  const report: UpdateReport = { files: [], bytesRead: 0, changed: false };
-  const plans: { file: DiscoveredFile; st: fs.Stats; row: FileRow | undefined }[] = [];
-  let totalBytes = 0;
+  const report: UpdateReport = { files: [], bytesRead: 0, changed: false, threads: 0 };
+  const plans: Plan[] = [];
   for (const file of discovered) {
+    const abs = path.join(root, file.path);
     let st: fs.Stats;
     try {
-      st = fs.statSync(path.join(root, file.path));
+      st = fs.statSync(abs);
     } catch {
-      continue; // vanished between discovery and now: treated as removed below
+      continue; // vanished since discovery: removed below
     }
-    plans.push({ file, st, row: known.get(file.path) });
-    totalBytes += st.size;
+    const row = known.get(file.path);
+    plans.push({ file, abs, st, row, action: decide(abs, st, row, file) });
   }
-  const removeFile = db.prepare('DELETE FROM files WHERE id = ?');
-  const removeRecs = db.prepare('DELETE FROM recs WHERE file_id = ?');
-  const removeProblems = db.prepare('DELETE FROM problems WHERE file_id = ?');
-  const planned = new Set(plans.map((x) => x.file.path));
+  const planned = new Set(plans.map((p) => p.file.path));
   for (const [p, row] of known) {
     if (planned.has(p)) continue;
     db.transaction(() => {
-      removeRecs.run(row.id);
-      removeProblems.run(row.id);
-      removeFile.run(row.id);
+      for (const t of ['segments', 'problems']) db.prepare(`DELETE FROM ${t} WHERE file_id = ?`).run(row.id);
+      db.prepare('DELETE FROM files WHERE id = ?').run(row.id);
     })();
     report.files.push({ path: p, action: 'removed', bytesRead: 0 });
     report.changed = true;
   }
+  const jsonl = plans.filter((p) => p.action === 'append' || p.action === 'full').filter((p) => isJsonl(p.file));
+  const toRead = jsonl.reduce((s, p) => s + p.st.size - (p.action === 'append' ? (p.row as FileRow).consumed : 0), 0);
+  const pool = ParsePool.forWork(toRead);
+  report.threads = pool.threads;
   let done = 0;
-  for (const { file, st, row } of plans) {
-    const abs = path.join(root, file.path);
-    let action: FileAction;
-    let bytes = 0;
-    if (file.kind === 'lineages') {
-      action = row && row.size === st.size && row.mtimeMs === st.mtimeMs ? 'unchanged' : 'full';
-      if (action === 'full') writeMeta(index, file, st, row, { consumed: 0, lines: 0, records: 0, complete: 1 });
-    } else if (file.kind === 'database') {
-      const sig = databaseSignature(abs, st);
-      action = row && row.complete === 1 && row.headHash === sig ? 'unchanged' : 'full';
-      if (action === 'full') indexDatabase(index, file, abs, st, row, sig);
-    } else {
-      const d = decide(abs, st, row, file);
-      if (d === 'touch' && row) {
-        index.db.prepare('UPDATE files SET mtime_ms = ?, indexed_at_ms = ? WHERE id = ?').run(st.mtimeMs, Date.now(), row.id);
-        action = 'unchanged';
-      } else if (d === 'unchanged') action = 'unchanged';
-      else {
-        action = d === 'append' ? 'append' : 'full';
-        bytes = indexJsonl(index, file, abs, st, d === 'append' ? row : undefined, row);
+  const total = plans.reduce((s, p) => s + p.st.size, 0);
+  try {
+    // Every parse is started at once (workers take them in turn); each result is written as it lands.
+    const parses = new Map<Plan, Promise<ParseResult>>();
+    for (const p of jsonl) parses.set(p, pool.run(jobFor(p)));
+    for (const p of plans) {
+      let action: FileAction = 'unchanged';
+      let bytes = 0;
+      if (p.action === 'touch' && p.row) {
+        db.prepare('UPDATE files SET mtime_ms = ?, indexed_at_ms = ? WHERE id = ?').run(p.st.mtimeMs, Date.now(), p.row.id);
+      } else if (p.action === 'append' || p.action === 'full') {
+        action = p.action;
+        const parse = parses.get(p);
+        if (parse) {
+          writeParsed(index, p, await parse);
+          bytes = p.st.size - (p.action === 'append' ? (p.row as FileRow).consumed : 0);
+        } else if (p.file.kind === 'database') indexDatabase(index, p);
+        else writeMeta(index, p, { consumed: 0, lines: 0, records: 0, complete: 1, headCrc: 0, tailCrc: 0, fullCrc: 0, signature: null });
       }
+      if (action !== 'unchanged') report.changed = true;
+      report.bytesRead += bytes;
+      report.files.push({ path: p.file.path, action, bytesRead: bytes });
+      done += p.st.size;
+      progress?.(done, total, p.file.path);
     }
-    if (action !== 'unchanged') report.changed = true;
-    report.bytesRead += bytes;
-    report.files.push({ path: file.path, action, bytesRead: bytes });
-    done += st.size;
-    progress?.(done, totalBytes, file.path);
+  } finally {
+    await pool.close();
   }
   if (report.changed) index.bumpGeneration();
   return report;
 }
 
-function decide(
-  abs: string,
-  st: fs.Stats,
-  row: FileRow | undefined,
-  file: DiscoveredFile,
-): 'unchanged' | 'touch' | 'append' | 'full' {
+const isJsonl = (f: DiscoveredFile): boolean => f.kind !== 'database' && f.kind !== 'lineages';
+
+function jobFor(p: Plan): ParseJob {
+  const from = p.action === 'append' ? p.row : undefined;
+  return {
+    abs: p.abs,
+    kind: p.file.kind,
+    start: from?.consumed ?? 0,
+    startLine: from?.lines ?? 0,
+    end: p.st.size,
+    crcSeed: from?.fullCrc ?? 0,
+  };
+}
+
+function decide(abs: string, st: fs.Stats, row: FileRow | undefined, file: DiscoveredFile): Plan['action'] {
   if (!row || row.kind !== file.kind) return 'full';
+  if (file.kind === 'database') return row.complete === 1 && row.signature === databaseSignature(abs, st) ? 'unchanged' : 'full';
   const racy = row.mtimeMs >= row.indexedAtMs - RACY_MS;
   if (st.size === row.size && st.mtimeMs === row.mtimeMs && !racy) return 'unchanged';
-  if (st.size < row.consumed) return 'full';
-  if (!samplesMatch(abs, row)) return 'full';
+  if (file.kind === 'lineages') return 'full'; // read by the analysis itself; the row only notes the change
+  if (st.size < row.consumed || !samplesMatch(abs, row)) return 'full';
   if (st.size === row.size) {
-    // Same size, different time (or a racy read): only a whole-content hash can tell.
-    if (row.fullHash === null) return 'full';
-    if (hashRange(abs, 0, row.consumed) !== row.fullHash) return 'full';
-    // The consumed part is the same; an unfinished tail may have changed: re-read it.
-    return st.size > row.consumed ? 'append' : 'touch';
+    // Same size, another time (or a racy read): only the content can tell.
+    if (crcRange(abs, 0, row.consumed) !== row.fullCrc) return 'full';
+    return st.size > row.consumed ? 'append' : 'touch'; // an unfinished last line is read again
   }
   return 'append';
 }
 
 function samplesMatch(abs: string, row: FileRow): boolean {
   if (row.consumed === 0) return true;
-  const headLen = Math.min(SAMPLE, row.consumed);
-  const tailStart = Math.max(0, row.consumed - SAMPLE);
-  return hashRange(abs, 0, headLen) === row.headHash && hashRange(abs, tailStart, row.consumed) === row.tailHash;
+  return (
+    crcRange(abs, 0, Math.min(SAMPLE, row.consumed)) === row.headCrc &&
+    crcRange(abs, Math.max(0, row.consumed - SAMPLE), row.consumed) === row.tailCrc
+  );
 }
 
-function hashRange(abs: string, start: number, end: number): string {
-  const h = createHash('sha1');
+function crcRange(abs: string, start: number, end: number): number {
   const fd = fs.openSync(abs, 'r');
   try {
     const buf = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, end - start)));
-    let pos = start;
-    while (pos < end) {
+    let crc = 0;
+    for (let pos = start; pos < end; ) {
       const got = fs.readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
       if (got === 0) break;
-      h.update(buf.subarray(0, got));
+      crc = zlib.crc32(buf.subarray(0, got), crc);
       pos += got;
     }
+    return crc;
   } finally {
     fs.closeSync(fd);
   }
-  return h.digest('hex');
 }
 
 interface MetaUpdate {
@@ -143,165 +152,83 @@ interface MetaUpdate {
   lines: number;
   records: number;
   complete: number;
-  headHash?: string | null;
-  tailHash?: string | null;
-  fullHash?: string | null;
+  headCrc: number;
+  tailCrc: number;
+  fullCrc: number;
+  signature: string | null;
 }
 
 /** Insert or update the file's row; returns its id. */
-function writeMeta(index: TraceIndex, file: DiscoveredFile, st: fs.Stats, row: FileRow | undefined, m: MetaUpdate): number {
+function writeMeta(index: TraceIndex, p: Plan, m: MetaUpdate): number {
   const values = [
-    file.kind,
-    datasetOf(file.path),
-    st.size,
-    st.mtimeMs,
+    p.file.kind,
+    datasetOf(p.file.path),
+    p.st.size,
+    p.st.mtimeMs,
     Date.now(),
     m.consumed,
     m.lines,
-    m.headHash ?? null,
-    m.tailHash ?? null,
-    m.fullHash ?? null,
+    m.headCrc,
+    m.tailCrc,
+    m.fullCrc,
+    m.signature,
     m.records,
     m.complete,
   ];
-  if (row) {
+  if (p.row) {
     index.db
       .prepare(
         `UPDATE files SET kind=?, dataset=?, size=?, mtime_ms=?, indexed_at_ms=?, consumed=?, lines=?,
-         head_hash=?, tail_hash=?, full_hash=?, records=?, complete=? WHERE id=?`,
+         head_crc=?, tail_crc=?, full_crc=?, signature=?, records=?, complete=? WHERE id=?`,
       )
-      .run(...values, row.id);
-    return row.id;
+      .run(...values, p.row.id);
+    return p.row.id;
   }
   const info = index.db
     .prepare(
-      `INSERT INTO files(path, kind, dataset, size, mtime_ms, indexed_at_ms, consumed, lines, head_hash, tail_hash,
-       full_hash, records, complete) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      `INSERT INTO files(path, kind, dataset, size, mtime_ms, indexed_at_ms, consumed, lines, head_crc, tail_crc,
+       full_crc, signature, records, complete) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
     )
-    .run(file.path, ...values);
+    .run(p.file.path, ...values);
   return Number(info.lastInsertRowid);
 }
 
-const INSERT_REC = `INSERT OR REPLACE INTO recs(file_id, line, offset, length, tail, trace_id, scenario_id, model,
-  attack_class, alt_class, variant, params, verdict, grader, response, preamble_id, dataset)
-  VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`;
-
-function isBlank(text: string): boolean {
-  const c = text.charCodeAt(0);
-  if (text.length === 0) return true;
-  if (c === 0x7b || c === 0x5b) return false; // `{` or `[`: the common case, decided without a scan
-  return text.trim() === '';
-}
-
-function indexJsonl(
-  index: TraceIndex,
-  file: DiscoveredFile,
-  abs: string,
-  st: fs.Stats,
-  appendRow: FileRow | undefined,
-  existing: FileRow | undefined,
-): number {
+function writeParsed(index: TraceIndex, p: Plan, r: ParseResult): void {
   const db = index.db;
-  const start = appendRow ? appendRow.consumed : 0;
-  const startLine = appendRow ? appendRow.lines : 0;
-  const hash = appendRow ? undefined : createHash('sha1');
-  const insert = db.prepare(INSERT_REC);
-  const insertProblem = db.prepare('INSERT INTO problems(file_id, line, tail, reason) VALUES (?,?,?,?)');
-  const scenarios = file.kind === 'scenarios';
-  let bytes = 0;
+  const append = p.action === 'append' && p.row !== undefined;
   db.transaction(() => {
-    let records = 0;
+    let records = r.records + r.tailRecords;
     let fileId: number;
-    if (existing) {
-      fileId = existing.id;
-      if (appendRow) {
-        const tailRecs = db.prepare('SELECT count(*) FROM recs WHERE file_id = ? AND tail = 1 AND (? = 0 OR scenario_id IS NOT NULL)').pluck().get(fileId, scenarios ? 1 : 0) as number;
-        records = appendRow.records - tailRecs;
-        db.prepare('DELETE FROM recs WHERE file_id = ? AND tail = 1').run(fileId);
+    if (p.row) {
+      fileId = p.row.id;
+      if (append) {
+        // `rows` of a segment counts its usable records; the old unfinished tail is read again.
+        const oldTail = db.prepare('SELECT COALESCE(SUM(rows), 0) FROM segments WHERE file_id = ? AND tail = 1').pluck().get(fileId) as number;
+        records += p.row.records - oldTail;
+        db.prepare('DELETE FROM segments WHERE file_id = ? AND tail = 1').run(fileId);
         db.prepare('DELETE FROM problems WHERE file_id = ? AND tail = 1').run(fileId);
       } else {
-        db.prepare('DELETE FROM recs WHERE file_id = ?').run(fileId);
+        db.prepare('DELETE FROM segments WHERE file_id = ?').run(fileId);
         db.prepare('DELETE FROM problems WHERE file_id = ?').run(fileId);
       }
-    } else {
-      fileId = writeMeta(index, file, st, undefined, { consumed: 0, lines: 0, records: 0, complete: 0 });
-    }
-    const fd = fs.openSync(abs, 'r');
-    let scan;
-    try {
-      scan = scanLines(
-        fd,
-        start,
-        startLine,
-        st.size,
-        (line, offset, length, text, terminated) => {
-          if (isBlank(text)) return;
-          const tail = terminated ? 0 : 1;
-          let value: unknown;
-          try {
-            value = JSON.parse(text);
-          } catch (e) {
-            const reason = terminated
-              ? `invalid JSON: ${shortMessage(e)}`
-              : 'truncated last line: no newline and not valid JSON (still being written?)';
-            insertProblem.run(fileId, line, tail, reason);
-            return;
-          }
-          if (!isObj(value)) {
-            insertProblem.run(fileId, line, tail, `not a JSON object (${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value})`);
-            return;
-          }
-          if (scenarios) {
-            const s = extractScenario(value);
-            if (s.id !== null) records++;
-            insert.run(fileId, line, offset, length, tail, null, s.id, null, s.attackClass, null, s.variant, null, null, null, 0, null, null);
-            return;
-          }
-          const f = extractLine(value);
-          records++;
-          insert.run(
-            fileId,
-            line,
-            offset,
-            length,
-            tail,
-            f.traceId,
-            f.scenarioId,
-            f.model,
-            f.attackClass,
-            null,
-            f.variant,
-            f.params,
-            f.verdict,
-            f.grader,
-            f.response,
-            f.preambleId,
-            null,
-          );
-        },
-        hash,
-      );
-    } finally {
-      fs.closeSync(fd);
-    }
-    bytes = st.size - start;
-    const headLen = Math.min(SAMPLE, scan.consumed);
-    writeMeta(index, file, st, { ...(existing ?? ({} as FileRow)), id: fileId }, {
-      consumed: scan.consumed,
-      lines: scan.lines,
+    } else fileId = writeMeta(index, p, { consumed: 0, lines: 0, records: 0, complete: 0, headCrc: 0, tailCrc: 0, fullCrc: 0, signature: null });
+    const nextSeq = (db.prepare('SELECT COALESCE(MAX(seq), -1) + 1 FROM segments WHERE file_id = ?').pluck().get(fileId) as number) ?? 0;
+    const insert = db.prepare('INSERT INTO segments(file_id, seq, tail, rows, data) VALUES (?,?,?,?,?)');
+    insert.run(fileId, nextSeq, 0, r.records, r.segment);
+    if (r.tailSegment !== null) insert.run(fileId, nextSeq + 1, 1, r.tailRecords, r.tailSegment);
+    const insertProblem = db.prepare('INSERT INTO problems(file_id, line, tail, reason) VALUES (?,?,?,?)');
+    for (const [line, tail, reason] of r.problems) insertProblem.run(fileId, line, tail, reason);
+    writeMeta(index, { ...p, row: { ...(p.row as FileRow), id: fileId } }, {
+      consumed: r.consumed,
+      lines: r.lines,
       records,
       complete: 1,
-      headHash: hashRange(abs, 0, headLen),
-      tailHash: hashRange(abs, Math.max(0, scan.consumed - SAMPLE), scan.consumed),
-      fullHash: hash ? hash.digest('hex') : null,
+      headCrc: crcRange(p.abs, 0, Math.min(SAMPLE, r.consumed)),
+      tailCrc: crcRange(p.abs, Math.max(0, r.consumed - SAMPLE), r.consumed),
+      fullCrc: r.crc,
+      signature: null,
     });
   })();
-  return bytes;
-}
-
-function shortMessage(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
-  return m.length > 160 ? `${m.slice(0, 160)}…` : m;
 }
 
 /** A database changes through its file and its write-ahead log. */
@@ -311,36 +238,33 @@ function databaseSignature(abs: string, st: fs.Stats): string {
     const w = fs.statSync(`${abs}-wal`);
     wal = `:${w.size}:${w.mtimeMs}`;
   } catch {
-    // no WAL file
+    // no write-ahead log
   }
   return `${st.size}:${st.mtimeMs}${wal}`;
 }
 
-function indexDatabase(
-  index: TraceIndex,
-  file: DiscoveredFile,
-  abs: string,
-  st: fs.Stats,
-  row: FileRow | undefined,
-  sig: string,
-): void {
-  const read = readCorpus(abs);
+function indexDatabase(index: TraceIndex, p: Plan): void {
+  const read = readCorpus(p.abs);
   const db = index.db;
+  const seg = new SegmentBuilder();
+  for (const r of read.rows) {
+    seg.rows.push([r.id, 0, 0, `db:${r.id}`, seg.ref(r.scenarioId), seg.ref(r.model), seg.ref(r.family), seg.ref(r.technique), -1, seg.ref(r.params), seg.ref(r.verdict), seg.ref(r.grader), r.response, -1, seg.ref(r.dataset)]);
+  }
   db.transaction(() => {
-    const fileId = writeMeta(index, file, st, row, {
+    const fileId = writeMeta(index, p, {
       consumed: 0,
       lines: 0,
       records: read.rows.length,
       complete: read.complete ? 1 : 0,
-      headHash: sig,
+      headCrc: 0,
+      tailCrc: 0,
+      fullCrc: 0,
+      signature: databaseSignature(p.abs, p.st),
     });
-    db.prepare('DELETE FROM recs WHERE file_id = ?').run(fileId);
+    db.prepare('DELETE FROM segments WHERE file_id = ?').run(fileId);
     db.prepare('DELETE FROM problems WHERE file_id = ?').run(fileId);
-    const insert = db.prepare(INSERT_REC);
-    for (const r of read.rows) {
-      insert.run(fileId, r.id, 0, 0, 0, `db:${r.id}`, r.scenarioId, r.model, r.family, r.technique, null, r.params, r.verdict, r.grader, r.response, null, r.dataset);
-    }
+    db.prepare('INSERT INTO segments(file_id, seq, tail, rows, data) VALUES (?, 0, 0, ?, ?)').run(fileId, read.rows.length, seg.json());
     const insertProblem = db.prepare('INSERT INTO problems(file_id, line, tail, reason) VALUES (?, NULL, 0, ?)');
-    for (const p of read.problems) insertProblem.run(fileId, p);
+    for (const reason of read.problems) insertProblem.run(fileId, reason);
   })();
 }

@@ -1,6 +1,5 @@
 /** Read a JSONL file as lines with their byte offsets, from any newline boundary onwards. */
 import * as fs from 'node:fs';
-import type { Hash } from 'node:crypto';
 
 export interface LineSink {
   /** A line's text (no newline, no CR, BOM stripped); `terminated` is false for an unfinished last line. */
@@ -28,7 +27,7 @@ export function scanLines(
   startLine: number,
   end: number,
   sink: LineSink,
-  hash?: Hash,
+  hash?: { update(chunk: Buffer): unknown },
 ): ScanResult {
   let buf = Buffer.allocUnsafe(Math.min(CHUNK, Math.max(end - start, 1)));
   let bufStart = start; // file offset of buf[0]

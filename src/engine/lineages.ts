@@ -154,12 +154,12 @@ function validateShape(raw: unknown, problems: MapProblem[]): LineageMapDoc | nu
     }
     exclude.push(...(obj.exclude));
   }
-  if (!Array.isArray(obj.lineages)) {
+  if (obj.lineages !== undefined && !Array.isArray(obj.lineages)) {
     problems.push({ reason: '"lineages" must be an array' });
     return null;
   }
   const lineages: LineageDef[] = [];
-  for (const [li, l] of obj.lineages.entries()) {
+  for (const [li, l] of ((obj.lineages as unknown[] | undefined) ?? []).entries()) {
     const lo = l as Record<string, unknown> | null;
     if (typeof lo !== 'object' || lo === null || typeof lo.name !== 'string' || !Array.isArray(lo.members)) {
       problems.push({ reason: `lineage ${li + 1} needs a "name" string and a "members" array` });

@@ -35,7 +35,7 @@ function present(v: unknown): boolean {
 function str(v: unknown): string | null {
   if (!present(v)) return null;
   if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') return String(v);
   return null;
 }
 

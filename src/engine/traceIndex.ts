@@ -1,6 +1,6 @@
 /**
  * The index: what the analysis and the tree need of every line, and where each line lives
- * (file, line, byte offset). Trace text stays in the researcher's files.
+ * (file, line, byte offset), in segments of compact rows. Trace text stays in the researcher's files.
  */
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { FileKind } from './settings';
 
 /** Bump when the tables or what a row means change: an older index is rebuilt, not trusted. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export interface FileRow {
   id: number;
@@ -21,35 +21,15 @@ export interface FileRow {
   /** Bytes through the last newline; lines after it (an unfinished tail) are read again next time. */
   consumed: number;
   lines: number;
-  headHash: string | null;
-  tailHash: string | null;
-  /** sha1 of bytes [0, consumed) when the file was last read whole; null after an append. */
-  fullHash: string | null;
+  /** crc32 of the first 64 KiB, of the 64 KiB before `consumed`, and of all of [0, consumed). */
+  headCrc: number;
+  tailCrc: number;
+  fullCrc: number;
+  /** A database's change signature (its file and write-ahead log). */
+  signature: string | null;
   records: number;
   /** 0 when the last read failed (a locked database): read again next time. */
   complete: number;
-}
-
-/** One indexed line (or corpus row: `line` is then `results.id`). */
-export interface RecRow {
-  fileId: number;
-  line: number;
-  offset: number;
-  length: number;
-  tail: number;
-  traceId: string | null;
-  scenarioId: string | null;
-  model: string | null;
-  attackClass: string | null;
-  altClass: string | null;
-  variant: string | null;
-  params: string | null;
-  verdict: string | null;
-  grader: string | null;
-  response: number;
-  preambleId: string | null;
-  /** Corpus rows only: `source_datasets.name` (a JSONL line's dataset is its file's). */
-  dataset: string | null;
 }
 
 const DDL = `
@@ -57,14 +37,11 @@ CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files(
   id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, dataset TEXT NOT NULL,
   size INTEGER NOT NULL, mtime_ms REAL NOT NULL, indexed_at_ms REAL NOT NULL,
-  consumed INTEGER NOT NULL, lines INTEGER NOT NULL,
-  head_hash TEXT, tail_hash TEXT, full_hash TEXT, records INTEGER NOT NULL, complete INTEGER NOT NULL);
-CREATE TABLE recs(
-  file_id INTEGER NOT NULL, line INTEGER NOT NULL, offset INTEGER NOT NULL, length INTEGER NOT NULL,
-  tail INTEGER NOT NULL, trace_id TEXT, scenario_id TEXT, model TEXT, attack_class TEXT, alt_class TEXT,
-  variant TEXT, params TEXT, verdict TEXT, grader TEXT, response INTEGER NOT NULL, preamble_id TEXT, dataset TEXT,
-  PRIMARY KEY(file_id, line)) WITHOUT ROWID;
-CREATE INDEX recs_scenario ON recs(scenario_id);
+  consumed INTEGER NOT NULL, lines INTEGER NOT NULL, head_crc INTEGER NOT NULL, tail_crc INTEGER NOT NULL,
+  full_crc INTEGER NOT NULL, signature TEXT, records INTEGER NOT NULL, complete INTEGER NOT NULL);
+-- One segment per read of a file (a whole read, or what an append added): see parse.ts for its rows.
+CREATE TABLE segments(file_id INTEGER NOT NULL, seq INTEGER NOT NULL, tail INTEGER NOT NULL,
+  rows INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY(file_id, seq)) WITHOUT ROWID;
 CREATE TABLE problems(file_id INTEGER NOT NULL, line INTEGER, tail INTEGER NOT NULL, reason TEXT NOT NULL);
 CREATE INDEX problems_file ON problems(file_id);
 `;
@@ -133,7 +110,7 @@ export class TraceIndex {
       this.db
         .prepare(
           `SELECT id, path, kind, dataset, size, mtime_ms AS mtimeMs, indexed_at_ms AS indexedAtMs, consumed, lines,
-           head_hash AS headHash, tail_hash AS tailHash, full_hash AS fullHash, records, complete FROM files`,
+           head_crc AS headCrc, tail_crc AS tailCrc, full_crc AS fullCrc, signature, records, complete FROM files`,
         )
         .all() as FileRow[]
     );

@@ -4,9 +4,10 @@
  */
 import { compareCodePoints } from './discover';
 import { canonicalModelKey } from './models';
+import type { Segment } from './parse';
 import type { FileKind } from './settings';
 import type { TraceIndex } from './traceIndex';
-import { classifyVerdict, type Verdict } from './verdicts';
+import { classifyVerdict, type VerdictClass } from './verdicts';
 
 export interface SourceFile {
   /** Position in (path, line) order: JSONL files by path, then databases by path. */
@@ -21,23 +22,27 @@ export interface SourceFile {
 export type Category = 'ungraded' | 'error' | 'benign' | 'unknown' | 'evaluable';
 export type Variant = 'A' | 'B';
 
-export interface GivenVerdict extends Verdict {
+export interface GivenVerdict {
+  label: string;
+  cls: VerdictClass;
   grader: string;
+  /** Where the verdict was read (a graded, cross-grader or trace line, or a corpus row). */
   file: number;
   line: number;
 }
 
 export interface Trace {
   id: string;
-  /** Where the trace's own line is: a trace line, a graded line that stands alone, or a corpus row (line = results.id). */
+  /** The trace's own line: a trace line, a graded line that stands alone, or a corpus row (line = results.id). */
   file: number;
   line: number;
   offset: number;
   length: number;
-  dataset: string;
+  /** null only for corpus rows without a source dataset. */
+  dataset: string | null;
   model: string;
   key: string;
-  /** Attack class from the fields, before the dataset fallback; the corpus's family and technique name. */
+  /** Attack class from the fields, before the dataset fallback; for corpus rows, the technique family. */
   attackClassField: string | null;
   techniqueName: string | null;
   scenarioId: string | null;
@@ -65,25 +70,71 @@ export interface TraceSet {
   problems: Problem[];
 }
 
-const JSONL_KINDS = new Set<FileKind>(['traces', 'graded', 'xgrader']);
+/** One indexed record, decoded from a segment row (reused between rows: copy what you keep). */
+export interface Rec {
+  line: number;
+  offset: number;
+  length: number;
+  traceId: string | null;
+  scenarioId: string | null;
+  model: string | null;
+  attackClass: string | null;
+  altClass: string | null;
+  variant: string | null;
+  params: string | null;
+  verdict: string | null;
+  grader: string | null;
+  response: number;
+  preambleId: string | null;
+  dataset: string | null;
+}
 
-type RecTuple = [
-  line: number,
-  offset: number,
-  length: number,
-  traceId: string | null,
-  scenarioId: string | null,
-  model: string | null,
-  attackClass: string | null,
-  altClass: string | null,
-  variant: string | null,
-  params: string | null,
-  verdict: string | null,
-  grader: string | null,
-  response: number,
-  preambleId: string | null,
-  dataset: string | null,
-];
+/** Visit a file's indexed records in line order. */
+export function forEachRecord(index: TraceIndex, fileId: number, visit: (r: Rec) => void): void {
+  const segs = index.db.prepare('SELECT data FROM segments WHERE file_id = ? ORDER BY seq').pluck().all(fileId) as string[];
+  const r: Rec = {
+    line: 0,
+    offset: 0,
+    length: 0,
+    traceId: null,
+    scenarioId: null,
+    model: null,
+    attackClass: null,
+    altClass: null,
+    variant: null,
+    params: null,
+    verdict: null,
+    grader: null,
+    response: 0,
+    preambleId: null,
+    dataset: null,
+  };
+  for (const data of segs) {
+    const seg = JSON.parse(data) as Segment;
+    const d = seg.dict;
+    const s = (i: number): string | null => (i < 0 ? null : (d[i] as string));
+    for (const row of seg.rows) {
+      r.line = row[0];
+      r.offset = row[1];
+      r.length = row[2];
+      r.traceId = row[3];
+      r.scenarioId = s(row[4]);
+      r.model = s(row[5]);
+      r.attackClass = s(row[6]);
+      r.altClass = s(row[7]);
+      r.variant = s(row[8]);
+      r.params = s(row[9]);
+      r.verdict = s(row[10]);
+      r.grader = s(row[11]);
+      r.response = row[12];
+      r.preambleId = s(row[13]);
+      r.dataset = s(row[14]);
+      visit(r);
+    }
+  }
+}
+
+const JSONL_KINDS = new Set<FileKind>(['traces', 'graded', 'xgrader']);
 
 /** The run files and databases of the index in (path, line) order. */
 export function sourceFiles(index: TraceIndex): SourceFile[] {
@@ -93,7 +144,8 @@ export function sourceFiles(index: TraceIndex): SourceFile[] {
   return rows.map((f, idx) => ({ idx, id: f.id, path: f.path, kind: f.kind, dataset: f.dataset, records: f.records }));
 }
 
-const DILUTION_SUFFIX = /^(.*)__dilution(?:_[A-Za-z0-9]+)?$/;
+/** `<base>__dilution` or `<base>__dilution_<k>` (k digits). */
+export const DILUTION_SUFFIX = /^(.*)__dilution(?:_\d+)?$/;
 
 function variantOfField(v: string | null): Variant | null {
   if (v === null) return null;
@@ -120,6 +172,38 @@ export function modelKey(name: string): string {
   return k;
 }
 
+function newTrace(f: SourceFile, r: Rec, id: string, dataset: string | null): Trace {
+  const model = r.model as string;
+  return {
+    id,
+    file: f.idx,
+    line: r.line,
+    offset: r.offset,
+    length: r.length,
+    dataset,
+    model,
+    key: modelKey(model),
+    attackClassField: r.attackClass,
+    techniqueName: r.altClass,
+    scenarioId: r.scenarioId,
+    variantField: r.variant,
+    variant: null,
+    baseId: null,
+    params: r.params,
+    preambleId: r.preambleId,
+    response: r.response,
+    verdict: null,
+    opinions: [],
+    category: 'ungraded',
+  };
+}
+
+function given(f: SourceFile, r: Rec): GivenVerdict | null {
+  if (r.verdict === null) return null;
+  const v = classifyVerdict(r.verdict);
+  return { label: v.label, cls: v.cls, grader: r.grader ?? 'unknown', file: f.idx, line: r.line };
+}
+
 export function buildTraces(index: TraceIndex): TraceSet {
   const files = sourceFiles(index);
   const problems: Problem[] = [];
@@ -127,158 +211,91 @@ export function buildTraces(index: TraceIndex): TraceSet {
   const byId = new Map<string, Trace>();
   // Trace lines that became traces, per (dataset, model key, scenario), in (path, line) order.
   const occurrences = new Map<string, Trace[]>();
-  const lineVerdicts = new Map<Trace, GivenVerdict>();
-  const stmt = index.db
-    .prepare(
-      `SELECT line, offset, length, trace_id, scenario_id, model, attack_class, alt_class, variant, params,
-              verdict, grader, response, preamble_id, dataset FROM recs WHERE file_id = ? ORDER BY line`,
-    )
-    .raw(true);
-  const recsOf = (f: SourceFile): RecTuple[] => stmt.all(f.id) as RecTuple[];
-  const locate = (f: SourceFile, line: number): string => `${f.path}:${line}`;
-
-  const newTrace = (f: SourceFile, r: RecTuple, id: string, dataset: string): Trace => {
-    const model = r[5] as string;
-    return {
-      id,
-      file: f.idx,
-      line: r[0],
-      offset: r[1],
-      length: r[2],
-      dataset,
-      model,
-      key: modelKey(model),
-      attackClassField: r[6],
-      techniqueName: r[7],
-      scenarioId: r[4],
-      variantField: r[8],
-      variant: null,
-      baseId: null,
-      params: r[9],
-      preambleId: r[13],
-      response: r[12],
-      verdict: null,
-      opinions: [],
-      category: 'ungraded',
-    };
-  };
-  const given = (f: SourceFile, r: RecTuple): GivenVerdict | null => {
-    if (r[10] === null) return null;
-    return { ...classifyVerdict(r[10]), grader: r[11] ?? 'unknown', file: f.idx, line: r[0] };
-  };
+  const lineVerdicts: [Trace, GivenVerdict][] = [];
+  const at = (file: number, line: number): string => `${(files[file] as SourceFile).path}:${line}`;
   const occKey = (dataset: string, key: string, scenario: string): string => `${dataset}\u0000${key}\u0000${scenario}`;
+  const problem = (f: SourceFile, line: number | null, reason: string): void => {
+    problems.push({ path: f.path, line, reason });
+  };
 
   // 1. Trace lines.
   for (const f of files) {
     if (f.kind !== 'traces') continue;
-    for (const r of recsOf(f)) {
-      if (r[5] === null) {
-        problems.push({ path: f.path, line: r[0], reason: 'missing model: no model_id or model' });
-        continue;
-      }
-      const id = r[3] ?? `${f.path}:${r[0]}`;
+    forEachRecord(index, f.id, (r) => {
+      if (r.model === null) return problem(f, r.line, 'missing model: no model_id or model');
+      const id = r.traceId ?? `${f.path}:${r.line}`;
       const first = byId.get(id);
-      if (first) {
-        problems.push({
-          path: f.path,
-          line: r[0],
-          reason: `duplicate trace id ${JSON.stringify(id)} (first at ${locate(files[first.file] as SourceFile, first.line)}); not counted again`,
-        });
-        continue;
-      }
+      if (first) return problem(f, r.line, `duplicate trace id ${JSON.stringify(id)} (first at ${at(first.file, first.line)}); not counted again`);
       const t = newTrace(f, r, id, f.dataset);
       traces.push(t);
       byId.set(id, t);
       if (t.scenarioId !== null) {
-        const k = occKey(t.dataset, t.key, t.scenarioId);
+        const k = occKey(f.dataset, t.key, t.scenarioId);
         const list = occurrences.get(k);
         if (list) list.push(t);
         else occurrences.set(k, [t]);
       }
       const v = given(f, r);
-      if (v) lineVerdicts.set(t, v);
-    }
+      if (v) lineVerdicts.push([t, v]);
+    });
   }
 
-  // 2. Graded and cross-grader lines attach to traces.
-  const findTarget = (f: SourceFile, r: RecTuple, counters: Map<string, number>): Trace | undefined => {
-    if (r[3] !== null) return byId.get(r[3]);
-    if (r[5] === null || r[4] === null) return undefined;
-    const k = occKey(f.dataset, modelKey(r[5]), r[4]);
+  // 2. Corpus rows: each a trace with the LLM grader's verdict (heuristic verdicts never enter).
+  for (const f of files) {
+    if (f.kind !== 'database') continue;
+    forEachRecord(index, f.id, (r) => {
+      if (r.model === null) return problem(f, null, `result ${r.line} has no model name`);
+      const t = newTrace(f, r, r.traceId ?? `db:${r.line}`, r.dataset);
+      t.verdict = given(f, r);
+      traces.push(t);
+      byId.set(t.id, t);
+    });
+  }
+
+  // 3. Graded and cross-grader lines attach to traces.
+  const findTarget = (f: SourceFile, r: Rec, counters: Map<string, number>): Trace | undefined => {
+    if (r.traceId !== null) return byId.get(r.traceId);
+    if (r.model === null || r.scenarioId === null) return undefined;
+    const k = occKey(f.dataset, modelKey(r.model), r.scenarioId);
     const nth = (counters.get(k) ?? 0) + 1;
     counters.set(k, nth);
     return occurrences.get(k)?.[nth - 1];
   };
-  const addOpinion = (t: Trace, v: GivenVerdict, f: SourceFile, line: number): void => {
-    const dup = t.opinions.find((o) => o.grader === v.grader);
-    if (dup) {
-      problems.push({
-        path: f.path,
-        line,
-        reason: `second verdict by grader ${JSON.stringify(v.grader)} for trace ${JSON.stringify(t.id)} (first at ${locate(files[dup.file] as SourceFile, dup.line)}); ignored`,
-      });
+  /** A second verdict: ignored (with a problem) when its grader already gave one. */
+  const addOpinion = (t: Trace, v: GivenVerdict, f: SourceFile): void => {
+    const earlier = t.verdict?.grader === v.grader ? t.verdict : t.opinions.find((o) => o.grader === v.grader);
+    if (earlier) {
+      problem(f, v.line, `trace ${JSON.stringify(t.id)} already graded by ${JSON.stringify(v.grader)} at ${at(earlier.file, earlier.line)}; this verdict is ignored`);
     } else t.opinions.push(v);
   };
   for (const f of files) {
     if (f.kind !== 'graded') continue;
     const counters = new Map<string, number>();
-    for (const r of recsOf(f)) {
+    forEachRecord(index, f.id, (r) => {
       const v = given(f, r);
       let target = findTarget(f, r, counters);
       if (!target) {
-        if (r[5] === null) {
-          problems.push({ path: f.path, line: r[0], reason: 'graded line matches no trace (and names no model to stand alone)' });
-          continue;
-        }
+        if (r.model === null) return problem(f, r.line, 'graded line matches no trace (and names no model to stand alone)');
         // A graded line is the trace object with grader fields: alone, it is the trace.
-        target = newTrace(f, r, r[3] ?? `${f.path}:${r[0]}`, f.dataset);
+        target = newTrace(f, r, r.traceId ?? `${f.path}:${r.line}`, f.dataset);
         traces.push(target);
         byId.set(target.id, target);
       }
-      if (!v) {
-        problems.push({ path: f.path, line: r[0], reason: 'graded line has no verdict (llm_verdict, flip_verdict, verdict or llm_raw)' });
-        continue;
-      }
+      if (!v) return problem(f, r.line, 'graded line has no verdict (llm_verdict, flip_verdict, verdict or llm_raw)');
       if (!target.verdict) target.verdict = v;
-      else if (target.verdict.grader === v.grader) {
-        problems.push({
-          path: f.path,
-          line: r[0],
-          reason: `trace ${JSON.stringify(target.id)} already graded by ${JSON.stringify(v.grader)} at ${locate(files[target.verdict.file] as SourceFile, target.verdict.line)}; this verdict is ignored`,
-        });
-      } else addOpinion(target, v, f, r[0]);
-    }
+      else addOpinion(target, v, f);
+    });
   }
   for (const f of files) {
     if (f.kind !== 'xgrader') continue;
     const counters = new Map<string, number>();
-    for (const r of recsOf(f)) {
+    forEachRecord(index, f.id, (r) => {
       const target = findTarget(f, r, counters);
-      if (!target) {
-        problems.push({ path: f.path, line: r[0], reason: 'cross-grader line matches no trace' });
-        continue;
-      }
+      if (!target) return problem(f, r.line, 'cross-grader line matches no trace');
       const v = given(f, r);
-      if (!v) {
-        problems.push({ path: f.path, line: r[0], reason: 'cross-grader line has no verdict' });
-        continue;
-      }
-      addOpinion(target, v, f, r[0]);
-    }
-  }
-
-  // 3. Corpus rows: each a trace with the LLM grader's verdict (heuristic verdicts never enter).
-  for (const f of files) {
-    if (f.kind !== 'database') continue;
-    for (const r of recsOf(f)) {
-      if (r[5] === null) {
-        problems.push({ path: f.path, line: null, reason: `result ${r[0]} has no model name` });
-        continue;
-      }
-      const t = newTrace(f, r, r[3] ?? `db:${r[0]}`, r[14] ?? f.dataset);
-      t.verdict = given(f, r);
-      traces.push(t);
-    }
+      if (!v) return problem(f, r.line, 'cross-grader line has no verdict');
+      addOpinion(target, v, f);
+    });
   }
 
   // 4. A verdict on the trace line itself counts when no graded line gave one.
@@ -288,14 +305,16 @@ export function buildTraces(index: TraceIndex): TraceSet {
   assignVariants(traces);
   for (const t of traces) {
     t.category = categorise(t);
-    for (const v of t.verdict ? [t.verdict, ...t.opinions] : t.opinions) {
-      if (v.cls === 'unknown') {
-        const f = files[v.file] as SourceFile;
-        problems.push({ path: f.path, line: f.kind === 'database' ? null : v.line, reason: `unknown verdict label ${JSON.stringify(v.label)}` });
-      }
-    }
+    if (t.verdict?.cls === 'unknown') unknownLabel(files, t.verdict, problems);
+    for (const o of t.opinions) if (o.cls === 'unknown') unknownLabel(files, o, problems);
   }
   return { files, traces, problems };
+}
+
+function unknownLabel(files: SourceFile[], v: GivenVerdict, problems: Problem[]): void {
+  const f = files[v.file] as SourceFile;
+  const db = f.kind === 'database';
+  problems.push({ path: f.path, line: db ? null : v.line, reason: `unknown verdict label ${JSON.stringify(v.label)}${db ? ` (result ${v.line})` : ''}` });
 }
 
 function categorise(t: Trace): Category {
@@ -306,7 +325,13 @@ function categorise(t: Trace): Category {
   return 'evaluable';
 }
 
-/** The four rules of FORMATS.md §6, first that applies wins. */
+/** The base id: the scenario id without a `__dilution[_k]` suffix. */
+function baseOf(scenarioId: string): string {
+  const m = DILUTION_SUFFIX.exec(scenarioId);
+  return m ? (m[1] as string) : scenarioId;
+}
+
+/** The four rules of FORMATS.md §6, first that applies wins (DECISIONS.md 13). */
 function assignVariants(traces: Trace[]): void {
   const hasDiluted = new Set<string>();
   for (const t of traces) {
@@ -317,7 +342,7 @@ function assignVariants(traces: Trace[]): void {
     const fromField = variantOfField(t.variantField);
     if (fromField) {
       t.variant = fromField;
-      t.baseId = t.scenarioId;
+      t.baseId = t.scenarioId === null ? null : baseOf(t.scenarioId);
       continue;
     }
     if (t.scenarioId === null) continue;

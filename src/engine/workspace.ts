@@ -7,9 +7,13 @@ import { analyse, type Analysis } from './analysis';
 import { discover, type DiscoveredFile } from './discover';
 import { updateIndex, type Progress, type UpdateReport } from './indexer';
 import { defaultLineageMap, parseLineageMap, type LineageMap } from './lineages';
+import type { ResultsDocument } from './results';
 import type { Settings } from './settings';
 import { TraceIndex } from './traceIndex';
 import { buildTraces, type Problem, type TraceSet } from './traces';
+
+/** Changes whenever the engine's output for the same input may change. */
+export const ENGINE_VERSION = '0.1.0+1';
 
 export interface WorkspaceOptions {
   settings: Settings;
@@ -65,16 +69,16 @@ export class Workspace {
   }
 
   /** Discover files and bring the index up to date; a corrupt index is rebuilt once. */
-  refresh(progress?: Progress): UpdateReport {
+  async refresh(progress?: Progress): Promise<UpdateReport> {
     this.discovered = discover(this.root, this.options.settings);
     try {
-      return updateIndex(this.index, this.root, this.discovered, progress);
+      return await updateIndex(this.index, this.root, this.discovered, progress);
     } catch (e) {
       if (!isCorruption(e) || this.options.indexPath === null) throw e;
       this.index.close();
-      fs.rmSync(this.options.indexPath, { force: true });
+      for (const suffix of ['', '-wal', '-shm']) fs.rmSync(this.options.indexPath + suffix, { force: true });
       this.index = TraceIndex.open(this.options.indexPath, this.root);
-      return updateIndex(this.index, this.root, this.discovered, progress);
+      return await updateIndex(this.index, this.root, this.discovered, progress);
     }
   }
 
@@ -101,6 +105,38 @@ export class Workspace {
       .all() as Problem[];
   }
 
+  /**
+   * What the results depend on besides the traces: settings, the lineage map's text, the engine.
+   * With the index's generation (bumped by every change of input), it keys the cached document.
+   */
+  private fingerprint(): string {
+    const file = this.options.lineageMapFile ?? path.join(this.root, this.options.settings.lineageMapPath);
+    let map = '';
+    try {
+      map = fs.readFileSync(file, 'utf8');
+    } catch {
+      // no map: the built-in defaults
+    }
+    return createHash('sha1')
+      .update(JSON.stringify([ENGINE_VERSION, this.index.generation(), this.options.settings, this.options.lineageMapFile ?? null, map]))
+      .digest('hex');
+  }
+
+  /** The last results document, when nothing it depends on has changed since (the CLI's warm path). */
+  cachedDocument(generatedAt = new Date().toISOString()): ResultsDocument | null {
+    const row = this.index.db.prepare("SELECT value FROM meta WHERE key = 'results'").pluck().get() as string | undefined;
+    if (row === undefined) return null;
+    const cached = JSON.parse(row) as { fingerprint: string; document: ResultsDocument };
+    if (cached.fingerprint !== this.fingerprint()) return null;
+    return { ...cached.document, generated_at: generatedAt };
+  }
+
+  private storeDocument(document: ResultsDocument): void {
+    if (this.options.indexPath === null) return;
+    const value = JSON.stringify({ fingerprint: this.fingerprint(), document });
+    this.index.db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('results', ?)").run(value);
+  }
+
   analyse(generatedAt?: string): AnalysisRun {
     const traceSet = buildTraces(this.index);
     const { map, path: mapPath } = this.lineageMap();
@@ -112,6 +148,7 @@ export class Workspace {
       records: f.kind === 'lineages' ? (map.source === 'workspace' ? map.doc.lineages.length : 0) : f.records,
     }));
     const analysis = analyse({ traceSet, settings: this.options.settings, lineages: map, files, readProblems, generatedAt });
+    this.storeDocument(analysis.document);
     return { ...analysis, traceSet, lineages: map, generation: this.index.generation() };
   }
 }

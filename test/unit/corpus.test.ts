@@ -37,21 +37,21 @@ function makeCorpus(file: string, opts: { dropTable?: string; dropFamily?: boole
 
 const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
 
-function run(root: string, settings = withDefaults({})) {
+async function run(root: string, settings = withDefaults({})) {
   const ws = new Workspace(root, { settings, indexPath: null });
-  ws.refresh();
+  await ws.refresh();
   const r = ws.analyse();
   ws.close();
   return r;
 }
 
 describe('corpus database', () => {
-  it('rows are traces with the LLM verdict; heuristic verdicts never count; NULL is ungraded', () => {
+  it('rows are traces with the LLM verdict; heuristic verdicts never count; NULL is ungraded', async () => {
     const root = tempWorkspace({});
     const db = path.join(root, 'jailbreak_corpus.db');
     makeCorpus(db);
     const before = sha(db);
-    const r = run(root);
+    const r = await run(root);
     assert.equal(sha(db), before, 'the database is not written');
     assert.deepEqual(fs.readdirSync(root), ['jailbreak_corpus.db'], 'no journal, WAL or shm file is left');
     assert.deepEqual(r.document.inputs.traces, { total: 5, graded: 4, ungraded: 1, evaluable: 3, errors: 1, benign: 0, unknown_label: 0 });
@@ -78,53 +78,53 @@ describe('corpus database', () => {
     assert.equal(r.document.inputs.files[0]?.records, 5);
   });
 
-  it('the attack class may come from techniques.name', () => {
+  it('the attack class may come from techniques.name', async () => {
     const root = tempWorkspace({});
     makeCorpus(path.join(root, 'jailbreak_corpus.db'));
-    const r = run(root, withDefaults({ attackClassSource: 'name' }));
+    const r = await run(root, withDefaults({ attackClassSource: 'name' }));
     assert.deepEqual([...new Set(r.document.cells.map((c) => c.attack_class))], ['Cipher', 'DAN 6.0']);
   });
 
-  it('a missing required table: one problem naming it, and the JSONL side still loads', () => {
+  it('a missing required table: one problem naming it, and the JSONL side still loads', async () => {
     const root = tempWorkspace({ 'runs/a/m_traces.jsonl': jsonl([{ trace_id: 't', scenario_id: 'S', model_id: 'm-7b', response: 'x', llm_verdict: 'REFUSAL' }]) });
     makeCorpus(path.join(root, 'jailbreak_corpus.db'), { dropTable: 'evaluation_runs' });
-    const r = run(root);
+    const r = await run(root);
     assert.equal(r.document.inputs.traces.total, 1);
     assert.equal(r.document.inputs.problems.length, 1);
     assert.match(r.document.inputs.problems[0]?.reason ?? '', /lacks table evaluation_runs/);
     assert.equal(r.document.inputs.problems[0]?.line, null);
   });
 
-  it('a missing optional column is named, and the rows load without what it gives', () => {
+  it('a missing optional column is named, and the rows load without what it gives', async () => {
     const root = tempWorkspace({});
     makeCorpus(path.join(root, 'jailbreak_corpus.db'), { dropFamily: true });
-    const r = run(root);
+    const r = await run(root);
     assert.deepEqual(r.document.inputs.problems.map((p) => p.reason), ['corpus database lacks column techniques.family; the figures it gives are absent']);
     assert.equal(r.document.inputs.traces.total, 5);
     assert.deepEqual([...new Set(r.document.cells.map((c) => c.attack_class))], ['advbench_subset', 'jailbreak_archaeology']);
   });
 
-  it('a file that is not a database is a problem, not a crash', () => {
+  it('a file that is not a database is a problem, not a crash', async () => {
     const root = tempWorkspace({ 'jailbreak_corpus.db': 'this is not sqlite'.repeat(100), 'runs/a/m_traces.jsonl': jsonl([{ trace_id: 't', model_id: 'm', response: 'x' }]) });
-    const r = run(root);
+    const r = await run(root);
     assert.equal(r.document.inputs.traces.total, 1);
     assert.deepEqual(r.document.inputs.problems.map((p) => p.reason), ['not a SQLite database']);
   });
 
-  it('a database locked by a writer is reported and read again next time', () => {
+  it('a database locked by a writer is reported and read again next time', async () => {
     const root = tempWorkspace({ 'runs/a/m_traces.jsonl': jsonl([{ trace_id: 't', model_id: 'm', response: 'x' }]) });
     const file = path.join(root, 'jailbreak_corpus.db');
     makeCorpus(file);
     const writer = new Database(file);
     writer.exec("BEGIN EXCLUSIVE; INSERT INTO models VALUES (9, 'w', 'w', '1B');");
     const ws = new Workspace(root, { settings: withDefaults({}), indexPath: null });
-    ws.refresh();
+    await ws.refresh();
     let doc = ws.analyse().document;
     assert.equal(doc.inputs.traces.total, 1);
     assert.match(doc.inputs.problems[0]?.reason ?? '', /locked by a writer/);
     writer.exec('ROLLBACK');
     writer.close();
-    ws.refresh();
+    await ws.refresh();
     doc = ws.analyse().document;
     assert.equal(doc.inputs.traces.total, 6);
     assert.deepEqual(doc.inputs.problems, []);

@@ -22,28 +22,28 @@ const actions = (r: { files: { path: string; action: string; bytesRead: number }
   Object.fromEntries(r.files.map((f) => [f.path, f.action]));
 
 describe('incremental index', () => {
-  it('reads nothing again when nothing changed, in the same process or a new one', () => {
+  it('reads nothing again when nothing changed, in the same process or a new one', async () => {
     const { open } = setup({ 'runs/a/m_traces.jsonl': jsonl([line(1), line(2)]), 'runs/b/n_traces.jsonl': jsonl([line(3, 'gemma3:4b')]) });
     let ws = open();
-    const first = ws.refresh();
+    const first = await ws.refresh();
     assert.equal(first.changed, true);
     assert.ok(first.bytesRead > 0);
     ws.close();
     ws = open();
-    const second = ws.refresh();
+    const second = await ws.refresh();
     assert.equal(second.changed, false);
     assert.equal(second.bytesRead, 0);
     assert.equal(ws.analyse().document.inputs.traces.total, 3);
     ws.close();
   });
 
-  it('an appended file reads only what was appended', () => {
+  it('an appended file reads only what was appended', async () => {
     const { root, open } = setup({ 'runs/a/m_traces.jsonl': jsonl([line(1), line(2)]), 'runs/b/n_traces.jsonl': jsonl([line(3, 'gemma3:4b')]) });
     const ws = open();
-    ws.refresh();
+    await ws.refresh();
     const extra = jsonl([line(4), line(5)]);
     fs.appendFileSync(path.join(root, 'runs/a/m_traces.jsonl'), extra);
-    const r = ws.refresh();
+    const r = await ws.refresh();
     assert.deepEqual(actions(r), { 'runs/a/m_traces.jsonl': 'append', 'runs/b/n_traces.jsonl': 'unchanged' });
     assert.equal(r.bytesRead, Buffer.byteLength(extra));
     const doc = ws.analyse().document;
@@ -52,15 +52,15 @@ describe('incremental index', () => {
     ws.close();
   });
 
-  it('a line still being written is a problem until it is finished, then a trace', () => {
+  it('a line still being written is a problem until it is finished, then a trace', async () => {
     const { root, open } = setup({ 'runs/a/m_traces.jsonl': jsonl([line(1)]) + '{"trace_id":"t2","scen' });
     const ws = open();
-    ws.refresh();
+    await ws.refresh();
     let doc = ws.analyse().document;
     assert.equal(doc.inputs.traces.total, 1);
     assert.match(doc.inputs.problems[0]?.reason ?? '', /truncated last line/);
     fs.appendFileSync(path.join(root, 'runs/a/m_traces.jsonl'), 'ario_id":"S2","model_id":"qwen3.5:2b","response":"x","llm_verdict":"REFUSAL"}\n');
-    const r = ws.refresh();
+    const r = await ws.refresh();
     assert.equal(actions(r)['runs/a/m_traces.jsonl'], 'append');
     doc = ws.analyse().document;
     assert.equal(doc.inputs.traces.total, 2);
@@ -69,78 +69,78 @@ describe('incremental index', () => {
     ws.close();
   });
 
-  it('a last line without a newline that is complete JSON counts, and is read again when the file grows', () => {
+  it('a last line without a newline that is complete JSON counts, and is read again when the file grows', async () => {
     const { root, open } = setup({ 'runs/a/m_traces.jsonl': JSON.stringify(line(1)) });
     const ws = open();
-    ws.refresh();
+    await ws.refresh();
     assert.equal(ws.analyse().document.inputs.traces.total, 1);
     fs.appendFileSync(path.join(root, 'runs/a/m_traces.jsonl'), '\n' + jsonl([line(2)]));
-    ws.refresh();
+    await ws.refresh();
     const doc = ws.analyse().document;
     assert.equal(doc.inputs.traces.total, 2);
     assert.deepEqual(doc.inputs.problems, []);
     ws.close();
   });
 
-  it("a deleted file's traces disappear; a rewritten file is read whole", () => {
+  it("a deleted file's traces disappear; a rewritten file is read whole", async () => {
     const { root, open } = setup({ 'runs/a/m_traces.jsonl': jsonl([line(1), line(2)]), 'runs/b/n_traces.jsonl': jsonl([line(3, 'gemma3:4b')]) });
     const ws = open();
-    ws.refresh();
+    await ws.refresh();
     fs.rmSync(path.join(root, 'runs/b/n_traces.jsonl'));
     writeFile(root, 'runs/a/m_traces.jsonl', jsonl([line(7)]));
-    const r = ws.refresh();
+    const r = await ws.refresh();
     assert.deepEqual(actions(r), { 'runs/b/n_traces.jsonl': 'removed', 'runs/a/m_traces.jsonl': 'full' });
     assert.deepEqual(ws.analyse().traceSet.traces.map((t) => t.id), ['t7']);
     ws.close();
   });
 
-  it('same size, new content: the content hash tells', () => {
+  it('same size, new content: the content hash tells', async () => {
     const { root, open } = setup({ 'runs/a/m_traces.jsonl': jsonl([line(1), line(2)]) });
     const ws = open();
-    ws.refresh();
+    await ws.refresh();
     const file = path.join(root, 'runs/a/m_traces.jsonl');
     const text = fs.readFileSync(file, 'utf8').replace('"REFUSAL"', '"PARTIAL"');
     assert.equal(Buffer.byteLength(text), fs.statSync(file).size);
     fs.writeFileSync(file, text);
-    const r = ws.refresh();
+    const r = await ws.refresh();
     assert.equal(actions(r)['runs/a/m_traces.jsonl'], 'full');
     assert.equal(ws.analyse().traceSet.traces[0]?.verdict?.label, 'PARTIAL');
     // Touched but identical: recognised by the hash and not parsed again.
     const later = new Date(Date.now() + 5000);
     fs.utimesSync(file, later, later);
-    const r2 = ws.refresh();
+    const r2 = await ws.refresh();
     assert.equal(actions(r2)['runs/a/m_traces.jsonl'], 'unchanged');
     ws.close();
   });
 
-  it('an index of an older schema, of another folder, or corrupt is rebuilt', () => {
+  it('an index of an older schema, of another folder, or corrupt is rebuilt', async () => {
     const { indexPath, open } = setup({ 'runs/a/m_traces.jsonl': jsonl([line(1)]) });
     let ws = open();
-    ws.refresh();
+    await ws.refresh();
     ws.close();
     const idx = TraceIndex.open(indexPath, path.dirname(indexPath));
     assert.equal(idx.files().length, 0, 'another root: a fresh index');
     idx.db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION - 1));
     idx.close();
     ws = open();
-    assert.equal(ws.refresh().changed, true, 'old schema: read again');
+    assert.equal((await ws.refresh()).changed, true, 'old schema: read again');
     ws.close();
     fs.writeFileSync(indexPath, Buffer.alloc(8192, 0x5a));
     fs.rmSync(`${indexPath}-wal`, { force: true });
     fs.rmSync(`${indexPath}-shm`, { force: true });
     ws = open();
-    const r = ws.refresh();
+    const r = await ws.refresh();
     assert.equal(r.changed, true, 'garbage: rebuilt');
     assert.equal(ws.analyse().document.inputs.traces.total, 1);
     ws.close();
   });
 
-  it('never writes to the workspace', () => {
+  it('never writes to the workspace', async () => {
     const { root, open } = setup({ 'runs/a/m_traces.jsonl': jsonl([line(1)]), 'data/s.jsonl': jsonl([{ id: 'S1' }]) });
     const list = () => fs.readdirSync(root, { recursive: true, withFileTypes: true }).map((e) => path.join(e.parentPath, e.name)).sort();
     const before = list().map((f) => [f, fs.statSync(f).mtimeMs]);
     const ws = open();
-    ws.refresh();
+    await ws.refresh();
     ws.analyse();
     ws.close();
     assert.deepEqual(list().map((f) => [f, fs.statSync(f).mtimeMs]), before);

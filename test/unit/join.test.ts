@@ -5,10 +5,10 @@ import { withDefaults } from '../../src/engine/settings';
 import { Workspace } from '../../src/engine/workspace';
 import { jsonl, tempWorkspace } from './workspaces';
 
-function analyseFolder(files: Record<string, string>) {
+async function analyseFolder(files: Record<string, string>) {
   const root = tempWorkspace(files);
   const ws = new Workspace(root, { settings: withDefaults({}), indexPath: null });
-  ws.refresh();
+  await ws.refresh();
   const run = ws.analyse('2026-01-01T00:00:00.000Z');
   ws.close();
   return run;
@@ -27,8 +27,8 @@ const trace = (id: string | null, scenario: string, model: string, extra: object
 });
 
 describe('joining graded lines to trace lines', () => {
-  it('by trace id: verdict from the graded line, everything else from the trace line', () => {
-    const run = analyseFolder({
+  it('by trace id: verdict from the graded line, everything else from the trace line', async () => {
+    const run = await analyseFolder({
       'runs/ds/m_traces.jsonl': jsonl([trace('t1', 'S1', 'qwen3.5:2b'), trace('t2', 'S2', 'qwen3.5:2b')]),
       'runs/ds/flip_graded_m.jsonl': jsonl([
         { ...trace('t1', 'S1', 'OTHER-MODEL', { attack_class: 'other' }), llm_verdict: 'COMPLIANCE', grader_model: 'g' },
@@ -43,8 +43,8 @@ describe('joining graded lines to trace lines', () => {
     assert.deepEqual(run.document.inputs.problems, []);
   });
 
-  it('without trace id: by model key, scenario and k-th occurrence within the dataset', () => {
-    const run = analyseFolder({
+  it('without trace id: by model key, scenario and k-th occurrence within the dataset', async () => {
+    const run = await analyseFolder({
       'runs/ds/a_traces.jsonl': jsonl([trace('x1', 'S1', 'qwen3.5:2b'), trace('x2', 'S1', 'qwen3.5:2b')]),
       'runs/ds/b_traces.jsonl': jsonl([trace('x3', 'S1', 'qwen3.5:2b')]),
       'runs/other/c_traces.jsonl': jsonl([trace('x4', 'S1', 'qwen3.5:2b')]),
@@ -59,8 +59,8 @@ describe('joining graded lines to trace lines', () => {
     assert.equal(run.document.inputs.traces.total, 4);
   });
 
-  it('a graded file alone is enough: its lines are the traces', () => {
-    const run = analyseFolder({
+  it('a graded file alone is enough: its lines are the traces', async () => {
+    const run = await analyseFolder({
       'runs/only/flip_graded_m.jsonl': jsonl([
         { ...trace('g1', 'S1', 'gemma3:4b'), llm_verdict: 'REFUSAL' },
         { ...trace(null, 'S2', 'gemma3:4b'), llm_verdict: 'COMPLIANCE' },
@@ -71,8 +71,8 @@ describe('joining graded lines to trace lines', () => {
     assert.deepEqual(run.traceSet.traces.map((t) => t.id), ['g1', 'runs/only/flip_graded_m.jsonl:2']);
   });
 
-  it('reports what cannot be used and keeps everything else', () => {
-    const run = analyseFolder({
+  it('reports what cannot be used and keeps everything else', async () => {
+    const run = await analyseFolder({
       'runs/ds/m_traces.jsonl': jsonl([
         trace('t1', 'S1', 'qwen3.5:2b', { llm_verdict: 'REFUSAL' }),
         trace('t1', 'S1', 'qwen3.5:2b'),
@@ -111,17 +111,17 @@ describe('joining graded lines to trace lines', () => {
     });
   });
 
-  it('a truncated last line is a problem and loses nothing else', () => {
+  it('a truncated last line is a problem and loses nothing else', async () => {
     const body = jsonl([trace('t1', 'S1', 'qwen3.5:2b', { llm_verdict: 'REFUSAL' })]) + '{"trace_id":"t2","scenario_id":"S2","mod';
-    const run = analyseFolder({ 'runs/ds/m_traces.jsonl': body });
+    const run = await analyseFolder({ 'runs/ds/m_traces.jsonl': body });
     assert.equal(run.document.inputs.traces.total, 1);
     assert.equal(run.document.inputs.problems.length, 1);
     assert.match(run.document.inputs.problems[0]?.reason ?? '', /truncated last line/);
     assert.equal(run.document.inputs.problems[0]?.line, 2);
   });
 
-  it('categories partition the traces: ungraded, errors (labels and sentinels), benign, unknown, evaluable', () => {
-    const run = analyseFolder({
+  it('categories partition the traces: ungraded, errors (labels and sentinels), benign, unknown, evaluable', async () => {
+    const run = await analyseFolder({
       'runs/ds/m_traces.jsonl': jsonl([
         trace('a', 'S1', 'm-7b'),
         trace('b', 'S2', 'm-7b', { llm_verdict: 'COMPLIANCE', turns: [{ role: 'agent', text: '[TIMEOUT]' }] }),
@@ -143,8 +143,8 @@ describe('joining graded lines to trace lines', () => {
 });
 
 describe('dilution variants (FORMATS.md §6)', () => {
-  it('applies the four rules in order', () => {
-    const run = analyseFolder({
+  it('applies the four rules in order', async () => {
+    const run = await analyseFolder({
       'runs/dil/m_traces.jsonl': jsonl([
         trace('1', 'S1', 'qwen3.5:2b', { variant: 'baseline' }),
         trace('2', 'S1', 'qwen3.5:2b', { variant: 'B' }),
@@ -173,10 +173,10 @@ describe('dilution variants (FORMATS.md §6)', () => {
 });
 
 describe('second opinions and grader agreement', () => {
-  it('pairs the primary grader with each cross-grader over traces evaluable under both', () => {
+  it('pairs the primary grader with each cross-grader over traces evaluable under both', async () => {
     const labels = ['COMPLIANCE', 'REFUSAL', 'PARTIAL', 'REFUSAL', 'COMPLIANCE', 'ERROR'];
     const second = ['COMPLIANCE', 'REFUSAL', 'REFUSAL', 'REFUSAL', 'PARTIAL', 'REFUSAL'];
-    const run = analyseFolder({
+    const run = await analyseFolder({
       'runs/ds/m_traces.jsonl': jsonl(labels.map((l, i) => trace(`t${i}`, `S${i}`, 'gemma3:27b', { llm_verdict: l, grader_model: 'haiku' }))),
       'runs/ds/m_xgrader_gemma.jsonl': jsonl(second.map((l, i) => ({ trace_id: `t${i}`, llm_verdict: l, grader_model: 'gemma3:27b' }))),
     });

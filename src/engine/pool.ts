@@ -1,0 +1,87 @@
+/** Parse jobs on worker threads (one per core) when the work is large enough; inline otherwise. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { parseRange, type ParseJob, type ParseResult } from './parse';
+
+/** Below this many bytes, starting workers costs more than it saves. */
+const WORKER_THRESHOLD = 8 << 20;
+
+type Pending = { resolve: (r: ParseResult) => void; reject: (e: Error) => void };
+
+export class ParsePool {
+  private workers: Worker[] = [];
+  private idle: Worker[] = [];
+  private queue: { id: number; job: ParseJob }[] = [];
+  private pending = new Map<number, Pending>();
+  private nextId = 0;
+
+  private constructor(
+    private readonly script: string | null,
+    size: number,
+  ) {
+    if (script === null) return;
+    for (let i = 0; i < size; i++) {
+      const w = new Worker(script);
+      w.on('message', (msg: { id: number; result?: ParseResult; error?: string }) => {
+        const p = this.pending.get(msg.id);
+        this.pending.delete(msg.id);
+        if (msg.result) p?.resolve(msg.result);
+        else p?.reject(new Error(msg.error ?? 'parse worker failed'));
+        this.idle.push(w);
+        this.pump();
+      });
+      w.on('error', (e) => {
+        for (const p of this.pending.values()) p.reject(e);
+        this.pending.clear();
+      });
+      this.workers.push(w);
+      this.idle.push(w);
+    }
+  }
+
+  /**
+   * A pool for `totalBytes` of work. `FF_LENS_WORKERS=never|always` overrides the size rule (tests
+   * compare both paths). Workers need the bundled parseWorker.js beside this code.
+   */
+  static forWork(totalBytes: number): ParsePool {
+    const mode = process.env.FF_LENS_WORKERS;
+    const script = path.join(__dirname, 'parseWorker.js');
+    const want = mode === 'always' || (mode !== 'never' && totalBytes >= WORKER_THRESHOLD);
+    if (!want || !fs.existsSync(script)) return new ParsePool(null, 0);
+    return new ParsePool(script, Math.max(1, Math.min(4, os.availableParallelism())));
+  }
+
+  get threads(): number {
+    return this.workers.length;
+  }
+
+  run(job: ParseJob): Promise<ParseResult> {
+    if (this.script === null) {
+      try {
+        return Promise.resolve(parseRange(job));
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    }
+    const id = this.nextId++;
+    const p = new Promise<ParseResult>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.queue.push({ id, job });
+    this.pump();
+    return p;
+  }
+
+  private pump(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const w = this.idle.pop() as Worker;
+      w.postMessage(this.queue.shift());
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers = [];
+    this.idle = [];
+  }
+}
