@@ -14,6 +14,8 @@ if (major < 22) {
   const r = spawnSync(node, [__filename, ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(r.status === null ? 1 : r.status);
 }
+// Compiled bytecode of the bundle is cached (in the OS temp directory) for the next start.
+require('node:module').enableCompileCache?.();
 require('../dist/cli.js')
   .main(process.argv.slice(2))
   .then((code) => (process.exitCode = code))

@@ -74,8 +74,8 @@ export function writeCorpus(dir, traces, seed = 42) {
         const scenario = `${cls.slice(0, 3).toUpperCase()}-${String(Math.floor(rand() * 400)).padStart(3, '0')}`;
         const id = `${fileName(model)}_${dataset}_${written + i}`;
         const long = rand() < 0.002;
-        const prompt = text(rand, long ? 60_000 : length(rand, 280, 6000));
-        const response = rand() < 0.01 ? '[ERROR] upstream 502' : text(rand, length(rand, 380, 8000));
+        const prompt = text(rand, long ? 60_000 : length(rand, 170, 6000));
+        const response = rand() < 0.01 ? '[ERROR] upstream 502' : text(rand, length(rand, 240, 8000));
         const t = {
           trace_id: id,
           scenario_id: scenario,
@@ -93,7 +93,7 @@ export function writeCorpus(dir, traces, seed = 42) {
           },
         };
         const verdict = VERDICTS[Math.floor(rand() * VERDICTS.length)];
-        const reasoning = `${text(rand, length(rand, 160, 1500))}\nVerdict: ${verdict}`;
+        const reasoning = `${text(rand, length(rand, 110, 1500))}\nVerdict: ${verdict}`;
         if (gradedOnly) gradedLines.push(JSON.stringify({ ...t, llm_verdict: verdict, llm_raw: reasoning, grader_model: 'anthropic/claude-haiku-4.5' }));
         else {
           traceLines.push(JSON.stringify(t));

@@ -22,7 +22,8 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
-  if (command !== 'analyze') throw new UsageError(command ? `unknown command: ${command}` : 'a command is required');
+  if (command !== 'analyze')
+    throw new UsageError(command ? `unknown command: ${command}` : 'a command is required');
   let folder: string | undefined;
   let json: string | undefined;
   let markdown: string | undefined;
@@ -83,12 +84,23 @@ function parseArgs(argv: string[]): Args {
     }
   }
   if (folder === undefined) throw new UsageError('the workspace folder is required');
-  if (json === '-' && markdown === '-') throw new UsageError('only one of --json and --markdown can write to standard output');
-  return { folder, json, markdown, lineages, index, settings: withDefaults({ thresholds, attackClassSource }) };
+  if (json === '-' && markdown === '-')
+    throw new UsageError('only one of --json and --markdown can write to standard output');
+  return {
+    folder,
+    json,
+    markdown,
+    lineages,
+    index,
+    settings: withDefaults({ thresholds, attackClassSource }),
+  };
 }
 
 /** Progress on standard error: a bar on a terminal, plain lines otherwise. */
-function progressReporter(): { update: (done: number, total: number, file: string) => void; end: () => void } {
+function progressReporter(): {
+  update: (done: number, total: number, file: string) => void;
+  end: () => void;
+} {
   const tty = process.stderr.isTTY === true;
   let lastPct = -1;
   let lastAt = 0;
@@ -102,7 +114,9 @@ function progressReporter(): { update: (done: number, total: number, file: strin
         const width = 30;
         const fill = Math.round((pct / 100) * width);
         const name = file.length > 40 ? `…${file.slice(-39)}` : file;
-        process.stderr.write(`\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${String(pct).padStart(3)}% ${name.padEnd(40)}`);
+        process.stderr.write(
+          `\r[${'#'.repeat(fill)}${'.'.repeat(width - fill)}] ${String(pct).padStart(3)}% ${name.padEnd(40)}`,
+        );
       } else if (pct >= lastPct + 10 || (pct === 100 && lastPct !== 100)) {
         process.stderr.write(`ff-lens: indexed ${pct}% (${file})\n`);
       }
@@ -145,7 +159,9 @@ export async function main(argv: string[]): Promise<number> {
   const ws = new Workspace(realRoot, { settings: args.settings, indexPath, lineageMapFile: args.lineages });
   try {
     const progress = progressReporter();
+    const t0 = Date.now();
     const report = await ws.refresh(progress.update);
+    const tIndexed = Date.now();
     progress.end();
     // Nothing changed since the last run (same index generation, settings and map): reuse its results.
     const cached = ws.cachedDocument();
@@ -158,7 +174,12 @@ export async function main(argv: string[]): Promise<number> {
       `ff-lens: ${doc.inputs.traces.total} traces in ${doc.inputs.files.length} files (${changed} read, ${(report.bytesRead / 1e6).toFixed(1)} MB), ` +
         `${doc.inputs.problems.length} input problems${cached ? ', results unchanged since the last run' : ''}, ${Date.now() - started} ms\n`,
     );
-    if (process.env.FF_LENS_BENCH) process.stderr.write(`ff-lens: peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB\n`);
+    if (process.env.FF_LENS_BENCH) {
+      process.stderr.write(
+        `ff-lens: phases: start ${t0 - started} ms, index ${tIndexed - t0} ms (${report.threads} worker threads), analysis and output ${Date.now() - tIndexed} ms\n` +
+          `ff-lens: peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB\n`,
+      );
+    }
     return 0;
   } finally {
     ws.close();

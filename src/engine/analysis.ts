@@ -116,7 +116,15 @@ export function analyse(input: AnalysisInput): Analysis {
   const cells = new Map<string, { attackClass: string; key: string; tally: Tally }>();
   const datasetCells = new Map<string, { dataset: string; key: string; tally: Tally }>();
   const modelTallies = new Map<string, Tally>();
-  const counts: TraceCounts = { total: 0, graded: 0, ungraded: 0, evaluable: 0, errors: 0, benign: 0, unknown_label: 0 };
+  const counts: TraceCounts = {
+    total: 0,
+    graded: 0,
+    ungraded: 0,
+    evaluable: 0,
+    errors: 0,
+    benign: 0,
+    unknown_label: 0,
+  };
   for (const t of traces) {
     counts.total++;
     if (t.category === 'ungraded') counts.ungraded++;
@@ -176,7 +184,13 @@ export function analyse(input: AnalysisInput): Analysis {
   const regressions: RegressionJson[] = [];
   const byClass = groupBy(cellList, (c) => c.attackClass);
   for (const [ac, group] of byClass) {
-    const reg = scalingRegression('attack_class', { attack_class: ac }, group.map((c) => ({ key: c.key, tally: c.tally })), models, th.slopePpPerDecade);
+    const reg = scalingRegression(
+      'attack_class',
+      { attack_class: ac },
+      group.map((c) => ({ key: c.key, tally: c.tally })),
+      models,
+      th.slopePpPerDecade,
+    );
     regressions.push(reg.json);
     if (reg.fit && reg.json.points.length >= 3) {
       const { intercept, slope, residualSd } = reg.fit;
@@ -200,7 +214,15 @@ export function analyse(input: AnalysisInput): Analysis {
   }
   const dsList = [...datasetCells.values()];
   for (const [ds, group] of groupBy(dsList, (d) => d.dataset)) {
-    regressions.push(scalingRegression('dataset', { dataset: ds }, group.map((d) => ({ key: d.key, tally: d.tally })), models, th.slopePpPerDecade).json);
+    regressions.push(
+      scalingRegression(
+        'dataset',
+        { dataset: ds },
+        group.map((d) => ({ key: d.key, tally: d.tally })),
+        models,
+        th.slopePpPerDecade,
+      ).json,
+    );
   }
   const lineageMembers = new Map<string, string[]>();
   for (const m of [...models.values()].sort((a, b) => cmp(a.key, b.key))) {
@@ -210,14 +232,22 @@ export function analyse(input: AnalysisInput): Analysis {
     else lineageMembers.set(m.lineage, [m.key]);
   }
   for (const [lin, keys] of lineageMembers) {
-    const pts = keys.filter((k) => modelTallies.has(k)).map((k) => ({ key: k, tally: modelTallies.get(k) as Tally }));
+    const pts = keys
+      .filter((k) => modelTallies.has(k))
+      .map((k) => ({ key: k, tally: modelTallies.get(k) as Tally }));
     regressions.push(scalingRegression('lineage', { lineage: lin }, pts, models, th.slopePpPerDecade).json);
     const members = new Set(keys);
     for (const [ac, group] of byClass) {
       const inLineage = group.filter((c) => members.has(c.key));
       if (inLineage.length === 0) continue;
       regressions.push(
-        scalingRegression('lineage_attack_class', { lineage: lin, attack_class: ac }, inLineage.map((c) => ({ key: c.key, tally: c.tally })), models, th.slopePpPerDecade).json,
+        scalingRegression(
+          'lineage_attack_class',
+          { lineage: lin, attack_class: ac },
+          inLineage.map((c) => ({ key: c.key, tally: c.tally })),
+          models,
+          th.slopePpPerDecade,
+        ).json,
       );
     }
   }
@@ -248,7 +278,10 @@ export function analyse(input: AnalysisInput): Analysis {
       name,
       members,
       transitions,
-      shape: lineageShape(members.map((m) => ({ size: m.params_b, y: pp(m.strict) as number })), th.flatPp),
+      shape: lineageShape(
+        members.map((m) => ({ size: m.params_b, y: pp(m.strict) as number })),
+        th.flatPp,
+      ),
     });
   }
 
@@ -260,7 +293,11 @@ export function analyse(input: AnalysisInput): Analysis {
   for (const r of regressions) r.points.sort((a, b) => a.x - b.x || cmp(a.model, b.model));
 
   // ------------------------------------------------------------ inputs
-  const problems: ProblemJson[] = [...input.readProblems, ...traceSet.problems].map((p) => ({ path: p.path, line: p.line, reason: p.reason }));
+  const problems: ProblemJson[] = [...input.readProblems, ...traceSet.problems].map((p) => ({
+    path: p.path,
+    line: p.line,
+    reason: p.reason,
+  }));
   problems.sort((a, b) => cmp(a.path, b.path) || (a.line ?? -1) - (b.line ?? -1) || cmp(a.reason, b.reason));
   const perFile = new Map<string, number>();
   for (const p of problems) perFile.set(p.path, (perFile.get(p.path) ?? 0) + 1);
@@ -401,14 +438,22 @@ function scalingRegression(
     else if (m.x === null) left_out.unknown_size++;
     else if (c.tally.n === 0) left_out.empty++;
     else {
-      points.push({ model: c.key, x: m.x, y_pp: 100 * (c.tally.counts.COMPLIANCE / c.tally.n), n: c.tally.n });
+      points.push({
+        model: c.key,
+        x: m.x,
+        y_pp: 100 * (c.tally.counts.COMPLIANCE / c.tally.n),
+        n: c.tally.n,
+      });
       binomial.push({ x: m.x, k: c.tally.counts.COMPLIANCE, n: c.tally.n });
       pointKeys.add(c.key);
     }
   }
   const json = fitPoints(group, key, points, left_out, threshold);
   if (json.ols) {
-    const fit = ols(points.map((p) => p.x), points.map((p) => p.y_pp));
+    const fit = ols(
+      points.map((p) => p.x),
+      points.map((p) => p.y_pp),
+    );
     const lg = logistic(binomial);
     json.logistic = { beta: lg.beta, se: lg.se, ci: lg.ci, converged: lg.converged };
     return { json, fit, pointKeys };
@@ -440,7 +485,11 @@ function fitPoints(
   const xs = points.map((p) => p.x);
   const ys = points.map((p) => p.y_pp);
   const o = ols(xs, ys);
-  const w = wls(xs, ys, points.map((p) => p.n));
+  const w = wls(
+    xs,
+    ys,
+    points.map((p) => p.n),
+  );
   base.classification = classify(o.slope, threshold);
   base.ols = { slope_pp: o.slope, intercept_pp: o.intercept, r2: o.r2, se_pp: o.se, ci_pp: o.ci };
   base.wls = { slope_pp: w.slope, intercept_pp: w.intercept, r2: w.r2 };
@@ -469,7 +518,9 @@ export function lineageShape(members: { size: number | null; y: number }[], t: n
 
 function compareKeys(a: GroupKey, b: GroupKey): number {
   return (
-    cmp(a.lineage ?? '', b.lineage ?? '') || cmp(a.attack_class ?? '', b.attack_class ?? '') || cmp(a.dataset ?? '', b.dataset ?? '')
+    cmp(a.lineage ?? '', b.lineage ?? '') ||
+    cmp(a.attack_class ?? '', b.attack_class ?? '') ||
+    cmp(a.dataset ?? '', b.dataset ?? '')
   );
 }
 
@@ -490,7 +541,10 @@ function dilutionAnalysis(
   lineageOrder: string[],
   threshold: number,
 ): { models: DilutionModelJson[]; headlines: HeadlineJson[]; regressions: RegressionJson[] } {
-  const perModel = new Map<string, { a: Tally; b: Tally; aList: Map<string, Trace[]>; bList: Map<string, Trace[]> }>();
+  const perModel = new Map<
+    string,
+    { a: Tally; b: Tally; aList: Map<string, Trace[]>; bList: Map<string, Trace[]> }
+  >();
   for (const t of traces) {
     if (t.variant === null) continue;
     let m = perModel.get(t.key);
@@ -545,7 +599,8 @@ function dilutionAnalysis(
   }
   const regressions: RegressionJson[] = [];
   const headlines: HeadlineJson[] = [];
-  const eligible = (d: DilutionModelJson): boolean => !d.excluded && d.params_b !== null && d.delta_pp !== null;
+  const eligible = (d: DilutionModelJson): boolean =>
+    !d.excluded && d.params_b !== null && d.delta_pp !== null;
   const regress = (name: string, list: DilutionModelJson[]): void => {
     const left_out = { unknown_size: 0, excluded: 0, empty: 0 };
     const points: PointJson[] = [];
@@ -564,12 +619,20 @@ function dilutionAnalysis(
   for (const lin of lineageNames) {
     const list = out.filter((d) => d.lineage === lin);
     regress(lin, list);
-    const ok = list.filter(eligible).sort((a, b) => (a.params_b as number) - (b.params_b as number) || cmp(a.model, b.model));
+    const ok = list
+      .filter(eligible)
+      .sort((a, b) => (a.params_b as number) - (b.params_b as number) || cmp(a.model, b.model));
     if (ok.length >= 2) {
       const s = ok[0] as DilutionModelJson;
       const l = ok[ok.length - 1] as DilutionModelJson;
       const span = (l.delta_pp as number) - (s.delta_pp as number);
-      headlines.push({ lineage: lin, smallest: s.model, largest: l.model, delta_span_pp: span, meets_threshold: span > headlinePp + 1e-9 });
+      headlines.push({
+        lineage: lin,
+        smallest: s.model,
+        largest: l.model,
+        delta_span_pp: span,
+        meets_threshold: span > headlinePp + 1e-9,
+      });
     }
   }
   return { models: out, headlines, regressions };
@@ -585,7 +648,8 @@ function graderAgreement(traces: Trace[]): AgreementJson[] {
       const k = `${t.verdict.grader}\u0000${o.grader}`;
       let p = pairs.get(k);
       if (!p) pairs.set(k, (p = { primary: t.verdict.grader, secondary: o.grader, labels: [] }));
-      if (t.verdict.cls === 'evaluable' && o.cls === 'evaluable' && t.response !== 2) p.labels.push([t.verdict.label, o.label]);
+      if (t.verdict.cls === 'evaluable' && o.cls === 'evaluable' && t.response !== 2)
+        p.labels.push([t.verdict.label, o.label]);
     }
   }
   return [...pairs.values()]
@@ -595,6 +659,8 @@ function graderAgreement(traces: Trace[]): AgreementJson[] {
       secondary: p.secondary,
       n: p.labels.length,
       kappa_labels: cohenKappa(p.labels),
-      kappa_strict: cohenKappa(p.labels.map(([a, b]) => [String(a === 'COMPLIANCE'), String(b === 'COMPLIANCE')])),
+      kappa_strict: cohenKappa(
+        p.labels.map(([a, b]) => [String(a === 'COMPLIANCE'), String(b === 'COMPLIANCE')]),
+      ),
     }));
 }

@@ -68,13 +68,20 @@ export function readCorpus(absPath: string): CorpusRead {
 function readOpen(db: Database.Database): CorpusRead {
   const problems: string[] = [];
   const tables = new Set(
-    (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','view')").all() as { name: string }[]).map(
-      (r) => r.name,
-    ),
+    (
+      db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','view')").all() as { name: string }[]
+    ).map((r) => r.name),
   );
   const cols = new Map<string, Set<string>>();
   for (const t of tables) {
-    cols.set(t, new Set((db.prepare(`PRAGMA table_info("${t.replace(/"/g, '""')}")`).all() as { name: string }[]).map((r) => r.name)));
+    cols.set(
+      t,
+      new Set(
+        (db.prepare(`PRAGMA table_info("${t.replace(/"/g, '""')}")`).all() as { name: string }[]).map(
+          (r) => r.name,
+        ),
+      ),
+    );
   }
   const has = (t: string, c: string): boolean => cols.get(t)?.has(c) ?? false;
   const missingRequired: string[] = [];
@@ -91,15 +98,21 @@ function readOpen(db: Database.Database): CorpusRead {
   }
   for (const [t, cs] of Object.entries(OPTIONAL)) {
     if (!tables.has(t)) problems.push(`corpus database lacks table ${t}; the figures it gives are absent`);
-    else for (const c of cs) if (!has(t, c)) problems.push(`corpus database lacks column ${t}.${c}; the figures it gives are absent`);
+    else
+      for (const c of cs)
+        if (!has(t, c))
+          problems.push(`corpus database lacks column ${t}.${c}; the figures it gives are absent`);
   }
   const joinPrompts = has('results', 'prompt_id') && has('prompts', 'id');
   const select: string[] = ['r.id AS id', 'm.name AS model', 'r.llm_verdict AS verdict'];
-  const joins: string[] = ['JOIN evaluation_runs e ON e.id = r.evaluation_run_id', 'JOIN models m ON m.id = e.model_id'];
+  const joins: string[] = [
+    'JOIN evaluation_runs e ON e.id = r.evaluation_run_id',
+    'JOIN models m ON m.id = e.model_id',
+  ];
   select.push(has('models', 'parameter_count') ? 'm.parameter_count AS params' : 'NULL AS params');
   select.push(has('results', 'llm_classifier') ? 'r.llm_classifier AS grader' : 'NULL AS grader');
   if (has('results', 'raw_response')) {
-    const ws = "char(32,9,10,13)";
+    const ws = 'char(32,9,10,13)';
     const lt = `ltrim(r.raw_response, ${ws})`;
     select.push(
       `CASE WHEN r.raw_response IS NULL THEN 0 WHEN ${lt} = '' THEN 2 ` +
@@ -114,7 +127,11 @@ function readOpen(db: Database.Database): CorpusRead {
       select.push(has('techniques', 'family') ? 't.family AS family' : 'NULL AS family');
       select.push(has('techniques', 'name') ? 't.name AS technique' : 'NULL AS technique');
     } else select.push('NULL AS family', 'NULL AS technique');
-    if (has('prompts', 'source_dataset_id') && has('source_datasets', 'id') && has('source_datasets', 'name')) {
+    if (
+      has('prompts', 'source_dataset_id') &&
+      has('source_datasets', 'id') &&
+      has('source_datasets', 'name')
+    ) {
       joins.push('LEFT JOIN source_datasets s ON s.id = p.source_dataset_id');
       select.push('s.name AS dataset');
     } else select.push('NULL AS dataset');
@@ -124,7 +141,13 @@ function readOpen(db: Database.Database): CorpusRead {
   const sql = `SELECT ${select.join(', ')} FROM results r ${joins.join(' ')} ORDER BY r.id`;
   const raw = db.prepare(sql).all() as Record<string, unknown>[];
   const text = (v: unknown): string | null =>
-    typeof v === 'string' ? (v.trim() === '' ? null : v) : typeof v === 'number' || typeof v === 'bigint' ? String(v) : null;
+    typeof v === 'string'
+      ? v.trim() === ''
+        ? null
+        : v
+      : typeof v === 'number' || typeof v === 'bigint'
+        ? String(v)
+        : null;
   const rows: CorpusRow[] = raw.map((r) => ({
     id: Number(r.id),
     model: text(r.model),
@@ -144,12 +167,14 @@ function readOpen(db: Database.Database): CorpusRead {
 export function readCorpusRow(absPath: string, id: number): Record<string, unknown> | null {
   const db = openCorpus(absPath);
   try {
-    const row = db.prepare('SELECT * FROM results WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    const row = db.prepare('SELECT * FROM results WHERE id = ?').get(id) as
+      Record<string, unknown> | undefined;
     if (!row) return null;
     const out: Record<string, unknown> = { ...row };
     try {
       if (row.prompt_id !== undefined && row.prompt_id !== null) {
-        const p = db.prepare('SELECT * FROM prompts WHERE id = ?').get(row.prompt_id) as Record<string, unknown> | undefined;
+        const p = db.prepare('SELECT * FROM prompts WHERE id = ?').get(row.prompt_id) as
+          Record<string, unknown> | undefined;
         if (p) out.prompt = p;
       }
     } catch {

@@ -1,14 +1,19 @@
 /** Bring the index up to date with the workspace: read only what is new. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 import { readCorpus } from './corpusDb';
 import { datasetOf, type DiscoveredFile } from './discover';
-import { SegmentBuilder, type ParseJob, type ParseResult } from './parse';
+import {
+  crcOf,
+  SAMPLE_BYTES as SAMPLE,
+  SegmentBuilder,
+  type ParseJob,
+  type ParseResult,
+  type Segment,
+} from './parse';
 import { ParsePool } from './pool';
 import type { FileRow, TraceIndex } from './traceIndex';
 
-const SAMPLE = 64 * 1024;
 /** A file modified this close to when it was read may have changed within the same mtime tick. */
 const RACY_MS = 2000;
 
@@ -23,7 +28,13 @@ export interface UpdateReport {
 
 export type Progress = (done: number, total: number, file: string) => void;
 
-type Plan = { file: DiscoveredFile; abs: string; st: fs.Stats; row: FileRow | undefined; action: 'unchanged' | 'touch' | 'append' | 'full' };
+type Plan = {
+  file: DiscoveredFile;
+  abs: string;
+  st: fs.Stats;
+  row: FileRow | undefined;
+  action: 'unchanged' | 'touch' | 'append' | 'full';
+};
 
 export async function updateIndex(
   index: TraceIndex,
@@ -53,11 +64,17 @@ export async function updateIndex(
       for (const t of ['segments', 'problems']) db.prepare(`DELETE FROM ${t} WHERE file_id = ?`).run(row.id);
       db.prepare('DELETE FROM files WHERE id = ?').run(row.id);
     })();
+    index.forgetSegments(row.id);
     report.files.push({ path: p, action: 'removed', bytesRead: 0 });
     report.changed = true;
   }
-  const jsonl = plans.filter((p) => p.action === 'append' || p.action === 'full').filter((p) => isJsonl(p.file));
-  const toRead = jsonl.reduce((s, p) => s + p.st.size - (p.action === 'append' ? (p.row as FileRow).consumed : 0), 0);
+  const jsonl = plans
+    .filter((p) => p.action === 'append' || p.action === 'full')
+    .filter((p) => isJsonl(p.file));
+  const toRead = jsonl.reduce(
+    (s, p) => s + p.st.size - (p.action === 'append' ? (p.row as FileRow).consumed : 0),
+    0,
+  );
   const pool = ParsePool.forWork(toRead);
   report.threads = pool.threads;
   let done = 0;
@@ -70,7 +87,11 @@ export async function updateIndex(
       let action: FileAction = 'unchanged';
       let bytes = 0;
       if (p.action === 'touch' && p.row) {
-        db.prepare('UPDATE files SET mtime_ms = ?, indexed_at_ms = ? WHERE id = ?').run(p.st.mtimeMs, Date.now(), p.row.id);
+        db.prepare('UPDATE files SET mtime_ms = ?, indexed_at_ms = ? WHERE id = ?').run(
+          p.st.mtimeMs,
+          Date.now(),
+          p.row.id,
+        );
       } else if (p.action === 'append' || p.action === 'full') {
         action = p.action;
         const parse = parses.get(p);
@@ -78,7 +99,17 @@ export async function updateIndex(
           writeParsed(index, p, await parse);
           bytes = p.st.size - (p.action === 'append' ? (p.row as FileRow).consumed : 0);
         } else if (p.file.kind === 'database') indexDatabase(index, p);
-        else writeMeta(index, p, { consumed: 0, lines: 0, records: 0, complete: 1, headCrc: 0, tailCrc: 0, fullCrc: 0, signature: null });
+        else
+          writeMeta(index, p, {
+            consumed: 0,
+            lines: 0,
+            records: 0,
+            complete: 1,
+            headCrc: 0,
+            tailCrc: 0,
+            fullCrc: 0,
+            signature: null,
+          });
       }
       if (action !== 'unchanged') report.changed = true;
       report.bytesRead += bytes;
@@ -109,7 +140,8 @@ function jobFor(p: Plan): ParseJob {
 
 function decide(abs: string, st: fs.Stats, row: FileRow | undefined, file: DiscoveredFile): Plan['action'] {
   if (!row || row.kind !== file.kind) return 'full';
-  if (file.kind === 'database') return row.complete === 1 && row.signature === databaseSignature(abs, st) ? 'unchanged' : 'full';
+  if (file.kind === 'database')
+    return row.complete === 1 && row.signature === databaseSignature(abs, st) ? 'unchanged' : 'full';
   const racy = row.mtimeMs >= row.indexedAtMs - RACY_MS;
   if (st.size === row.size && st.mtimeMs === row.mtimeMs && !racy) return 'unchanged';
   if (file.kind === 'lineages') return 'full'; // read by the analysis itself; the row only notes the change
@@ -133,15 +165,7 @@ function samplesMatch(abs: string, row: FileRow): boolean {
 function crcRange(abs: string, start: number, end: number): number {
   const fd = fs.openSync(abs, 'r');
   try {
-    const buf = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, end - start)));
-    let crc = 0;
-    for (let pos = start; pos < end; ) {
-      const got = fs.readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
-      if (got === 0) break;
-      crc = zlib.crc32(buf.subarray(0, got), crc);
-      pos += got;
-    }
-    return crc;
+    return crcOf(fd, start, end);
   } finally {
     fs.closeSync(fd);
   }
@@ -203,31 +227,62 @@ function writeParsed(index: TraceIndex, p: Plan, r: ParseResult): void {
       fileId = p.row.id;
       if (append) {
         // `rows` of a segment counts its usable records; the old unfinished tail is read again.
-        const oldTail = db.prepare('SELECT COALESCE(SUM(rows), 0) FROM segments WHERE file_id = ? AND tail = 1').pluck().get(fileId) as number;
+        const oldTail = db
+          .prepare('SELECT COALESCE(SUM(rows), 0) FROM segments WHERE file_id = ? AND tail = 1')
+          .pluck()
+          .get(fileId) as number;
         records += p.row.records - oldTail;
+        const tailSeq = db
+          .prepare('SELECT MIN(seq) FROM segments WHERE file_id = ? AND tail = 1')
+          .pluck()
+          .get(fileId) as number | null;
+        if (tailSeq !== null) index.forgetSegments(fileId, tailSeq);
         db.prepare('DELETE FROM segments WHERE file_id = ? AND tail = 1').run(fileId);
         db.prepare('DELETE FROM problems WHERE file_id = ? AND tail = 1').run(fileId);
       } else {
+        index.forgetSegments(fileId);
         db.prepare('DELETE FROM segments WHERE file_id = ?').run(fileId);
         db.prepare('DELETE FROM problems WHERE file_id = ?').run(fileId);
       }
-    } else fileId = writeMeta(index, p, { consumed: 0, lines: 0, records: 0, complete: 0, headCrc: 0, tailCrc: 0, fullCrc: 0, signature: null });
-    const nextSeq = (db.prepare('SELECT COALESCE(MAX(seq), -1) + 1 FROM segments WHERE file_id = ?').pluck().get(fileId) as number) ?? 0;
+    } else
+      fileId = writeMeta(index, p, {
+        consumed: 0,
+        lines: 0,
+        records: 0,
+        complete: 0,
+        headCrc: 0,
+        tailCrc: 0,
+        fullCrc: 0,
+        signature: null,
+      });
+    const nextSeq =
+      (db
+        .prepare('SELECT COALESCE(MAX(seq), -1) + 1 FROM segments WHERE file_id = ?')
+        .pluck()
+        .get(fileId) as number) ?? 0;
     const insert = db.prepare('INSERT INTO segments(file_id, seq, tail, rows, data) VALUES (?,?,?,?,?)');
     insert.run(fileId, nextSeq, 0, r.records, r.segment);
-    if (r.tailSegment !== null) insert.run(fileId, nextSeq + 1, 1, r.tailRecords, r.tailSegment);
+    index.cacheSegment(fileId, nextSeq, JSON.parse(r.segment) as Segment);
+    if (r.tailSegment !== null) {
+      insert.run(fileId, nextSeq + 1, 1, r.tailRecords, r.tailSegment);
+      index.cacheSegment(fileId, nextSeq + 1, JSON.parse(r.tailSegment) as Segment);
+    }
     const insertProblem = db.prepare('INSERT INTO problems(file_id, line, tail, reason) VALUES (?,?,?,?)');
     for (const [line, tail, reason] of r.problems) insertProblem.run(fileId, line, tail, reason);
-    writeMeta(index, { ...p, row: { ...(p.row as FileRow), id: fileId } }, {
-      consumed: r.consumed,
-      lines: r.lines,
-      records,
-      complete: 1,
-      headCrc: crcRange(p.abs, 0, Math.min(SAMPLE, r.consumed)),
-      tailCrc: crcRange(p.abs, Math.max(0, r.consumed - SAMPLE), r.consumed),
-      fullCrc: r.crc,
-      signature: null,
-    });
+    writeMeta(
+      index,
+      { ...p, row: { ...(p.row as FileRow), id: fileId } },
+      {
+        consumed: r.consumed,
+        lines: r.lines,
+        records,
+        complete: 1,
+        headCrc: r.headCrc,
+        tailCrc: r.tailCrc,
+        fullCrc: r.crc,
+        signature: null,
+      },
+    );
   })();
 }
 
@@ -248,7 +303,23 @@ function indexDatabase(index: TraceIndex, p: Plan): void {
   const db = index.db;
   const seg = new SegmentBuilder();
   for (const r of read.rows) {
-    seg.rows.push([r.id, 0, 0, `db:${r.id}`, seg.ref(r.scenarioId), seg.ref(r.model), seg.ref(r.family), seg.ref(r.technique), -1, seg.ref(r.params), seg.ref(r.verdict), seg.ref(r.grader), r.response, -1, seg.ref(r.dataset)]);
+    seg.rows.push([
+      r.id,
+      0,
+      0,
+      `db:${r.id}`,
+      seg.ref(r.scenarioId),
+      seg.ref(r.model),
+      seg.ref(r.family),
+      seg.ref(r.technique),
+      -1,
+      seg.ref(r.params),
+      seg.ref(r.verdict),
+      seg.ref(r.grader),
+      r.response,
+      -1,
+      seg.ref(r.dataset),
+    ]);
   }
   db.transaction(() => {
     const fileId = writeMeta(index, p, {
@@ -261,10 +332,17 @@ function indexDatabase(index: TraceIndex, p: Plan): void {
       fullCrc: 0,
       signature: databaseSignature(p.abs, p.st),
     });
+    index.forgetSegments(fileId);
     db.prepare('DELETE FROM segments WHERE file_id = ?').run(fileId);
     db.prepare('DELETE FROM problems WHERE file_id = ?').run(fileId);
-    db.prepare('INSERT INTO segments(file_id, seq, tail, rows, data) VALUES (?, 0, 0, ?, ?)').run(fileId, read.rows.length, seg.json());
-    const insertProblem = db.prepare('INSERT INTO problems(file_id, line, tail, reason) VALUES (?, NULL, 0, ?)');
+    db.prepare('INSERT INTO segments(file_id, seq, tail, rows, data) VALUES (?, 0, 0, ?, ?)').run(
+      fileId,
+      read.rows.length,
+      seg.json(),
+    );
+    const insertProblem = db.prepare(
+      'INSERT INTO problems(file_id, line, tail, reason) VALUES (?, NULL, 0, ?)',
+    );
     for (const reason of read.problems) insertProblem.run(fileId, reason);
   })();
 }

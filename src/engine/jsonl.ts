@@ -2,8 +2,19 @@
 import * as fs from 'node:fs';
 
 export interface LineSink {
-  /** A line's text (no newline, no CR, BOM stripped); `terminated` is false for an unfinished last line. */
-  (line: number, offset: number, length: number, text: string, terminated: boolean): void;
+  /**
+   * A line: its bytes are buf[start, end) (no newline, no CR, BOM stripped); `offset`/`length` locate
+   * it in the file, newline included; `terminated` is false for an unfinished last line.
+   */
+  (
+    line: number,
+    offset: number,
+    length: number,
+    buf: Buffer,
+    start: number,
+    end: number,
+    terminated: boolean,
+  ): void;
 }
 
 export interface ScanResult {
@@ -80,7 +91,7 @@ function emit(
   let te = e;
   if (te > ts && buf[te - 1] === CR) te--;
   if (offset === 0 && buf[ts] === 0xef && buf[ts + 1] === 0xbb && buf[ts + 2] === 0xbf) ts += 3;
-  sink(line, offset, length, buf.toString('utf8', ts, te), terminated);
+  sink(line, offset, length, buf, ts, te, terminated);
 }
 
 /** Read `length` bytes at `offset` of a file as text (a trace line shown on demand). */

@@ -108,7 +108,12 @@ export class LineageMap {
   match(key: string): LineageMatch | null {
     for (const m of this.members) {
       if (m.regex?.test(key)) {
-        return { lineage: m.lineage, lineageIndex: m.lineageIndex, memberIndex: m.memberIndex, params: m.params };
+        return {
+          lineage: m.lineage,
+          lineageIndex: m.lineageIndex,
+          memberIndex: m.memberIndex,
+          params: m.params,
+        };
       }
     }
     return null;
@@ -152,7 +157,7 @@ function validateShape(raw: unknown, problems: MapProblem[]): LineageMapDoc | nu
       problems.push({ reason: '"exclude" must be an array of strings' });
       return null;
     }
-    exclude.push(...(obj.exclude));
+    exclude.push(...obj.exclude);
   }
   if (obj.lineages !== undefined && !Array.isArray(obj.lineages)) {
     problems.push({ reason: '"lineages" must be an array' });
@@ -173,7 +178,9 @@ function validateShape(raw: unknown, problems: MapProblem[]): LineageMapDoc | nu
         return null;
       }
       if (mo.params !== undefined && (typeof mo.params !== 'number' || !(mo.params > 0))) {
-        problems.push({ reason: `lineage "${lo.name}" member ${mi + 1}: "params" must be a positive number (billions)` });
+        problems.push({
+          reason: `lineage "${lo.name}" member ${mi + 1}: "params" must be a positive number (billions)`,
+        });
         return null;
       }
       members.push(mo.params === undefined ? { match: mo.match } : { match: mo.match, params: mo.params });

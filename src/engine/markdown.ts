@@ -9,8 +9,10 @@ export function mdText(s: string): string {
 }
 
 const pct = (r: RateJson | null): string => (r === null ? '–' : `${(100 * r.rate).toFixed(1)}%`);
-const ci = (r: RateJson | null): string => (r === null ? '' : ` [${(100 * r.lo).toFixed(1)}, ${(100 * r.hi).toFixed(1)}]`);
-const signed = (v: number | null, digits = 1): string => (v === null ? '–' : `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}`);
+const ci = (r: RateJson | null): string =>
+  r === null ? '' : ` [${(100 * r.lo).toFixed(1)}, ${(100 * r.hi).toFixed(1)}]`;
+const signed = (v: number | null, digits = 1): string =>
+  v === null ? '–' : `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}`;
 const num = (v: number | null, digits: number): string => (v === null ? '–' : v.toFixed(digits));
 const pval = (p: number): string => (p >= 0.001 ? p.toFixed(3) : p.toExponential(1));
 
@@ -27,8 +29,18 @@ function direction(r: RegressionJson): string {
   }
 }
 
-function scalingTable(title: string, label: string, rows: RegressionJson[], keyOf: (r: RegressionJson) => string): string[] {
-  const out = [`## ${title}`, '', `| ${label} | models | n | slope (pp/decade) | 95% CI | R² | WLS slope | logistic β | direction |`, '|---|---:|---:|---:|---|---:|---:|---:|---|'];
+function scalingTable(
+  title: string,
+  label: string,
+  rows: RegressionJson[],
+  keyOf: (r: RegressionJson) => string,
+): string[] {
+  const out = [
+    `## ${title}`,
+    '',
+    `| ${label} | models | n | slope (pp/decade) | 95% CI | R² | WLS slope | logistic β | direction |`,
+    '|---|---:|---:|---:|---|---:|---:|---:|---|',
+  ];
   for (const r of rows) {
     const o = r.ols;
     const ciText = o?.ci_pp ? `[${signed(o.ci_pp[0], 2)}, ${signed(o.ci_pp[1], 2)}]` : '–';
@@ -38,7 +50,11 @@ function scalingTable(title: string, label: string, rows: RegressionJson[], keyO
     );
   }
   const left = rows.reduce((s, r) => s + r.left_out.excluded + r.left_out.unknown_size + r.left_out.empty, 0);
-  if (left > 0) out.push('', `Cells left out of these fits: ${left} (excluded models, unknown size, or no evaluable trace).`);
+  if (left > 0)
+    out.push(
+      '',
+      `Cells left out of these fits: ${left} (excluded models, unknown size, or no evaluable trace).`,
+    );
   out.push('');
   return out;
 }
@@ -55,9 +71,16 @@ export function renderMarkdown(doc: ResultsDocument): string {
   );
   const reg = (g: string): RegressionJson[] => doc.regressions.filter((r) => r.group === g);
   lines.push(...scalingTable('Pooled by dataset', 'dataset', reg('dataset'), (r) => r.key.dataset ?? ''));
-  lines.push(...scalingTable('By attack class', 'attack class', reg('attack_class'), (r) => r.key.attack_class ?? ''));
+  lines.push(
+    ...scalingTable('By attack class', 'attack class', reg('attack_class'), (r) => r.key.attack_class ?? ''),
+  );
 
-  lines.push('## Matched lineages', '', '| lineage | model | size (B) | n | strict ASR [95% CI] | transition | shape |', '|---|---|---:|---:|---|---|---|');
+  lines.push(
+    '## Matched lineages',
+    '',
+    '| lineage | model | size (B) | n | strict ASR [95% CI] | transition | shape |',
+    '|---|---|---:|---:|---|---|---|',
+  );
   for (const l of doc.lineages) {
     l.members.forEach((m, i) => {
       const tr = i > 0 ? l.transitions[i - 1] : undefined;
@@ -68,14 +91,24 @@ export function renderMarkdown(doc: ResultsDocument): string {
   }
   const linRegs = reg('lineage').filter((r) => r.ols);
   if (linRegs.length > 0) {
-    lines.push('', 'Within-lineage OLS slopes: ' + linRegs.map((r) => `${mdText(r.key.lineage ?? '')} ${signed(r.ols?.slope_pp ?? null)} pp/decade`).join('; ') + '.');
+    lines.push(
+      '',
+      'Within-lineage OLS slopes: ' +
+        linRegs
+          .map((r) => `${mdText(r.key.lineage ?? '')} ${signed(r.ols?.slope_pp ?? null)} pp/decade`)
+          .join('; ') +
+        '.',
+    );
   }
   lines.push('');
 
   lines.push('## Reasoning dilution', '');
   if (doc.dilution.models.length === 0) lines.push('No traces with a dilution variant.', '');
   else {
-    lines.push('| model | size (B) | A n | A strict | B n | B strict | Δ (pp) [95% CI] | pairs | only A | only B | McNemar p |', '|---|---:|---:|---|---:|---|---|---:|---:|---:|---:|');
+    lines.push(
+      '| model | size (B) | A n | A strict | B n | B strict | Δ (pp) [95% CI] | pairs | only A | only B | McNemar p |',
+      '|---|---:|---:|---|---:|---|---|---:|---:|---:|---:|',
+    );
     for (const d of doc.dilution.models) {
       const dci = d.delta_ci_pp ? ` [${signed(d.delta_ci_pp[0])}, ${signed(d.delta_ci_pp[1])}]` : '';
       lines.push(
@@ -89,7 +122,10 @@ export function renderMarkdown(doc: ResultsDocument): string {
       );
     }
     for (const r of reg('dilution')) {
-      if (r.ols) lines.push(`- Δ slope (${mdText(r.key.lineage ?? '')}): ${signed(r.ols.slope_pp, 2)} pp/decade over ${r.points.length} models (${r.classification}).`);
+      if (r.ols)
+        lines.push(
+          `- Δ slope (${mdText(r.key.lineage ?? '')}): ${signed(r.ols.slope_pp, 2)} pp/decade over ${r.points.length} models (${r.classification}).`,
+        );
     }
     lines.push('');
   }
@@ -98,19 +134,35 @@ export function renderMarkdown(doc: ResultsDocument): string {
   lines.push('## Outlier and off-the-line cells', '');
   if (flagged.length === 0) lines.push('None.', '');
   else {
-    lines.push('| attack class | model | n | strict ASR [95% CI] | fit (pp) | residual (pp) | flags |', '|---|---|---:|---|---:|---:|---|');
+    lines.push(
+      '| attack class | model | n | strict ASR [95% CI] | fit (pp) | residual (pp) | flags |',
+      '|---|---|---:|---|---:|---:|---|',
+    );
     for (const c of flagged) {
-      const flags = [c.outlier ? 'outlier (|r| > 2s)' : '', c.off_line ? 'off the line' : ''].filter(Boolean).join(', ');
-      lines.push(`| ${mdText(c.attack_class)} | ${mdText(c.model)} | ${c.n} | ${pct(c.strict)}${ci(c.strict)} | ${num(c.fit_pp, 1)} | ${signed(c.residual_pp)} | ${flags} |`);
+      const flags = [c.outlier ? 'outlier (|r| > 2s)' : '', c.off_line ? 'off the line' : '']
+        .filter(Boolean)
+        .join(', ');
+      lines.push(
+        `| ${mdText(c.attack_class)} | ${mdText(c.model)} | ${c.n} | ${pct(c.strict)}${ci(c.strict)} | ${num(c.fit_pp, 1)} | ${signed(c.residual_pp)} | ${flags} |`,
+      );
     }
     lines.push('');
   }
 
   if (doc.agreement.length > 0) {
-    lines.push('## Grader agreement', '', '| primary | second opinion | n | κ labels | κ strict | |', '|---|---|---:|---:|---:|---|');
+    lines.push(
+      '## Grader agreement',
+      '',
+      '| primary | second opinion | n | κ labels | κ strict | |',
+      '|---|---|---:|---:|---:|---|',
+    );
     for (const a of doc.agreement) {
-      const low = (a.kappa_labels !== null && a.kappa_labels < 0.6) || (a.kappa_strict !== null && a.kappa_strict < 0.6);
-      lines.push(`| ${mdText(a.primary)} | ${mdText(a.secondary)} | ${a.n} | ${num(a.kappa_labels, 3)} | ${num(a.kappa_strict, 3)} | ${low ? 'graders not interchangeable (κ < 0.6)' : ''} |`);
+      const low =
+        (a.kappa_labels !== null && a.kappa_labels < 0.6) ||
+        (a.kappa_strict !== null && a.kappa_strict < 0.6);
+      lines.push(
+        `| ${mdText(a.primary)} | ${mdText(a.secondary)} | ${a.n} | ${num(a.kappa_labels, 3)} | ${num(a.kappa_strict, 3)} | ${low ? 'graders not interchangeable (κ < 0.6)' : ''} |`,
+      );
     }
     lines.push('');
   }
@@ -119,14 +171,17 @@ export function renderMarkdown(doc: ResultsDocument): string {
   const unknown = doc.models.filter((m) => !m.excluded && m.params_b === null);
   if (excluded.length + unknown.length > 0) {
     lines.push('## Models outside the regressions', '');
-    for (const m of excluded) lines.push(`- ${mdText(m.key)}: excluded (${mdText(m.exclusion_reason ?? '')})`);
+    for (const m of excluded)
+      lines.push(`- ${mdText(m.key)}: excluded (${mdText(m.exclusion_reason ?? '')})`);
     for (const m of unknown) lines.push(`- ${mdText(m.key)}: size unknown`);
     lines.push('');
   }
 
   lines.push('## Problems in the input', '');
   if (doc.inputs.problems.length === 0) lines.push('None.');
-  else for (const p of doc.inputs.problems) lines.push(`- ${mdText(p.path)}${p.line === null ? '' : `:${p.line}`}: ${mdText(p.reason)}`);
+  else
+    for (const p of doc.inputs.problems)
+      lines.push(`- ${mdText(p.path)}${p.line === null ? '' : `:${p.line}`}: ${mdText(p.reason)}`);
   lines.push('');
   return lines.join('\n');
 }

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 import { scanLines } from './jsonl';
-import { extractLine, extractScenario, isObj } from './records';
+import { extractLine, extractScenario, isObj, type LineFields } from './records';
 import type { FileKind } from './settings';
 
 export interface ParseJob {
@@ -39,10 +39,13 @@ export type SegmentRow = [
   dataset: number,
 ];
 
+/** Rows flattened, SEGMENT_STRIDE values each: one array to parse instead of one per line. */
 export interface Segment {
   dict: string[];
-  rows: SegmentRow[];
+  rows: (number | string | null)[];
 }
+
+export const SEGMENT_STRIDE = 15;
 
 export interface ParseResult {
   /** JSON of the Segment of newline-terminated lines. */
@@ -57,6 +60,24 @@ export interface ParseResult {
   records: number;
   tailRecords: number;
   crc: number;
+  /** crc32 of the first 64 KiB and of the 64 KiB before `consumed` (the indexer's quick change check). */
+  headCrc: number;
+  tailCrc: number;
+}
+
+export const SAMPLE_BYTES = 64 * 1024;
+
+/** crc32 of bytes [start, end) of an open file. */
+export function crcOf(fd: number, start: number, end: number): number {
+  const buf = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, end - start)));
+  let crc = 0;
+  for (let pos = start; pos < end;) {
+    const got = fs.readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
+    if (got === 0) break;
+    crc = zlib.crc32(buf.subarray(0, got), crc);
+    pos += got;
+  }
+  return crc;
 }
 
 export class SegmentBuilder {
@@ -76,13 +97,46 @@ export class SegmentBuilder {
   }
 
   json(): string {
-    return JSON.stringify({ dict: this.dict, rows: this.rows } satisfies Segment);
+    return JSON.stringify({ dict: this.dict, rows: this.rows.flat() } satisfies Segment);
   }
 }
 
 function shortMessage(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   return m.length > 160 ? `${m.slice(0, 160)}…` : m;
+}
+
+type Obj = Record<string, unknown>;
+
+const TRUNCATED = 'truncated last line: no newline and not valid JSON (still being written?)';
+
+/** The parsed object, or the reason the line is unusable. */
+function parseObject(text: string): Obj | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return `invalid JSON: ${shortMessage(e)}`;
+  }
+  if (isObj(value)) return value;
+  return `not a JSON object (${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value})`;
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const ascii = (s: string | null): boolean => s === null || !NON_ASCII.test(s);
+
+function asciiFields(f: LineFields): boolean {
+  return (
+    ascii(f.traceId) &&
+    ascii(f.scenarioId) &&
+    ascii(f.model) &&
+    ascii(f.attackClass) &&
+    ascii(f.variant) &&
+    ascii(f.params) &&
+    ascii(f.verdict) &&
+    ascii(f.grader) &&
+    ascii(f.preambleId)
+  );
 }
 
 function isBlank(text: string): boolean {
@@ -100,6 +154,8 @@ export function parseRange(job: ParseJob): ParseResult {
   let records = 0;
   let tailRecords = 0;
   let crc = job.crcSeed;
+  let headCrc = 0;
+  let tailCrc = 0;
   const fd = fs.openSync(job.abs, 'r');
   let scan;
   try {
@@ -108,35 +164,53 @@ export function parseRange(job: ParseJob): ParseResult {
       job.start,
       job.startLine,
       job.end,
-      (line, offset, length, text, terminated) => {
+      (line, offset, length, buf, start, end, terminated) => {
+        // Latin-1 decoding is twice as fast as UTF-8 and gives the same JSON structure (multi-byte
+        // UTF-8 never contains ASCII bytes); a line whose kept fields are not ASCII is decoded again.
+        let text = buf.toString('latin1', start, end);
         if (isBlank(text)) return;
         const t = terminated ? 0 : 1;
-        let value: unknown;
-        try {
-          value = JSON.parse(text);
-        } catch (e) {
-          problems.push([
-            line,
-            t,
-            terminated ? `invalid JSON: ${shortMessage(e)}` : 'truncated last line: no newline and not valid JSON (still being written?)',
-          ]);
-          return;
-        }
-        if (!isObj(value)) {
-          problems.push([line, t, `not a JSON object (${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value})`]);
+        const value = parseObject(text);
+        if (typeof value === 'string') {
+          text = buf.toString('utf8', start, end); // the error message's positions count UTF-8 characters
+          const again = parseObject(text);
+          const reason = typeof again === 'string' ? again : 'invalid JSON';
+          problems.push([line, t, !terminated && reason.startsWith('invalid JSON') ? TRUNCATED : reason]);
           return;
         }
         const b = terminated ? body : tail;
         if (scenarios) {
-          const s = extractScenario(value);
+          let s = extractScenario(value);
+          if (!ascii(s.id) || !ascii(s.attackClass) || !ascii(s.variant))
+            s = extractScenario(parseObject(buf.toString('utf8', start, end)) as Obj);
           if (s.id !== null) {
             if (terminated) records++;
             else tailRecords++;
           }
-          b.rows.push([line, offset, length, null, b.ref(s.id), -1, b.ref(s.attackClass), -1, b.ref(s.variant), -1, -1, -1, 0, -1, -1]);
+          b.rows.push([
+            line,
+            offset,
+            length,
+            null,
+            b.ref(s.id),
+            -1,
+            b.ref(s.attackClass),
+            -1,
+            b.ref(s.variant),
+            -1,
+            -1,
+            -1,
+            0,
+            -1,
+            -1,
+          ]);
           return;
         }
-        const f = extractLine(value);
+        let f = extractLine(value);
+        if (!asciiFields(f) || !f.responseAscii) {
+          const exact = parseObject(buf.toString('utf8', start, end));
+          if (typeof exact !== 'string') f = extractLine(exact);
+        }
         if (terminated) records++;
         else tailRecords++;
         b.rows.push([
@@ -159,10 +233,14 @@ export function parseRange(job: ParseJob): ParseResult {
       },
       { update: (chunk: Buffer) => (crc = zlib.crc32(chunk, crc)) },
     );
+    headCrc = crcOf(fd, 0, Math.min(SAMPLE_BYTES, scan.consumed));
+    tailCrc = crcOf(fd, Math.max(0, scan.consumed - SAMPLE_BYTES), scan.consumed);
   } finally {
     fs.closeSync(fd);
   }
   return {
+    headCrc,
+    tailCrc,
     segment: body.json(),
     tailSegment: tail.rows.length > 0 ? tail.json() : null,
     problems,

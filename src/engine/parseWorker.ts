@@ -6,6 +6,9 @@ parentPort?.on('message', (msg: { id: number; job: ParseJob }) => {
   try {
     parentPort?.postMessage({ id: msg.id, result: parseRange(msg.job) });
   } catch (e) {
-    parentPort?.postMessage({ id: msg.id, error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) });
+    parentPort?.postMessage({
+      id: msg.id,
+      error: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e),
+    });
   }
 });

@@ -50,7 +50,10 @@ export class ParsePool {
     const script = path.join(__dirname, 'parseWorker.js');
     const want = mode === 'always' || (mode !== 'never' && totalBytes >= WORKER_THRESHOLD);
     if (!want || !fs.existsSync(script)) return new ParsePool(null, 0);
-    return new ParsePool(script, Math.max(1, Math.min(4, os.availableParallelism())));
+    return new ParsePool(
+      script,
+      Number(process.env.FF_LENS_THREADS) || Math.max(1, Math.min(4, os.availableParallelism())),
+    );
   }
 
   get threads(): number {

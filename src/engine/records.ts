@@ -16,6 +16,8 @@ export interface LineFields {
   verdict: string | null;
   grader: string | null;
   response: ResponseState;
+  /** False when the response's state turned on a non-ASCII character (see parse.ts). */
+  responseAscii: boolean;
   preambleId: string | null;
 }
 
@@ -61,7 +63,9 @@ function turnText(turn: Obj): unknown {
   if (present(turn.text)) return turn.text;
   const c = turn.content;
   if (Array.isArray(c)) {
-    const parts = c.map((p) => (isObj(p) && typeof p.text === 'string' ? p.text : typeof p === 'string' ? p : ''));
+    const parts = c.map((p) =>
+      isObj(p) && typeof p.text === 'string' ? p.text : typeof p === 'string' ? p : '',
+    );
     return parts.join('');
   }
   return c !== undefined ? c : turn.text;
@@ -75,6 +79,21 @@ function excerpt(s: string | null): string | null {
 export interface ResolvedText {
   state: ResponseState;
   text: string | null;
+  /** False when the blank/sentinel decision met a non-ASCII character first (Unicode white space). */
+  ascii: boolean;
+}
+
+/**
+ * False when the first character that is not ASCII white space might begin Unicode white space
+ * read as Latin-1: the UTF-8 lead bytes of U+00A0, U+1680, U+2000–U+205F, U+3000 and U+FEFF.
+ */
+function leadIsAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
+    return !(c === 0xc2 || c === 0xe1 || c === 0xe2 || c === 0xe3 || c === 0xef);
+  }
+  return true;
 }
 
 /** The response along its fallbacks; blank-only values make an empty-response sentinel. */
@@ -92,17 +111,19 @@ export function resolveResponse(o: Obj): ResolvedText {
   }
   candidates.push(o.agent_response, o.response);
   let sawBlank = false;
+  let ascii = true;
   for (const c of candidates) {
     if (typeof c === 'string') {
+      ascii &&= leadIsAscii(c);
       if (c.trim() !== '') {
-        return { state: isSentinel(c) ? 2 : 1, text: c };
+        return { state: isSentinel(c) ? 2 : 1, text: c, ascii };
       }
       sawBlank = true;
     } else if (typeof c === 'number' || typeof c === 'boolean') {
-      return { state: 1, text: String(c) };
+      return { state: 1, text: String(c), ascii };
     }
   }
-  return sawBlank ? { state: 2, text: '' } : { state: 0, text: null };
+  return sawBlank ? { state: 2, text: '', ascii } : { state: 0, text: null, ascii };
 }
 
 export function isSentinel(response: string): boolean {
@@ -145,6 +166,11 @@ function paramsField(o: Obj): string | null {
   return null;
 }
 
+function responseFields(o: Obj): { response: ResponseState; responseAscii: boolean } {
+  const r = resolveResponse(o);
+  return { response: r.state, responseAscii: r.ascii };
+}
+
 /** Every field the index keeps of a trace, graded or cross-grader line. */
 export function extractLine(o: Obj): LineFields {
   const scenario = get(o, 'input', 'scenario');
@@ -163,7 +189,7 @@ export function extractLine(o: Obj): LineFields {
     params: paramsField(o),
     verdict: resolveVerdict(o),
     grader: resolveGrader(o),
-    response: resolveResponse(o).state,
+    ...responseFields(o),
     preambleId: str(o.dilution_preamble_id),
   };
 }

@@ -99,12 +99,24 @@ export interface RegressionJson {
   left_out: { unknown_size: number; excluded: number; empty: number };
   n_traces: number;
   classification: Classification;
-  ols: { slope_pp: number; intercept_pp: number; r2: number | null; se_pp: number | null; ci_pp: [number, number] | null } | null;
+  ols: {
+    slope_pp: number;
+    intercept_pp: number;
+    r2: number | null;
+    se_pp: number | null;
+    ci_pp: [number, number] | null;
+  } | null;
   wls: { slope_pp: number; intercept_pp: number; r2: number | null } | null;
-  logistic: { beta: number | null; se: number | null; ci: [number, number] | null; converged: boolean } | null;
+  logistic: {
+    beta: number | null;
+    se: number | null;
+    ci: [number, number] | null;
+    converged: boolean;
+  } | null;
 }
 
-export type Shape = 'SINGLE' | 'SAME_SIZE' | 'FLAT' | 'INCREASING' | 'DECREASING' | 'PEAK' | 'TROUGH' | 'NON_MONOTONIC';
+export type Shape =
+  'SINGLE' | 'SAME_SIZE' | 'FLAT' | 'INCREASING' | 'DECREASING' | 'PEAK' | 'TROUGH' | 'NON_MONOTONIC';
 
 export interface LineageJson {
   name: string;

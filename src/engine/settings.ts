@@ -32,7 +32,11 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   globs: {
     traces: ['**/runs/**/*_traces.jsonl'],
-    graded: ['**/runs/**/*flip_graded*.jsonl', '**/runs/**/*_graded.jsonl', '**/runs/grading/**/graded_*.jsonl'],
+    graded: [
+      '**/runs/**/*flip_graded*.jsonl',
+      '**/runs/**/*_graded.jsonl',
+      '**/runs/grading/**/graded_*.jsonl',
+    ],
     xgrader: ['**/runs/**/*_xgrader_*.jsonl'],
     database: ['**/jailbreak_corpus.db'],
     scenarios: ['**/data/**/*.jsonl'],
@@ -47,7 +51,7 @@ export function withDefaults(partial: DeepPartial<Settings> | undefined): Settin
   return {
     globs: { ...DEFAULT_SETTINGS.globs, ...(p.globs as Partial<Globs> | undefined) },
     lineageMapPath: p.lineageMapPath ?? DEFAULT_SETTINGS.lineageMapPath,
-    thresholds: { ...DEFAULT_SETTINGS.thresholds, ...(p.thresholds) },
+    thresholds: { ...DEFAULT_SETTINGS.thresholds, ...p.thresholds },
     attackClassSource: p.attackClassSource ?? DEFAULT_SETTINGS.attackClassSource,
   };
 }

@@ -99,7 +99,12 @@ export function tQuantile(p: number, df: number): number {
     const f = tail - q; // decreasing in t
     if (f > 0) lo = t;
     else hi = t;
-    const pdf = Math.exp(lgamma((df + 1) / 2) - lgamma(df / 2) - 0.5 * Math.log(df * Math.PI) - ((df + 1) / 2) * Math.log1p((t * t) / df));
+    const pdf = Math.exp(
+      lgamma((df + 1) / 2) -
+        lgamma(df / 2) -
+        0.5 * Math.log(df * Math.PI) -
+        ((df + 1) / 2) * Math.log1p((t * t) / df),
+    );
     let next = t + f / pdf;
     if (!(next > lo && next < hi)) next = (lo + hi) / 2;
     if (Math.abs(next - t) <= 1e-15 * Math.max(1, Math.abs(t))) return next;
@@ -132,8 +137,19 @@ function mean(v: number[], w?: number[]): number {
 }
 
 /** Least squares of y on x, weighted when `w` is given (ANALYSIS.md §3). */
-function leastSquares(x: number[], y: number[], w?: number[]): { slope: number; intercept: number; ssRes: number; ssTot: number; sxx: number } {
+function leastSquares(
+  x: number[],
+  y: number[],
+  w?: number[],
+): { slope: number; intercept: number; ssRes: number; ssTot: number; sxx: number } {
   const xm = mean(x, w);
+  const y0 = y[0] as number;
+  if (y.every((v) => v === y0)) {
+    // A flat group: fitted exactly, so rounding in the means cannot make a slope or an outlier.
+    let sxx = 0;
+    for (let i = 0; i < x.length; i++) sxx += (w ? (w[i] as number) : 1) * ((x[i] as number) - xm) ** 2;
+    return { slope: 0, intercept: y0, ssRes: 0, ssTot: 0, sxx };
+  }
   const ym = mean(y, w);
   let sxx = 0;
   let sxy = 0;
@@ -166,7 +182,14 @@ export function ols(x: number[], y: number[]): OlsFit {
   const s2 = f.ssRes / (k - 2);
   const se = Math.sqrt(s2 / f.sxx);
   const t = tQuantile(0.975, k - 2);
-  return { slope: f.slope, intercept: f.intercept, r2, se, ci: [f.slope - t * se, f.slope + t * se], residualSd: Math.sqrt(s2) };
+  return {
+    slope: f.slope,
+    intercept: f.intercept,
+    r2,
+    se,
+    ci: [f.slope - t * se, f.slope + t * se],
+    residualSd: Math.sqrt(s2),
+  };
 }
 
 export interface WlsFit {
@@ -224,7 +247,10 @@ export function logistic(points: BinomialPoint[]): LogisticFit {
   if (isSeparated(points)) return { alpha: null, beta: null, se: null, ci: null, converged: false };
   let a = 0;
   let b = 0;
-  const info = (aa: number, bb: number): { i00: number; i01: number; i11: number; g0: number; g1: number; ll: number } => {
+  const info = (
+    aa: number,
+    bb: number,
+  ): { i00: number; i01: number; i11: number; g0: number; g1: number; ll: number } => {
     let i00 = 0;
     let i01 = 0;
     let i11 = 0;

@@ -5,10 +5,11 @@
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Segment } from './parse';
 import type { FileKind } from './settings';
 
 /** Bump when the tables or what a row means change: an older index is rebuilt, not trusted. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export interface FileRow {
   id: number;
@@ -47,10 +48,51 @@ CREATE INDEX problems_file ON problems(file_id);
 `;
 
 export class TraceIndex {
+  /** Parsed segments by file and seq: what was just written or read need not be parsed again. */
+  private readonly segmentCache = new Map<number, Map<number, Segment>>();
+
   private constructor(
     readonly db: Database.Database,
     readonly location: string | null,
   ) {}
+
+  /** A file's segments in order, from the cache or the database. */
+  segments(fileId: number): Segment[] {
+    const cached: Map<number, Segment> = this.segmentCache.get(fileId) ?? new Map<number, Segment>();
+    const seqs = this.db
+      .prepare('SELECT seq FROM segments WHERE file_id = ? ORDER BY seq')
+      .pluck()
+      .all(fileId) as number[];
+    const load = this.db.prepare('SELECT data FROM segments WHERE file_id = ? AND seq = ?').pluck();
+    const out: Segment[] = [];
+    for (const seq of seqs) {
+      let seg = cached.get(seq);
+      if (!seg) {
+        seg = JSON.parse(load.get(fileId, seq) as string) as Segment;
+        cached.set(seq, seg);
+      }
+      out.push(seg);
+    }
+    this.segmentCache.set(fileId, cached);
+    return out;
+  }
+
+  /** Keep a segment just written (its JSON was parsed by the writer). */
+  cacheSegment(fileId: number, seq: number, segment: Segment): void {
+    let m = this.segmentCache.get(fileId);
+    if (!m) {
+      m = new Map<number, Segment>();
+      this.segmentCache.set(fileId, m);
+    }
+    m.set(seq, segment);
+  }
+
+  /** Forget cached segments of a file: all of them, or those from `fromSeq` on. */
+  forgetSegments(fileId: number, fromSeq = 0): void {
+    const m = this.segmentCache.get(fileId);
+    if (!m) return;
+    for (const seq of [...m.keys()]) if (seq >= fromSeq) m.delete(seq);
+  }
 
   /**
    * Open (or create) the index for a workspace. `file` null keeps it in memory. An index written
@@ -106,14 +148,12 @@ export class TraceIndex {
   }
 
   files(): FileRow[] {
-    return (
-      this.db
-        .prepare(
-          `SELECT id, path, kind, dataset, size, mtime_ms AS mtimeMs, indexed_at_ms AS indexedAtMs, consumed, lines,
+    return this.db
+      .prepare(
+        `SELECT id, path, kind, dataset, size, mtime_ms AS mtimeMs, indexed_at_ms AS indexedAtMs, consumed, lines,
            head_crc AS headCrc, tail_crc AS tailCrc, full_crc AS fullCrc, signature, records, complete FROM files`,
-        )
-        .all() as FileRow[]
-    );
+      )
+      .all() as FileRow[];
   }
 
   generation(): number {

@@ -4,7 +4,7 @@
  */
 import { compareCodePoints } from './discover';
 import { canonicalModelKey } from './models';
-import type { Segment } from './parse';
+import { SEGMENT_STRIDE } from './parse';
 import type { FileKind } from './settings';
 import type { TraceIndex } from './traceIndex';
 import { classifyVerdict, type VerdictClass } from './verdicts';
@@ -91,7 +91,6 @@ export interface Rec {
 
 /** Visit a file's indexed records in line order. */
 export function forEachRecord(index: TraceIndex, fileId: number, visit: (r: Rec) => void): void {
-  const segs = index.db.prepare('SELECT data FROM segments WHERE file_id = ? ORDER BY seq').pluck().all(fileId) as string[];
   const r: Rec = {
     line: 0,
     offset: 0,
@@ -109,26 +108,26 @@ export function forEachRecord(index: TraceIndex, fileId: number, visit: (r: Rec)
     preambleId: null,
     dataset: null,
   };
-  for (const data of segs) {
-    const seg = JSON.parse(data) as Segment;
+  for (const seg of index.segments(fileId)) {
     const d = seg.dict;
+    const rows = seg.rows;
     const s = (i: number): string | null => (i < 0 ? null : (d[i] as string));
-    for (const row of seg.rows) {
-      r.line = row[0];
-      r.offset = row[1];
-      r.length = row[2];
-      r.traceId = row[3];
-      r.scenarioId = s(row[4]);
-      r.model = s(row[5]);
-      r.attackClass = s(row[6]);
-      r.altClass = s(row[7]);
-      r.variant = s(row[8]);
-      r.params = s(row[9]);
-      r.verdict = s(row[10]);
-      r.grader = s(row[11]);
-      r.response = row[12];
-      r.preambleId = s(row[13]);
-      r.dataset = s(row[14]);
+    for (let i = 0; i < rows.length; i += SEGMENT_STRIDE) {
+      r.line = rows[i] as number;
+      r.offset = rows[i + 1] as number;
+      r.length = rows[i + 2] as number;
+      r.traceId = rows[i + 3] as string | null;
+      r.scenarioId = s(rows[i + 4] as number);
+      r.model = s(rows[i + 5] as number);
+      r.attackClass = s(rows[i + 6] as number);
+      r.altClass = s(rows[i + 7] as number);
+      r.variant = s(rows[i + 8] as number);
+      r.params = s(rows[i + 9] as number);
+      r.verdict = s(rows[i + 10] as number);
+      r.grader = s(rows[i + 11] as number);
+      r.response = rows[i + 12] as number;
+      r.preambleId = s(rows[i + 13] as number);
+      r.dataset = s(rows[i + 14] as number);
       visit(r);
     }
   }
@@ -141,7 +140,14 @@ export function sourceFiles(index: TraceIndex): SourceFile[] {
   const rows = index.files().filter((f) => JSONL_KINDS.has(f.kind) || f.kind === 'database');
   const rank = (k: FileKind): number => (k === 'database' ? 1 : 0);
   rows.sort((a, b) => rank(a.kind) - rank(b.kind) || compareCodePoints(a.path, b.path));
-  return rows.map((f, idx) => ({ idx, id: f.id, path: f.path, kind: f.kind, dataset: f.dataset, records: f.records }));
+  return rows.map((f, idx) => ({
+    idx,
+    id: f.id,
+    path: f.path,
+    kind: f.kind,
+    dataset: f.dataset,
+    records: f.records,
+  }));
 }
 
 /** `<base>__dilution` or `<base>__dilution_<k>` (k digits). */
@@ -209,11 +215,11 @@ export function buildTraces(index: TraceIndex): TraceSet {
   const problems: Problem[] = [];
   const traces: Trace[] = [];
   const byId = new Map<string, Trace>();
-  // Trace lines that became traces, per (dataset, model key, scenario), in (path, line) order.
-  const occurrences = new Map<string, Trace[]>();
+  const traceLineCount = { n: 0 };
   const lineVerdicts: [Trace, GivenVerdict][] = [];
   const at = (file: number, line: number): string => `${(files[file] as SourceFile).path}:${line}`;
-  const occKey = (dataset: string, key: string, scenario: string): string => `${dataset}\u0000${key}\u0000${scenario}`;
+  const occKey = (dataset: string, key: string, scenario: string): string =>
+    `${dataset}\u0000${key}\u0000${scenario}`;
   const problem = (f: SourceFile, line: number | null, reason: string): void => {
     problems.push({ path: f.path, line, reason });
   };
@@ -225,16 +231,16 @@ export function buildTraces(index: TraceIndex): TraceSet {
       if (r.model === null) return problem(f, r.line, 'missing model: no model_id or model');
       const id = r.traceId ?? `${f.path}:${r.line}`;
       const first = byId.get(id);
-      if (first) return problem(f, r.line, `duplicate trace id ${JSON.stringify(id)} (first at ${at(first.file, first.line)}); not counted again`);
+      if (first)
+        return problem(
+          f,
+          r.line,
+          `duplicate trace id ${JSON.stringify(id)} (first at ${at(first.file, first.line)}); not counted again`,
+        );
       const t = newTrace(f, r, id, f.dataset);
       traces.push(t);
       byId.set(id, t);
-      if (t.scenarioId !== null) {
-        const k = occKey(f.dataset, t.key, t.scenarioId);
-        const list = occurrences.get(k);
-        if (list) list.push(t);
-        else occurrences.set(k, [t]);
-      }
+      traceLineCount.n++;
       const v = given(f, r);
       if (v) lineVerdicts.push([t, v]);
     });
@@ -253,19 +259,40 @@ export function buildTraces(index: TraceIndex): TraceSet {
   }
 
   // 3. Graded and cross-grader lines attach to traces.
+  // Trace lines that became traces, per (dataset, model key, scenario), in (path, line) order;
+  // built the first time a graded line without a trace id needs it.
+  let occurrences: Map<string, Trace[]> | null = null;
+  const occurrencesOf = (): Map<string, Trace[]> => {
+    if (occurrences) return occurrences;
+    occurrences = new Map();
+    for (let i = 0; i < traceLineCount.n; i++) {
+      const t = traces[i] as Trace;
+      if (t.scenarioId === null || t.dataset === null) continue;
+      const k = occKey(t.dataset, t.key, t.scenarioId);
+      const list = occurrences.get(k);
+      if (list) list.push(t);
+      else occurrences.set(k, [t]);
+    }
+    return occurrences;
+  };
   const findTarget = (f: SourceFile, r: Rec, counters: Map<string, number>): Trace | undefined => {
     if (r.traceId !== null) return byId.get(r.traceId);
     if (r.model === null || r.scenarioId === null) return undefined;
     const k = occKey(f.dataset, modelKey(r.model), r.scenarioId);
     const nth = (counters.get(k) ?? 0) + 1;
     counters.set(k, nth);
-    return occurrences.get(k)?.[nth - 1];
+    return occurrencesOf().get(k)?.[nth - 1];
   };
   /** A second verdict: ignored (with a problem) when its grader already gave one. */
   const addOpinion = (t: Trace, v: GivenVerdict, f: SourceFile): void => {
-    const earlier = t.verdict?.grader === v.grader ? t.verdict : t.opinions.find((o) => o.grader === v.grader);
+    const earlier =
+      t.verdict?.grader === v.grader ? t.verdict : t.opinions.find((o) => o.grader === v.grader);
     if (earlier) {
-      problem(f, v.line, `trace ${JSON.stringify(t.id)} already graded by ${JSON.stringify(v.grader)} at ${at(earlier.file, earlier.line)}; this verdict is ignored`);
+      problem(
+        f,
+        v.line,
+        `trace ${JSON.stringify(t.id)} already graded by ${JSON.stringify(v.grader)} at ${at(earlier.file, earlier.line)}; this verdict is ignored`,
+      );
     } else t.opinions.push(v);
   };
   for (const f of files) {
@@ -275,13 +302,19 @@ export function buildTraces(index: TraceIndex): TraceSet {
       const v = given(f, r);
       let target = findTarget(f, r, counters);
       if (!target) {
-        if (r.model === null) return problem(f, r.line, 'graded line matches no trace (and names no model to stand alone)');
+        if (r.model === null)
+          return problem(f, r.line, 'graded line matches no trace (and names no model to stand alone)');
         // A graded line is the trace object with grader fields: alone, it is the trace.
         target = newTrace(f, r, r.traceId ?? `${f.path}:${r.line}`, f.dataset);
         traces.push(target);
         byId.set(target.id, target);
       }
-      if (!v) return problem(f, r.line, 'graded line has no verdict (llm_verdict, flip_verdict, verdict or llm_raw)');
+      if (!v)
+        return problem(
+          f,
+          r.line,
+          'graded line has no verdict (llm_verdict, flip_verdict, verdict or llm_raw)',
+        );
       if (!target.verdict) target.verdict = v;
       else addOpinion(target, v, f);
     });
@@ -301,7 +334,8 @@ export function buildTraces(index: TraceIndex): TraceSet {
   // 4. A verdict on the trace line itself counts when no graded line gave one.
   for (const [t, v] of lineVerdicts) if (!t.verdict) t.verdict = v;
 
-  traces.sort((a, b) => a.file - b.file || a.line - b.line);
+  const inOrder = (a: Trace, b: Trace): number => a.file - b.file || a.line - b.line;
+  if (!traces.every((t, i) => i === 0 || inOrder(traces[i - 1] as Trace, t) < 0)) traces.sort(inOrder);
   assignVariants(traces);
   for (const t of traces) {
     t.category = categorise(t);
@@ -314,7 +348,11 @@ export function buildTraces(index: TraceIndex): TraceSet {
 function unknownLabel(files: SourceFile[], v: GivenVerdict, problems: Problem[]): void {
   const f = files[v.file] as SourceFile;
   const db = f.kind === 'database';
-  problems.push({ path: f.path, line: db ? null : v.line, reason: `unknown verdict label ${JSON.stringify(v.label)}${db ? ` (result ${v.line})` : ''}` });
+  problems.push({
+    path: f.path,
+    line: db ? null : v.line,
+    reason: `unknown verdict label ${JSON.stringify(v.label)}${db ? ` (result ${v.line})` : ''}`,
+  });
 }
 
 function categorise(t: Trace): Category {
@@ -334,10 +372,12 @@ function baseOf(scenarioId: string): string {
 /** The four rules of FORMATS.md §6, first that applies wins (DECISIONS.md 13). */
 function assignVariants(traces: Trace[]): void {
   const hasDiluted = new Set<string>();
+  const suffixed = (id: string): boolean => id.includes('__dilution');
   for (const t of traces) {
-    const m = t.scenarioId === null ? null : DILUTION_SUFFIX.exec(t.scenarioId);
+    const m = t.scenarioId === null || !suffixed(t.scenarioId) ? null : DILUTION_SUFFIX.exec(t.scenarioId);
     if (m) hasDiluted.add(`${t.key}\u0000${m[1]}`);
   }
+  if (hasDiluted.size === 0 && !traces.some((t) => t.variantField !== null)) return; // no dilution run at all
   for (const t of traces) {
     const fromField = variantOfField(t.variantField);
     if (fromField) {
@@ -346,7 +386,7 @@ function assignVariants(traces: Trace[]): void {
       continue;
     }
     if (t.scenarioId === null) continue;
-    const m = DILUTION_SUFFIX.exec(t.scenarioId);
+    const m = suffixed(t.scenarioId) ? DILUTION_SUFFIX.exec(t.scenarioId) : null;
     if (m) {
       t.variant = 'B';
       t.baseId = m[1] as string;

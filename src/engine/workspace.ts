@@ -101,7 +101,9 @@ export class Workspace {
   /** Problems found while reading lines, from the index. */
   readProblems(): Problem[] {
     return this.index.db
-      .prepare('SELECT f.path AS path, p.line AS line, p.reason AS reason FROM problems p JOIN files f ON f.id = p.file_id')
+      .prepare(
+        'SELECT f.path AS path, p.line AS line, p.reason AS reason FROM problems p JOIN files f ON f.id = p.file_id',
+      )
       .all() as Problem[];
   }
 
@@ -118,13 +120,22 @@ export class Workspace {
       // no map: the built-in defaults
     }
     return createHash('sha1')
-      .update(JSON.stringify([ENGINE_VERSION, this.index.generation(), this.options.settings, this.options.lineageMapFile ?? null, map]))
+      .update(
+        JSON.stringify([
+          ENGINE_VERSION,
+          this.index.generation(),
+          this.options.settings,
+          this.options.lineageMapFile ?? null,
+          map,
+        ]),
+      )
       .digest('hex');
   }
 
   /** The last results document, when nothing it depends on has changed since (the CLI's warm path). */
   cachedDocument(generatedAt = new Date().toISOString()): ResultsDocument | null {
-    const row = this.index.db.prepare("SELECT value FROM meta WHERE key = 'results'").pluck().get() as string | undefined;
+    const row = this.index.db.prepare("SELECT value FROM meta WHERE key = 'results'").pluck().get() as
+      string | undefined;
     if (row === undefined) return null;
     const cached = JSON.parse(row) as { fingerprint: string; document: ResultsDocument };
     if (cached.fingerprint !== this.fingerprint()) return null;
@@ -141,13 +152,21 @@ export class Workspace {
     const traceSet = buildTraces(this.index);
     const { map, path: mapPath } = this.lineageMap();
     const readProblems = this.readProblems();
-    if (mapPath !== null) for (const p of map.problems) readProblems.push({ path: mapPath, line: null, reason: p.reason });
+    if (mapPath !== null)
+      for (const p of map.problems) readProblems.push({ path: mapPath, line: null, reason: p.reason });
     const files = this.index.files().map((f) => ({
       path: f.path,
       kind: f.kind,
       records: f.kind === 'lineages' ? (map.source === 'workspace' ? map.doc.lineages.length : 0) : f.records,
     }));
-    const analysis = analyse({ traceSet, settings: this.options.settings, lineages: map, files, readProblems, generatedAt });
+    const analysis = analyse({
+      traceSet,
+      settings: this.options.settings,
+      lineages: map,
+      files,
+      readProblems,
+      generatedAt,
+    });
     this.storeDocument(analysis.document);
     return { ...analysis, traceSet, lineages: map, generation: this.index.generation() };
   }

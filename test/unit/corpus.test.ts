@@ -54,7 +54,15 @@ describe('corpus database', () => {
     const r = await run(root);
     assert.equal(sha(db), before, 'the database is not written');
     assert.deepEqual(fs.readdirSync(root), ['jailbreak_corpus.db'], 'no journal, WAL or shm file is left');
-    assert.deepEqual(r.document.inputs.traces, { total: 5, graded: 4, ungraded: 1, evaluable: 3, errors: 1, benign: 0, unknown_label: 0 });
+    assert.deepEqual(r.document.inputs.traces, {
+      total: 5,
+      graded: 4,
+      ungraded: 1,
+      evaluable: 3,
+      errors: 1,
+      benign: 0,
+      unknown_label: 0,
+    });
     const cells = r.document.cells.map((c) => [c.attack_class, c.model, c.n, c.counts.COMPLIANCE]);
     assert.deepEqual(cells, [
       ['dan_persona', 'meta-llama/llama-3.3-70b-instruct', 2, 1],
@@ -62,19 +70,24 @@ describe('corpus database', () => {
       ['encoding', 'mystery-model', 0, 0],
       ['encoding', 'tiny', 1, 0],
     ]);
-    const models = Object.fromEntries(r.document.models.map((m) => [m.key, [m.params_b, m.params_source, m.approximate]]));
+    const models = Object.fromEntries(
+      r.document.models.map((m) => [m.key, [m.params_b, m.params_source, m.approximate]]),
+    );
     assert.deepEqual(models, {
       'meta-llama/llama-3.3-70b-instruct': [70, 'lineage', false],
       'mystery-model': [200, 'field', true],
       tiny: [null, null, false],
     });
-    assert.deepEqual(r.traceSet.traces.map((t) => [t.id, t.dataset, t.scenarioId]), [
-      ['db:1', 'jailbreak_archaeology', 'JA-DAN-015'],
-      ['db:2', 'jailbreak_archaeology', 'JA-DAN-015'],
-      ['db:3', 'advbench_subset', 'ADV-2'],
-      ['db:4', 'advbench_subset', 'ADV-2'],
-      ['db:5', 'advbench_subset', 'ADV-2'],
-    ]);
+    assert.deepEqual(
+      r.traceSet.traces.map((t) => [t.id, t.dataset, t.scenarioId]),
+      [
+        ['db:1', 'jailbreak_archaeology', 'JA-DAN-015'],
+        ['db:2', 'jailbreak_archaeology', 'JA-DAN-015'],
+        ['db:3', 'advbench_subset', 'ADV-2'],
+        ['db:4', 'advbench_subset', 'ADV-2'],
+        ['db:5', 'advbench_subset', 'ADV-2'],
+      ],
+    );
     assert.equal(r.document.inputs.files[0]?.records, 5);
   });
 
@@ -86,7 +99,11 @@ describe('corpus database', () => {
   });
 
   it('a missing required table: one problem naming it, and the JSONL side still loads', async () => {
-    const root = tempWorkspace({ 'runs/a/m_traces.jsonl': jsonl([{ trace_id: 't', scenario_id: 'S', model_id: 'm-7b', response: 'x', llm_verdict: 'REFUSAL' }]) });
+    const root = tempWorkspace({
+      'runs/a/m_traces.jsonl': jsonl([
+        { trace_id: 't', scenario_id: 'S', model_id: 'm-7b', response: 'x', llm_verdict: 'REFUSAL' },
+      ]),
+    });
     makeCorpus(path.join(root, 'jailbreak_corpus.db'), { dropTable: 'evaluation_runs' });
     const r = await run(root);
     assert.equal(r.document.inputs.traces.total, 1);
@@ -99,20 +116,34 @@ describe('corpus database', () => {
     const root = tempWorkspace({});
     makeCorpus(path.join(root, 'jailbreak_corpus.db'), { dropFamily: true });
     const r = await run(root);
-    assert.deepEqual(r.document.inputs.problems.map((p) => p.reason), ['corpus database lacks column techniques.family; the figures it gives are absent']);
+    assert.deepEqual(
+      r.document.inputs.problems.map((p) => p.reason),
+      ['corpus database lacks column techniques.family; the figures it gives are absent'],
+    );
     assert.equal(r.document.inputs.traces.total, 5);
-    assert.deepEqual([...new Set(r.document.cells.map((c) => c.attack_class))], ['advbench_subset', 'jailbreak_archaeology']);
+    assert.deepEqual(
+      [...new Set(r.document.cells.map((c) => c.attack_class))],
+      ['advbench_subset', 'jailbreak_archaeology'],
+    );
   });
 
   it('a file that is not a database is a problem, not a crash', async () => {
-    const root = tempWorkspace({ 'jailbreak_corpus.db': 'this is not sqlite'.repeat(100), 'runs/a/m_traces.jsonl': jsonl([{ trace_id: 't', model_id: 'm', response: 'x' }]) });
+    const root = tempWorkspace({
+      'jailbreak_corpus.db': 'this is not sqlite'.repeat(100),
+      'runs/a/m_traces.jsonl': jsonl([{ trace_id: 't', model_id: 'm', response: 'x' }]),
+    });
     const r = await run(root);
     assert.equal(r.document.inputs.traces.total, 1);
-    assert.deepEqual(r.document.inputs.problems.map((p) => p.reason), ['not a SQLite database']);
+    assert.deepEqual(
+      r.document.inputs.problems.map((p) => p.reason),
+      ['not a SQLite database'],
+    );
   });
 
   it('a database locked by a writer is reported and read again next time', async () => {
-    const root = tempWorkspace({ 'runs/a/m_traces.jsonl': jsonl([{ trace_id: 't', model_id: 'm', response: 'x' }]) });
+    const root = tempWorkspace({
+      'runs/a/m_traces.jsonl': jsonl([{ trace_id: 't', model_id: 'm', response: 'x' }]),
+    });
     const file = path.join(root, 'jailbreak_corpus.db');
     makeCorpus(file);
     const writer = new Database(file);

@@ -8,8 +8,14 @@ import { SCHEMA_VERSION, TraceIndex } from '../../src/engine/traceIndex';
 import { Workspace } from '../../src/engine/workspace';
 import { jsonl, tempWorkspace, writeFile } from './workspaces';
 
-const line = (i: number, model = 'qwen3.5:2b') =>
-  ({ trace_id: `t${i}`, scenario_id: `S${i}`, model_id: model, attack_class: 'dan', response: `answer ${i}`, llm_verdict: i % 3 === 0 ? 'COMPLIANCE' : 'REFUSAL' });
+const line = (i: number, model = 'qwen3.5:2b') => ({
+  trace_id: `t${i}`,
+  scenario_id: `S${i}`,
+  model_id: model,
+  attack_class: 'dan',
+  response: `answer ${i}`,
+  llm_verdict: i % 3 === 0 ? 'COMPLIANCE' : 'REFUSAL',
+});
 
 function setup(files: Record<string, string>) {
   const root = tempWorkspace(files);
@@ -23,7 +29,10 @@ const actions = (r: { files: { path: string; action: string; bytesRead: number }
 
 describe('incremental index', () => {
   it('reads nothing again when nothing changed, in the same process or a new one', async () => {
-    const { open } = setup({ 'runs/a/m_traces.jsonl': jsonl([line(1), line(2)]), 'runs/b/n_traces.jsonl': jsonl([line(3, 'gemma3:4b')]) });
+    const { open } = setup({
+      'runs/a/m_traces.jsonl': jsonl([line(1), line(2)]),
+      'runs/b/n_traces.jsonl': jsonl([line(3, 'gemma3:4b')]),
+    });
     let ws = open();
     const first = await ws.refresh();
     assert.equal(first.changed, true);
@@ -38,7 +47,10 @@ describe('incremental index', () => {
   });
 
   it('an appended file reads only what was appended', async () => {
-    const { root, open } = setup({ 'runs/a/m_traces.jsonl': jsonl([line(1), line(2)]), 'runs/b/n_traces.jsonl': jsonl([line(3, 'gemma3:4b')]) });
+    const { root, open } = setup({
+      'runs/a/m_traces.jsonl': jsonl([line(1), line(2)]),
+      'runs/b/n_traces.jsonl': jsonl([line(3, 'gemma3:4b')]),
+    });
     const ws = open();
     await ws.refresh();
     const extra = jsonl([line(4), line(5)]);
@@ -48,7 +60,10 @@ describe('incremental index', () => {
     assert.equal(r.bytesRead, Buffer.byteLength(extra));
     const doc = ws.analyse().document;
     assert.equal(doc.inputs.traces.total, 5);
-    assert.deepEqual(doc.inputs.files.map((f) => f.records), [4, 1]);
+    assert.deepEqual(
+      doc.inputs.files.map((f) => f.records),
+      [4, 1],
+    );
     ws.close();
   });
 
@@ -59,7 +74,10 @@ describe('incremental index', () => {
     let doc = ws.analyse().document;
     assert.equal(doc.inputs.traces.total, 1);
     assert.match(doc.inputs.problems[0]?.reason ?? '', /truncated last line/);
-    fs.appendFileSync(path.join(root, 'runs/a/m_traces.jsonl'), 'ario_id":"S2","model_id":"qwen3.5:2b","response":"x","llm_verdict":"REFUSAL"}\n');
+    fs.appendFileSync(
+      path.join(root, 'runs/a/m_traces.jsonl'),
+      'ario_id":"S2","model_id":"qwen3.5:2b","response":"x","llm_verdict":"REFUSAL"}\n',
+    );
     const r = await ws.refresh();
     assert.equal(actions(r)['runs/a/m_traces.jsonl'], 'append');
     doc = ws.analyse().document;
@@ -83,14 +101,20 @@ describe('incremental index', () => {
   });
 
   it("a deleted file's traces disappear; a rewritten file is read whole", async () => {
-    const { root, open } = setup({ 'runs/a/m_traces.jsonl': jsonl([line(1), line(2)]), 'runs/b/n_traces.jsonl': jsonl([line(3, 'gemma3:4b')]) });
+    const { root, open } = setup({
+      'runs/a/m_traces.jsonl': jsonl([line(1), line(2)]),
+      'runs/b/n_traces.jsonl': jsonl([line(3, 'gemma3:4b')]),
+    });
     const ws = open();
     await ws.refresh();
     fs.rmSync(path.join(root, 'runs/b/n_traces.jsonl'));
     writeFile(root, 'runs/a/m_traces.jsonl', jsonl([line(7)]));
     const r = await ws.refresh();
     assert.deepEqual(actions(r), { 'runs/b/n_traces.jsonl': 'removed', 'runs/a/m_traces.jsonl': 'full' });
-    assert.deepEqual(ws.analyse().traceSet.traces.map((t) => t.id), ['t7']);
+    assert.deepEqual(
+      ws.analyse().traceSet.traces.map((t) => t.id),
+      ['t7'],
+    );
     ws.close();
   });
 
@@ -136,13 +160,23 @@ describe('incremental index', () => {
   });
 
   it('never writes to the workspace', async () => {
-    const { root, open } = setup({ 'runs/a/m_traces.jsonl': jsonl([line(1)]), 'data/s.jsonl': jsonl([{ id: 'S1' }]) });
-    const list = () => fs.readdirSync(root, { recursive: true, withFileTypes: true }).map((e) => path.join(e.parentPath, e.name)).sort();
+    const { root, open } = setup({
+      'runs/a/m_traces.jsonl': jsonl([line(1)]),
+      'data/s.jsonl': jsonl([{ id: 'S1' }]),
+    });
+    const list = () =>
+      fs
+        .readdirSync(root, { recursive: true, withFileTypes: true })
+        .map((e) => path.join(e.parentPath, e.name))
+        .sort();
     const before = list().map((f) => [f, fs.statSync(f).mtimeMs]);
     const ws = open();
     await ws.refresh();
     ws.analyse();
     ws.close();
-    assert.deepEqual(list().map((f) => [f, fs.statSync(f).mtimeMs]), before);
+    assert.deepEqual(
+      list().map((f) => [f, fs.statSync(f).mtimeMs]),
+      before,
+    );
   });
 });

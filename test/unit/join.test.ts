@@ -31,7 +31,11 @@ describe('joining graded lines to trace lines', () => {
     const run = await analyseFolder({
       'runs/ds/m_traces.jsonl': jsonl([trace('t1', 'S1', 'qwen3.5:2b'), trace('t2', 'S2', 'qwen3.5:2b')]),
       'runs/ds/flip_graded_m.jsonl': jsonl([
-        { ...trace('t1', 'S1', 'OTHER-MODEL', { attack_class: 'other' }), llm_verdict: 'COMPLIANCE', grader_model: 'g' },
+        {
+          ...trace('t1', 'S1', 'OTHER-MODEL', { attack_class: 'other' }),
+          llm_verdict: 'COMPLIANCE',
+          grader_model: 'g',
+        },
       ]),
     });
     const t1 = run.traceSet.traces.find((t) => t.id === 't1');
@@ -68,7 +72,10 @@ describe('joining graded lines to trace lines', () => {
     });
     assert.equal(run.document.inputs.traces.total, 2);
     assert.equal(run.document.inputs.traces.evaluable, 2);
-    assert.deepEqual(run.traceSet.traces.map((t) => t.id), ['g1', 'runs/only/flip_graded_m.jsonl:2']);
+    assert.deepEqual(
+      run.traceSet.traces.map((t) => t.id),
+      ['g1', 'runs/only/flip_graded_m.jsonl:2'],
+    );
   });
 
   it('reports what cannot be used and keeps everything else', async () => {
@@ -89,7 +96,9 @@ describe('joining graded lines to trace lines', () => {
       ]),
       'runs/ds/m_xgrader_h.jsonl': jsonl([{ trace_id: 'zzz', llm_verdict: 'REFUSAL', grader_model: 'h' }]),
     });
-    const reasons = run.document.inputs.problems.map((p) => `${p.path}:${p.line} ${p.reason.split(' ').slice(0, 3).join(' ')}`);
+    const reasons = run.document.inputs.problems.map(
+      (p) => `${p.path}:${p.line} ${p.reason.split(' ').slice(0, 3).join(' ')}`,
+    );
     assert.deepEqual(reasons, [
       'runs/ds/flip_graded_m.jsonl:1 graded line matches',
       'runs/ds/flip_graded_m.jsonl:3 trace "t1" already',
@@ -102,7 +111,15 @@ describe('joining graded lines to trace lines', () => {
     ]);
     // t1: the graded verdict wins over the trace line's own; t2 keeps its (unknown) line verdict
     assert.equal(run.traceSet.traces.find((t) => t.id === 't1')?.verdict?.label, 'COMPLIANCE');
-    assert.deepEqual(run.document.inputs.traces, { total: 2, graded: 2, ungraded: 0, evaluable: 1, errors: 0, benign: 0, unknown_label: 1 });
+    assert.deepEqual(run.document.inputs.traces, {
+      total: 2,
+      graded: 2,
+      ungraded: 0,
+      evaluable: 1,
+      errors: 0,
+      benign: 0,
+      unknown_label: 1,
+    });
     const files = Object.fromEntries(run.document.inputs.files.map((f) => [f.path, [f.records, f.problems]]));
     assert.deepEqual(files, {
       'runs/ds/flip_graded_m.jsonl': [3, 2],
@@ -112,7 +129,9 @@ describe('joining graded lines to trace lines', () => {
   });
 
   it('a truncated last line is a problem and loses nothing else', async () => {
-    const body = jsonl([trace('t1', 'S1', 'qwen3.5:2b', { llm_verdict: 'REFUSAL' })]) + '{"trace_id":"t2","scenario_id":"S2","mod';
+    const body =
+      jsonl([trace('t1', 'S1', 'qwen3.5:2b', { llm_verdict: 'REFUSAL' })]) +
+      '{"trace_id":"t2","scenario_id":"S2","mod';
     const run = await analyseFolder({ 'runs/ds/m_traces.jsonl': body });
     assert.equal(run.document.inputs.traces.total, 1);
     assert.equal(run.document.inputs.problems.length, 1);
@@ -124,21 +143,81 @@ describe('joining graded lines to trace lines', () => {
     const run = await analyseFolder({
       'runs/ds/m_traces.jsonl': jsonl([
         trace('a', 'S1', 'm-7b'),
-        trace('b', 'S2', 'm-7b', { llm_verdict: 'COMPLIANCE', turns: [{ role: 'agent', text: '[TIMEOUT]' }] }),
+        trace('b', 'S2', 'm-7b', {
+          llm_verdict: 'COMPLIANCE',
+          turns: [{ role: 'agent', text: '[TIMEOUT]' }],
+        }),
         trace('c', 'S3', 'm-7b', { llm_verdict: 'ERROR: upstream' }),
         trace('d', 'S4', 'm-7b', { llm_verdict: 'BENIGN_QUERY' }),
         trace('e', 'S5', 'm-7b', { llm_verdict: 'UNKNOWN' }),
         trace('f', 'S6', 'm-7b', { llm_verdict: 'hallucination refusal' }),
-        { trace_id: 'g', scenario_id: 'S7', model_id: 'm-7b', attack_class: 'dan_persona', llm_verdict: 'REFUSAL' },
+        {
+          trace_id: 'g',
+          scenario_id: 'S7',
+          model_id: 'm-7b',
+          attack_class: 'dan_persona',
+          llm_verdict: 'REFUSAL',
+        },
         trace('h', 'S8', 'm-7b', { turns: [{ role: 'agent', text: '' }], llm_verdict: 'REFUSAL' }),
       ]),
     });
-    assert.deepEqual(run.document.inputs.traces, { total: 8, graded: 7, ungraded: 1, evaluable: 2, errors: 3, benign: 1, unknown_label: 1 });
+    assert.deepEqual(run.document.inputs.traces, {
+      total: 8,
+      graded: 7,
+      ungraded: 1,
+      evaluable: 2,
+      errors: 3,
+      benign: 1,
+      unknown_label: 1,
+    });
     const cell = run.document.cells[0];
     assert.equal(cell?.n, 2);
     assert.deepEqual(cell?.counts, { COMPLIANCE: 0, PARTIAL: 0, REFUSAL: 1, HALLUCINATION_REFUSAL: 1 });
     assert.equal(cell?.strict?.rate, 0);
     assert.equal(cell?.fd?.rate, 0.5);
+  });
+});
+
+describe('text that is not ASCII', () => {
+  it('keeps non-ASCII ids and names exactly, and sees Unicode white space as blank', async () => {
+    const run = await analyseFolder({
+      'runs/ds/m_traces.jsonl': jsonl([
+        trace('id-é-1', 'SCÉNARIO-模型', 'modèle-7b', {
+          attack_class: 'rôle_jeu',
+          llm_verdict: 'REFUSAL',
+          grader_model: 'juge-ü',
+        }),
+        trace('nbsp', 'S2', 'm-7b', {
+          turns: [{ role: 'agent', text: '\u00a0\u3000\ufeff' }],
+          llm_verdict: 'COMPLIANCE',
+        }),
+        trace('nbsp-error', 'S3', 'm-7b', {
+          turns: [{ role: 'agent', text: '\u00a0[ERROR] 502' }],
+          llm_verdict: 'COMPLIANCE',
+        }),
+        trace('fine', 'S4', 'm-7b', {
+          turns: [{ role: 'agent', text: '\u00a0sure, here is …' }],
+          llm_verdict: 'COMPLIANCE',
+        }),
+        '{"trace_id": "bad", "x": "日本語" oops}',
+      ]),
+    });
+    const t = run.traceSet.traces;
+    assert.deepEqual(
+      [t[0]?.id, t[0]?.scenarioId, t[0]?.model, t[0]?.attackClassField, t[0]?.verdict?.grader],
+      ['id-é-1', 'SCÉNARIO-模型', 'modèle-7b', 'rôle_jeu', 'juge-ü'],
+    );
+    assert.deepEqual(
+      t.map((x) => [x.id, x.response]),
+      [
+        ['id-é-1', 1],
+        ['nbsp', 2],
+        ['nbsp-error', 2],
+        ['fine', 1],
+      ],
+    );
+    // the JSON error's position counts characters of the UTF-8 text
+    assert.match(run.document.inputs.problems[0]?.reason ?? '', /position 31/);
   });
 });
 
@@ -177,8 +256,14 @@ describe('second opinions and grader agreement', () => {
     const labels = ['COMPLIANCE', 'REFUSAL', 'PARTIAL', 'REFUSAL', 'COMPLIANCE', 'ERROR'];
     const second = ['COMPLIANCE', 'REFUSAL', 'REFUSAL', 'REFUSAL', 'PARTIAL', 'REFUSAL'];
     const run = await analyseFolder({
-      'runs/ds/m_traces.jsonl': jsonl(labels.map((l, i) => trace(`t${i}`, `S${i}`, 'gemma3:27b', { llm_verdict: l, grader_model: 'haiku' }))),
-      'runs/ds/m_xgrader_gemma.jsonl': jsonl(second.map((l, i) => ({ trace_id: `t${i}`, llm_verdict: l, grader_model: 'gemma3:27b' }))),
+      'runs/ds/m_traces.jsonl': jsonl(
+        labels.map((l, i) =>
+          trace(`t${i}`, `S${i}`, 'gemma3:27b', { llm_verdict: l, grader_model: 'haiku' }),
+        ),
+      ),
+      'runs/ds/m_xgrader_gemma.jsonl': jsonl(
+        second.map((l, i) => ({ trace_id: `t${i}`, llm_verdict: l, grader_model: 'gemma3:27b' })),
+      ),
     });
     assert.equal(run.document.agreement.length, 1);
     const a = run.document.agreement[0];

@@ -32,10 +32,10 @@ describe('parameter counts (FORMATS.md §5 table)', () => {
       assert.equal(s.approximate, approx);
     });
   }
-  it('upper-case tokens count (case-insensitive)', async () => {
+  it('upper-case tokens count (case-insensitive)', () => {
     assert.equal(sizeFromName('Qwen2.5-7B-Instruct').total, 7);
   });
-  it('parameter_count field: numbers, strings, estimates, unknown', async () => {
+  it('parameter_count field: numbers, strings, estimates, unknown', () => {
     assert.deepEqual(sizeFromField(70), { total: 70, active: null, approximate: false });
     assert.deepEqual(sizeFromField(7_000_000_000), { total: 7, active: null, approximate: false });
     assert.deepEqual(sizeFromField('70B'), { total: 70, active: null, approximate: false });
@@ -49,8 +49,11 @@ describe('parameter counts (FORMATS.md §5 table)', () => {
 });
 
 describe('canonical model key (FORMATS.md §7)', () => {
-  it('lower-cases, strips :free/:beta and the ollama host prefixes, keeps the rest', async () => {
-    assert.equal(canonicalModelKey('Meta-Llama/Llama-3.3-70B-Instruct:free'), 'meta-llama/llama-3.3-70b-instruct');
+  it('lower-cases, strips :free/:beta and the ollama host prefixes, keeps the rest', () => {
+    assert.equal(
+      canonicalModelKey('Meta-Llama/Llama-3.3-70B-Instruct:free'),
+      'meta-llama/llama-3.3-70b-instruct',
+    );
     assert.equal(canonicalModelKey('x/y:beta'), 'x/y');
     assert.equal(canonicalModelKey('ollama/qwen3.5:9b'), 'qwen3.5:9b');
     assert.equal(canonicalModelKey('ollama-cloud/gemma3:27b'), 'gemma3:27b');
@@ -59,24 +62,37 @@ describe('canonical model key (FORMATS.md §7)', () => {
 });
 
 describe('verdict labels (FORMATS.md §3)', () => {
-  it('normalises case, spaces and dashes', async () => {
-    assert.deepEqual(classifyVerdict(' hallucination-refusal '), { label: 'HALLUCINATION_REFUSAL', cls: 'evaluable' });
+  it('normalises case, spaces and dashes', () => {
+    assert.deepEqual(classifyVerdict(' hallucination-refusal '), {
+      label: 'HALLUCINATION_REFUSAL',
+      cls: 'evaluable',
+    });
     assert.deepEqual(classifyVerdict('Benign Query'), { label: 'BENIGN_QUERY', cls: 'benign' });
   });
-  it('classes every label of the table', async () => {
-    for (const l of ['COMPLIANCE', 'PARTIAL', 'REFUSAL', 'HALLUCINATION_REFUSAL']) assert.equal(classifyVerdict(l).cls, 'evaluable');
-    for (const l of ['NOT_GRADEABLE', 'ERROR', 'ERROR:timeout', 'PARSE_ERROR', 'INFRA_ERROR']) assert.equal(classifyVerdict(l).cls, 'error');
+  it('classes every label of the table', () => {
+    for (const l of ['COMPLIANCE', 'PARTIAL', 'REFUSAL', 'HALLUCINATION_REFUSAL'])
+      assert.equal(classifyVerdict(l).cls, 'evaluable');
+    for (const l of ['NOT_GRADEABLE', 'ERROR', 'ERROR:timeout', 'PARSE_ERROR', 'INFRA_ERROR'])
+      assert.equal(classifyVerdict(l).cls, 'error');
     for (const l of ['UNKNOWN', 'COMPLAINCE', 'yes']) assert.equal(classifyVerdict(l).cls, 'unknown');
   });
-  it('reads the first token after "Verdict:" in llm_raw', async () => {
-    assert.equal(verdictFromRaw('Reasoning... The model complied.\nVerdict: COMPLIANCE\nConfidence: high'), 'COMPLIANCE');
+  it('reads the first token after "Verdict:" in llm_raw', () => {
+    assert.equal(
+      verdictFromRaw('Reasoning... The model complied.\nVerdict: COMPLIANCE\nConfidence: high'),
+      'COMPLIANCE',
+    );
     assert.equal(verdictFromRaw('**Verdict:** REFUSAL.'), 'REFUSAL');
     assert.equal(verdictFromRaw('no verdict here'), null);
   });
 });
 
+const stateAndText = (o: Record<string, unknown>) => {
+  const r = resolveResponse(o);
+  return { state: r.state, text: r.text };
+};
+
 describe('trace line fields and fallbacks (FORMATS.md §2–3)', () => {
-  it('reads the FORMATS.md example', async () => {
+  it('reads the FORMATS.md example', () => {
     const f = extractLine(
       JSON.parse(
         '{"trace_id":"openrouter_qwen_qwen3.5-9b_JA-DAN-001_1767000000","scenario_id":"JA-DAN-001","model_id":"qwen/qwen3.5-9b","input":{"scenario":{"id":"JA-DAN-001","scenario_class":"dan_persona","attack_attempt":true}},"scenario_input":{"prompt":"p","system_prompt":"s"},"turns":[{"role":"user","text":"u"},{"role":"agent","text":"a"}],"labels_pred":{"attack_success_pred":true},"metadata":{"execution_timestamp":"2026-01-10T12:34:56.789+00:00","duration_ms":4321}}',
@@ -89,7 +105,7 @@ describe('trace line fields and fallbacks (FORMATS.md §2–3)', () => {
     assert.equal(f.verdict, null, 'the heuristic attack_success_pred is never a verdict');
     assert.equal(f.response, 1);
   });
-  it('falls back field by field, treating null and blank strings as absent', async () => {
+  it('falls back field by field, treating null and blank strings as absent', () => {
     const f = extractLine({
       scenario_id: '  ',
       input: { scenario: { id: null } },
@@ -112,36 +128,62 @@ describe('trace line fields and fallbacks (FORMATS.md §2–3)', () => {
     assert.equal(extractLine({ llm_raw: 'x\nVerdict: REFUSAL' }).verdict, 'REFUSAL');
     assert.equal(extractLine({ llm_verdict: 'COMPLIANCE', flip_verdict: 'REFUSAL' }).verdict, 'COMPLIANCE');
   });
-  it('response: last agent/assistant turn, then agent_response, then response', async () => {
+  it('response: last agent/assistant turn, then agent_response, then response', () => {
     const turns = [
       { role: 'user', text: 'u' },
       { role: 'assistant', content: 'first' },
       { role: 'agent', text: 'last' },
       { role: 'user', text: 'again' },
     ];
-    assert.deepEqual(resolveResponse({ turns }), { state: 1, text: 'last' });
-    assert.deepEqual(resolveResponse({ agent_response: 'ar', response: 'r' }), { state: 1, text: 'ar' });
-    assert.deepEqual(resolveResponse({ response: 'r' }), { state: 1, text: 'r' });
-    assert.deepEqual(resolveResponse({ turns: [{ role: 'assistant', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }] }), { state: 1, text: 'ab' });
+    assert.deepEqual(stateAndText({ turns }), { state: 1, text: 'last' });
+    assert.deepEqual(stateAndText({ agent_response: 'ar', response: 'r' }), { state: 1, text: 'ar' });
+    assert.deepEqual(stateAndText({ response: 'r' }), { state: 1, text: 'r' });
+    assert.deepEqual(
+      stateAndText({
+        turns: [
+          {
+            role: 'assistant',
+            content: [
+              { type: 'text', text: 'a' },
+              { type: 'text', text: 'b' },
+            ],
+          },
+        ],
+      }),
+      { state: 1, text: 'ab' },
+    );
   });
-  it('error sentinels: empty, whitespace, [ERROR, [TIMEOUT, [PARSE_ERROR; no response field is not one', async () => {
-    for (const r of ['', '   ', '  [ERROR] 502', '[TIMEOUT after 60s]', '\n[PARSE_ERROR]']) assert.equal(resolveResponse({ response: r }).state, 2, JSON.stringify(r));
+  it('error sentinels: empty, whitespace, [ERROR, [TIMEOUT, [PARSE_ERROR; no response field is not one', () => {
+    for (const r of ['', '   ', '  [ERROR] 502', '[TIMEOUT after 60s]', '\n[PARSE_ERROR]'])
+      assert.equal(resolveResponse({ response: r }).state, 2, JSON.stringify(r));
     assert.equal(resolveResponse({ response: 'I cannot [ERROR' }).state, 1);
     assert.equal(resolveResponse({}).state, 0);
     assert.equal(resolveResponse({ response: null }).state, 0);
     // a blank agent turn falls back to a later field
-    assert.deepEqual(resolveResponse({ turns: [{ role: 'agent', text: ' ' }], response: 'ok' }), { state: 1, text: 'ok' });
+    assert.deepEqual(stateAndText({ turns: [{ role: 'agent', text: ' ' }], response: 'ok' }), {
+      state: 1,
+      text: 'ok',
+    });
   });
-  it('prompt: scenario_input.prompt, first user turn, prompt', async () => {
+  it('prompt: scenario_input.prompt, first user turn, prompt', () => {
     assert.equal(resolvePrompt({ scenario_input: { prompt: 'a' }, prompt: 'c' }), 'a');
-    assert.equal(resolvePrompt({ turns: [{ role: 'system', text: 's' }, { role: 'user', text: 'b' }], prompt: 'c' }), 'b');
+    assert.equal(
+      resolvePrompt({
+        turns: [
+          { role: 'system', text: 's' },
+          { role: 'user', text: 'b' },
+        ],
+        prompt: 'c',
+      }),
+      'b',
+    );
     assert.equal(resolvePrompt({ prompt: 'c' }), 'c');
   });
 });
 
 describe('discovery (FORMATS.md §1)', () => {
   const kindOf = fileClassifier(DEFAULT_SETTINGS.globs);
-  it('classifies by the default globs with their precedence', async () => {
+  it('classifies by the default globs with their precedence', () => {
     assert.equal(kindOf('runs/ds/qwen_traces.jsonl'), 'traces');
     assert.equal(kindOf('a/b/runs/ds/sub/x_traces.jsonl'), 'traces');
     assert.equal(kindOf('runs/ds/flip_graded_x.jsonl'), 'graded');
@@ -156,7 +198,7 @@ describe('discovery (FORMATS.md §1)', () => {
     assert.equal(kindOf('runs/ds/x_traces.jsonl.snapshot_2026-04-24'), null);
     assert.equal(kindOf('notes/x_traces.jsonl'), null);
   });
-  it('walks the folder, skipping node_modules and .git, and finds the lineage map', async () => {
+  it('walks the folder, skipping node_modules and .git, and finds the lineage map', () => {
     const ws = tempWorkspace({
       'runs/ds/m_traces.jsonl': '',
       'node_modules/runs/ds/m_traces.jsonl': '',
@@ -169,12 +211,12 @@ describe('discovery (FORMATS.md §1)', () => {
       { path: 'runs/ds/m_traces.jsonl', kind: 'traces' },
     ]);
   });
-  it('names the dataset by the folder under runs/ (grading/<name> for graded runs)', async () => {
+  it('names the dataset by the folder under runs/ (grading/<name> for graded runs)', () => {
     assert.equal(datasetOf('runs/crescendo_frontier_s24/x_traces.jsonl'), 'crescendo_frontier_s24');
     assert.equal(datasetOf('a/runs/ds/deeper/x_traces.jsonl'), 'ds');
     assert.equal(datasetOf('runs/grading/ds2/graded_x.jsonl'), 'ds2');
   });
-  it('sorts by Unicode code point', async () => {
+  it('sorts by Unicode code point', () => {
     const s = ['qwen3.5:2b', 'qwen3.5:27b', 'Z', 'a', '\u{1F600}', '\uFF01'];
     s.sort(compareCodePoints);
     assert.deepEqual(s, ['Z', 'a', 'qwen3.5:27b', 'qwen3.5:2b', '\uFF01', '\u{1F600}']);
@@ -182,7 +224,7 @@ describe('discovery (FORMATS.md §1)', () => {
 });
 
 describe('lineage map (FORMATS.md §7)', () => {
-  it('built-in defaults match the four lineages and exclude abliterated models', async () => {
+  it('built-in defaults match the four lineages and exclude abliterated models', () => {
     const m = defaultLineageMap();
     assert.equal(m.match('gemma3:4b')?.lineage, 'Gemma 3');
     assert.equal(m.match('google/gemma-3-27b-it')?.params, 27);
@@ -194,12 +236,15 @@ describe('lineage map (FORMATS.md §7)', () => {
     assert.equal(m.exclusion('huihui_ai/qwen3-abliterated:8b'), 'abliterat');
     assert.equal(m.exclusion('obliteratus-llama-3-8b'), 'obliterat');
   });
-  it('a workspace map replaces the defaults, exclude included; first lineage then first member wins', async () => {
-    const m = parseLineageMap('{"lineages":[{"name":"A","members":[{"match":"x","params":1},{"match":"x-big","params":2}]},{"name":"B","members":[{"match":"x"}]}]}', 'workspace');
+  it('a workspace map replaces the defaults, exclude included; first lineage then first member wins', () => {
+    const m = parseLineageMap(
+      '{"lineages":[{"name":"A","members":[{"match":"x","params":1},{"match":"x-big","params":2}]},{"name":"B","members":[{"match":"x"}]}]}',
+      'workspace',
+    );
     assert.deepEqual(m.match('x-big'), { lineage: 'A', lineageIndex: 0, memberIndex: 0, params: 1 });
     assert.equal(m.exclusion('model-abliterated'), null);
   });
-  it('a broken regex is a problem and matches nothing; broken JSON falls back to the defaults', async () => {
+  it('a broken regex is a problem and matches nothing; broken JSON falls back to the defaults', () => {
     const m = parseLineageMap('{"lineages":[{"name":"A","members":[{"match":"qwen(3"}]}]}', 'workspace');
     assert.equal(m.problems.length, 1);
     assert.match(m.problems[0]?.reason ?? '', /not a valid regular expression/);

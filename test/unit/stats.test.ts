@@ -4,7 +4,17 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { cohenKappa, isSeparated, logistic, mcnemarExact, newcombe, ols, tQuantile, wilson, wls } from '../../src/engine/stats';
+import {
+  cohenKappa,
+  isSeparated,
+  logistic,
+  mcnemarExact,
+  newcombe,
+  ols,
+  tQuantile,
+  wilson,
+  wls,
+} from '../../src/engine/stats';
 import { close } from './helpers';
 
 describe('wilson', () => {
@@ -102,6 +112,12 @@ describe('OLS and WLS', () => {
     assert.equal(ols([0, 1, 2], [5, 5, 5]).r2, null);
   });
 
+  it('a flat group is fitted exactly: no slope or residual from rounding', () => {
+    const y = [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1];
+    const f = ols([0, 0.3, 0.6, 0.9, 1.2, 1.5, 1.8], y);
+    assert.deepEqual([f.slope, f.intercept, f.r2, f.se, f.residualSd], [0, 0.1, null, 0, 0]);
+  });
+
   it('WLS weighted by n matches statsmodels WLS (slope, intercept, weighted R²)', () => {
     const f = wls(x, y, n);
     close(f.slope, -52.3055503904358, 1e-9, 'slope');
@@ -125,10 +141,23 @@ describe('logistic regression', () => {
   });
 
   it('reports separation (ANALYSIS.md §3) instead of an infinite β', () => {
-    const none = [{ x: 0, k: 0, n: 10 }, { x: 1, k: 0, n: 10 }];
-    const all = [{ x: 0, k: 10, n: 10 }, { x: 1, k: 5, n: 5 }];
-    const split = [{ x: 0, k: 0, n: 10 }, { x: 1, k: 4, n: 4 }];
-    const touching = [{ x: 0, k: 0, n: 10 }, { x: 1, k: 3, n: 6 }, { x: 2, k: 5, n: 5 }];
+    const none = [
+      { x: 0, k: 0, n: 10 },
+      { x: 1, k: 0, n: 10 },
+    ];
+    const all = [
+      { x: 0, k: 10, n: 10 },
+      { x: 1, k: 5, n: 5 },
+    ];
+    const split = [
+      { x: 0, k: 0, n: 10 },
+      { x: 1, k: 4, n: 4 },
+    ];
+    const touching = [
+      { x: 0, k: 0, n: 10 },
+      { x: 1, k: 3, n: 6 },
+      { x: 2, k: 5, n: 5 },
+    ];
     for (const pts of [none, all, split]) {
       assert.equal(isSeparated(pts), true);
       const f = logistic(pts);
@@ -136,7 +165,13 @@ describe('logistic regression', () => {
     }
     // failures at x ≤ 1 and successes at x ≥ 1: overlap at one x only is quasi-separation
     assert.equal(isSeparated(touching), true);
-    assert.equal(isSeparated([{ x: 0, k: 1, n: 10 }, { x: 1, k: 3, n: 6 }]), false);
+    assert.equal(
+      isSeparated([
+        { x: 0, k: 1, n: 10 },
+        { x: 1, k: 3, n: 6 },
+      ]),
+      false,
+    );
   });
 });
 
@@ -169,7 +204,11 @@ describe('dilution: Newcombe and McNemar', () => {
 
 describe("Cohen's kappa", () => {
   const expand = (table: number[][], labels: string[]): [string, string][] =>
-    table.flatMap((row, i) => row.flatMap((count, j) => Array.from({ length: count }, () => [labels[i], labels[j]] as [string, string])));
+    table.flatMap((row, i) =>
+      row.flatMap((count, j) =>
+        Array.from({ length: count }, () => [labels[i], labels[j]] as [string, string]),
+      ),
+    );
 
   it('matches statsmodels cohens_kappa on a 4-label table', () => {
     const table = [
@@ -182,11 +221,30 @@ describe("Cohen's kappa", () => {
   });
 
   it('matches the 2×2 textbook example (20, 5 / 10, 15 → κ = 0.4)', () => {
-    close(cohenKappa(expand([[20, 5], [10, 15]], ['yes', 'no'])), 0.4, 1e-9, 'kappa');
+    close(
+      cohenKappa(
+        expand(
+          [
+            [20, 5],
+            [10, 15],
+          ],
+          ['yes', 'no'],
+        ),
+      ),
+      0.4,
+      1e-9,
+      'kappa',
+    );
   });
 
   it('is null when expected agreement is 1 or there are no pairs', () => {
     assert.equal(cohenKappa([]), null);
-    assert.equal(cohenKappa([['A', 'A'], ['A', 'A']]), null);
+    assert.equal(
+      cohenKappa([
+        ['A', 'A'],
+        ['A', 'A'],
+      ]),
+      null,
+    );
   });
 });
