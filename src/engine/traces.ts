@@ -29,6 +29,8 @@ export interface GivenVerdict {
   /** Where the verdict was read (a graded, cross-grader or trace line, or a corpus row). */
   file: number;
   line: number;
+  offset: number;
+  length: number;
 }
 
 export interface Trace {
@@ -207,7 +209,15 @@ function newTrace(f: SourceFile, r: Rec, id: string, dataset: string | null): Tr
 function given(f: SourceFile, r: Rec): GivenVerdict | null {
   if (r.verdict === null) return null;
   const v = classifyVerdict(r.verdict);
-  return { label: v.label, cls: v.cls, grader: r.grader ?? 'unknown', file: f.idx, line: r.line };
+  return {
+    label: v.label,
+    cls: v.cls,
+    grader: r.grader ?? 'unknown',
+    file: f.idx,
+    line: r.line,
+    offset: r.offset,
+    length: r.length,
+  };
 }
 
 export function buildTraces(index: TraceIndex): TraceSet {

@@ -1,0 +1,210 @@
+/** The analysis page's host: one webview panel, strict CSP, typed messages, restored after a reload. */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import {
+  Requests,
+  type HostToPage,
+  type PageRequest,
+  type PageToHost,
+  type TraceSelector,
+} from '../protocol';
+import { Disposable } from './disposable';
+import { Panels } from './ids';
+import { openLocation } from './locations';
+import type { AnalysisServer } from './server';
+
+export class AnalysisPanel extends Disposable {
+  private static current: AnalysisPanel | undefined;
+  private ready = false;
+  private queue: HostToPage[] = [];
+
+  /** Open (or reveal) the page; with a selector, show those traces. */
+  static show(
+    context: vscode.ExtensionContext,
+    server: AnalysisServer,
+    selector?: TraceSelector,
+  ): AnalysisPanel {
+    let p = AnalysisPanel.current;
+    if (p) p.panel.reveal(undefined, true);
+    else {
+      const panel = vscode.window.createWebviewPanel(
+        Panels.analysis,
+        'Failure-First Analysis',
+        vscode.ViewColumn.Active,
+        AnalysisPanel.options(context),
+      );
+      p = new AnalysisPanel(panel, context, server);
+    }
+    if (selector) p.post({ type: 'select', selector });
+    return p;
+  }
+
+  static register(context: vscode.ExtensionContext, server: AnalysisServer): vscode.Disposable {
+    return vscode.window.registerWebviewPanelSerializer(Panels.analysis, {
+      deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
+        // The page restores its own state (tab, selection, filters) from vscode.getState().
+        panel.webview.options = AnalysisPanel.options(context);
+        new AnalysisPanel(panel, context, server);
+        return Promise.resolve();
+      },
+    });
+  }
+
+  /** The panel of the page, if it is open (for the outlier walk and tests). */
+  static get open(): AnalysisPanel | undefined {
+    return AnalysisPanel.current;
+  }
+
+  private static options(
+    context: vscode.ExtensionContext,
+  ): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      retainContextWhenHidden: true,
+      localResourceRoots: [
+        vscode.Uri.joinPath(context.extensionUri, 'dist'),
+        vscode.Uri.joinPath(context.extensionUri, 'media'),
+      ],
+    };
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly context: vscode.ExtensionContext,
+    private readonly server: AnalysisServer,
+  ) {
+    super();
+    AnalysisPanel.current = this;
+    panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'lens.svg');
+    panel.webview.html = this.html(panel.webview);
+    this._register(panel.onDidDispose(() => this.dispose()));
+    this._register(panel.webview.onDidReceiveMessage((m: PageToHost) => void this.handle(m)));
+    this._register(server.onResults(() => this.sendResults()));
+    this._register(server.onStatus((status) => this.post({ type: 'status', status })));
+  }
+
+  override dispose(): void {
+    if (AnalysisPanel.current === this) AnalysisPanel.current = undefined;
+    super.dispose();
+  }
+
+  post(message: HostToPage): void {
+    if (!this.ready) {
+      this.queue.push(message);
+      return;
+    }
+    void this.panel.webview.postMessage(message);
+  }
+
+  private sendResults(): void {
+    const r = this.server.results;
+    if (r)
+      this.post({
+        type: 'results',
+        document: r.document,
+        generation: r.generation,
+        status: this.server.status,
+      });
+  }
+
+  private async handle(m: PageToHost): Promise<void> {
+    switch (m.type) {
+      case 'ready': {
+        this.ready = true;
+        // Results first, then whatever was asked before the page was ready (a selection).
+        const pending = this.queue.splice(0);
+        this.sendResults();
+        this.post({ type: 'status', status: this.server.status });
+        for (const q of pending) this.post(q);
+        return;
+      }
+      case 'request': {
+        try {
+          const result = await this.answer(m);
+          this.post({ type: 'response', id: m.id, result });
+        } catch (e) {
+          this.post({ type: 'response', id: m.id, error: e instanceof Error ? e.message : String(e) });
+        }
+        return;
+      }
+      case 'state':
+        return;
+      case 'log':
+        this.server.output[m.level === 'error' ? 'error' : 'info'](`[page] ${m.message}`);
+        return;
+    }
+  }
+
+  private async answer(req: PageRequest): Promise<unknown> {
+    switch (req.method) {
+      case 'traces':
+        return this.server.request(Requests.traces, req.params);
+      case 'traceDetail':
+        return this.server.request(Requests.traceDetail, req.params);
+      case 'openInEditor':
+        await openLocation(req.params.path, req.params.line);
+        return true;
+      case 'reanalyse':
+        return this.server.request(Requests.reanalyse, {});
+      case 'export': {
+        const json = req.params.format === 'json';
+        const text = json
+          ? `${JSON.stringify(this.server.results?.document ?? null, null, 2)}\n`
+          : await this.server.request(Requests.markdown, {});
+        return saveAs(
+          json ? 'failure-first-results.json' : 'failure-first-results.md',
+          Buffer.from(text, 'utf8'),
+          json ? { JSON: ['json'] } : { Markdown: ['md'] },
+        );
+      }
+      case 'savePng': {
+        const m = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(req.params.dataUrl);
+        if (!m?.[1]) throw new Error('not a PNG image');
+        const name = `${req.params.name.replace(/[^\w.-]+/g, '_') || 'chart'}.png`;
+        return saveAs(name, Buffer.from(m[1], 'base64'), { 'PNG image': ['png'] });
+      }
+    }
+  }
+
+  private html(webview: vscode.Webview): string {
+    const nonce = randomBytes(16).toString('base64');
+    const asset = (...p: string[]): string =>
+      webview.asWebviewUri(vscode.Uri.joinPath(this.context.extensionUri, ...p)).toString();
+    const csp = [
+      "default-src 'none'",
+      `img-src ${webview.cspSource} data:`,
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${asset('media', 'page.css')}">
+<title>Failure-First Analysis</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${asset('dist', 'webview.js')}"></script>
+</body>
+</html>`;
+  }
+}
+
+async function saveAs(
+  name: string,
+  data: Uint8Array,
+  filters: Record<string, string[]>,
+): Promise<string | null> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const target = await vscode.window.showSaveDialog({
+    defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+    filters,
+  });
+  if (!target) return null;
+  await vscode.workspace.fs.writeFile(target, data);
+  return target.fsPath;
+}

@@ -1,0 +1,516 @@
+/** The Lineages and Attack classes views: the results document as a tree, every number one click from its traces. */
+import * as vscode from 'vscode';
+import type {
+  CellJson,
+  ModelJson,
+  ProblemJson,
+  RegressionJson,
+  ResultsDocument,
+  TraceSelector,
+} from '../protocol';
+import { rateWithCi, signed, sizeLabel, transitionLabel } from '../shared/format';
+import { Disposable } from './disposable';
+import { Commands } from './ids';
+import type { AnalysisServer } from './server';
+
+/** Lookups over one results document. */
+export class ResultsIndex {
+  readonly models = new Map<string, ModelJson>();
+  readonly cellsByModel = new Map<string, CellJson[]>();
+  readonly cellsByClass = new Map<string, CellJson[]>();
+  readonly regressions = new Map<string, RegressionJson>();
+
+  constructor(readonly doc: ResultsDocument) {
+    for (const m of doc.models) this.models.set(m.key, m);
+    for (const c of doc.cells) {
+      push(this.cellsByModel, c.model, c);
+      push(this.cellsByClass, c.attack_class, c);
+    }
+    for (const r of doc.regressions) this.regressions.set(regressionKey(r.group, r.key), r);
+  }
+
+  regression(group: RegressionJson['group'], key: RegressionJson['key']): RegressionJson | undefined {
+    return this.regressions.get(regressionKey(group, key));
+  }
+
+  /** Pooled strict ASR of a model (a lineage member, or pooled cells). */
+  memberOf(model: string): { n: number; strict: CellJson['strict'] } | undefined {
+    for (const l of this.doc.lineages) {
+      const m = l.members.find((x) => x.model === model);
+      if (m) return { n: m.n, strict: m.strict };
+    }
+    return undefined;
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+export const regressionKey = (group: string, key: RegressionJson['key']): string =>
+  `${group}\u0000${key.lineage ?? ''}\u0000${key.attack_class ?? ''}\u0000${key.dataset ?? ''}`;
+
+const slopeText = (r: RegressionJson | undefined): string =>
+  !r || !r.ols
+    ? 'insufficient sizes'
+    : `${signed(r.ols.slope_pp)} pp/decade · ${r.classification.replace(/_/g, ' ').toLowerCase()}`;
+
+function cellFlags(c: CellJson): string[] {
+  const f: string[] = [];
+  if (c.excluded) f.push('excluded');
+  if (c.thin) f.push('thin');
+  if (c.outlier) f.push('outlier');
+  if (c.off_line) f.push('off the line');
+  return f;
+}
+
+function tooltip(title: string, rows: [string, string][]): vscode.MarkdownString {
+  // Names come from the researchers' files: appended as text, never as Markdown.
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown('**');
+  md.appendText(title);
+  md.appendMarkdown('**\n\n');
+  for (const [k, v] of rows) {
+    md.appendText(`${k}: ${v}`);
+    md.appendMarkdown('  \n');
+  }
+  return md;
+}
+
+function cellTooltip(c: CellJson, m: ModelJson | undefined): vscode.MarkdownString {
+  const rows: [string, string][] = [
+    ['model', c.model],
+    [
+      'size',
+      m?.params_b != null ? `${sizeLabel(m.params_b)}${m.approximate ? ' (approximate)' : ''}` : 'unknown',
+    ],
+    ['evaluable n', String(c.n)],
+    ['strict ASR', rateWithCi(c.strict)],
+    ['broad ASR', rateWithCi(c.broad)],
+    ['FD ASR', rateWithCi(c.fd)],
+    [
+      'counts',
+      `COMPLIANCE ${c.counts.COMPLIANCE}, PARTIAL ${c.counts.PARTIAL}, REFUSAL ${c.counts.REFUSAL}, HALLUCINATION_REFUSAL ${c.counts.HALLUCINATION_REFUSAL}`,
+    ],
+    [
+      'not counted',
+      `ungraded ${c.ungraded}, errors ${c.errors}, benign ${c.benign}, unknown label ${c.unknown_label}`,
+    ],
+  ];
+  if (c.fit_pp !== null)
+    rows.push([
+      'line fit',
+      `${c.fit_pp.toFixed(1)}% (residual ${signed(c.residual_pp)} pp, 2s = ${((c.residual_sd_pp ?? 0) * 2).toFixed(1)} pp)`,
+    ]);
+  const flags = cellFlags(c);
+  if (flags.length) rows.push(['flags', flags.join(', ')]);
+  if (c.exclusion_reason) rows.push(['excluded because the name', c.exclusion_reason]);
+  return tooltip(`${c.attack_class} × ${c.model}`, rows);
+}
+
+// ------------------------------------------------------------------ nodes
+
+export abstract class LensNode {
+  abstract readonly id: string;
+  parent: LensNode | undefined;
+  abstract item(): vscode.TreeItem;
+  children(_r: ResultsIndex): LensNode[] {
+    return [];
+  }
+}
+
+const showTraces = (title: string, selector: TraceSelector): vscode.Command => ({
+  command: Commands.showTraces,
+  title,
+  arguments: [selector],
+});
+
+export class CellNode extends LensNode {
+  readonly id: string;
+  constructor(
+    readonly cell: CellJson,
+    private readonly model: ModelJson | undefined,
+    private readonly labelBy: 'attack_class' | 'model',
+    scope: string,
+  ) {
+    super();
+    this.id = `${scope}/cell/${cell.attack_class}/${cell.model}`;
+  }
+  item(): vscode.TreeItem {
+    const c = this.cell;
+    const label = this.labelBy === 'attack_class' ? c.attack_class : c.model;
+    const t = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
+    t.id = this.id;
+    const size = this.labelBy === 'model' ? `${sizeLabel(this.model?.params_b)} · ` : '';
+    t.description = `${size}${c.strict ? rateWithCi(c.strict) : 'no evaluable trace'} · n=${c.n}${cellFlags(c)
+      .map((f) => ` · ${f}`)
+      .join('')}`;
+    t.tooltip = cellTooltip(c, this.model);
+    t.iconPath = new vscode.ThemeIcon(
+      c.outlier
+        ? 'warning'
+        : c.off_line
+          ? 'debug-breakpoint-log-unverified'
+          : c.thin
+            ? 'circle-outline'
+            : 'circle-filled',
+    );
+    t.contextValue = `cell${c.outlier || c.off_line ? '.flagged' : ''}`;
+    t.command = showTraces('Show traces', { kind: 'cell', attackClass: c.attack_class, model: c.model });
+    return t;
+  }
+}
+
+export class ModelNode extends LensNode {
+  readonly id: string;
+  constructor(
+    readonly model: ModelJson,
+    scope: string,
+  ) {
+    super();
+    this.id = `${scope}/model/${model.key}`;
+  }
+  item(): vscode.TreeItem {
+    const m = this.model;
+    const t = new vscode.TreeItem(m.key, vscode.TreeItemCollapsibleState.Collapsed);
+    t.id = this.id;
+    t.contextValue = 'model';
+    t.iconPath = new vscode.ThemeIcon(m.excluded ? 'circle-slash' : 'symbol-class');
+    t.command = showTraces('Show traces', { kind: 'model', model: m.key });
+    return t;
+  }
+  decorate(t: vscode.TreeItem, r: ResultsIndex): vscode.TreeItem {
+    const m = this.model;
+    const member = r.memberOf(m.key);
+    const cells = r.cellsByModel.get(m.key) ?? [];
+    const n = member?.n ?? cells.reduce((s, c) => s + c.n, 0);
+    const size = m.params_b === null ? 'size unknown' : `${sizeLabel(m.params_b)}${m.approximate ? '~' : ''}`;
+    t.description = [
+      size,
+      `n=${n}`,
+      member ? rateWithCi(member.strict) : '',
+      m.excluded ? `excluded: ${m.exclusion_reason ?? ''}` : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    const rows: [string, string][] = [
+      ['names', m.names.join(', ')],
+      [
+        'size',
+        m.params_b === null
+          ? 'unknown'
+          : `${m.params_b}B${m.approximate ? ' (approximate)' : ''} from ${m.params_source ?? '?'}`,
+      ],
+    ];
+    if (m.active_params_b !== null) rows.push(['active', `${m.active_params_b}B`]);
+    rows.push(['lineage', m.lineage ?? 'none']);
+    if (member) rows.push(['pooled strict ASR', `${rateWithCi(member.strict)} (n=${member.n})`]);
+    if (m.excluded) rows.push(['excluded from every scaling analysis', m.exclusion_reason ?? '']);
+    t.tooltip = tooltip(m.key, rows);
+    return t;
+  }
+  override children(r: ResultsIndex): LensNode[] {
+    return (r.cellsByModel.get(this.model.key) ?? []).map((c) =>
+      this.adopt(new CellNode(c, this.model, 'attack_class', this.id)),
+    );
+  }
+  protected adopt<T extends LensNode>(n: T): T {
+    n.parent = this;
+    return n;
+  }
+}
+
+export class LineageNode extends LensNode {
+  readonly id: string;
+  constructor(readonly name: string) {
+    super();
+    this.id = `lineage/${name}`;
+  }
+  item(): vscode.TreeItem {
+    const t = new vscode.TreeItem(this.name, vscode.TreeItemCollapsibleState.Expanded);
+    t.id = this.id;
+    t.iconPath = new vscode.ThemeIcon('type-hierarchy');
+    t.contextValue = 'lineage';
+    return t;
+  }
+  decorate(t: vscode.TreeItem, r: ResultsIndex): vscode.TreeItem {
+    const l = r.doc.lineages.find((x) => x.name === this.name);
+    const reg = r.regression('lineage', { lineage: this.name });
+    t.description = l
+      ? `${l.shape} · ${l.members.length} size${l.members.length === 1 ? '' : 's'} · ${slopeText(reg)}`
+      : 'no evaluable member';
+    const rows: [string, string][] = [];
+    if (l) {
+      rows.push(['shape', l.shape]);
+      for (const tr of l.transitions) {
+        const a = r.models.get(tr.from);
+        const b = r.models.get(tr.to);
+        rows.push([
+          `${tr.from} → ${tr.to}`,
+          `${transitionLabel(a?.params_b ?? null, b?.params_b ?? null, tr.delta_pp)}${tr.same_size ? ' (same size)' : ''}`,
+        ]);
+      }
+    }
+    if (reg?.ols)
+      rows.push([
+        'OLS slope',
+        `${signed(reg.ols.slope_pp)} pp/decade, R² ${reg.ols.r2 === null ? '–' : reg.ols.r2.toFixed(3)}`,
+      ]);
+    t.tooltip = tooltip(this.name, rows);
+    return t;
+  }
+  override children(r: ResultsIndex): LensNode[] {
+    const l = r.doc.lineages.find((x) => x.name === this.name);
+    const keys = l
+      ? l.members.map((m) => m.model)
+      : r.doc.models.filter((m) => m.lineage === this.name).map((m) => m.key);
+    return keys.flatMap((k) => {
+      const m = r.models.get(k);
+      if (!m) return [];
+      const n = new ModelNode(m, this.id);
+      n.parent = this;
+      return [n];
+    });
+  }
+}
+
+export class GroupNode extends LensNode {
+  readonly id: string;
+  constructor(
+    readonly label: string,
+    readonly kind: 'outside' | 'unknown' | 'excluded',
+    private readonly description: string,
+  ) {
+    super();
+    this.id = `group/${kind}`;
+  }
+  item(): vscode.TreeItem {
+    const t = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.Collapsed);
+    t.id = this.id;
+    t.description = this.description;
+    t.iconPath = new vscode.ThemeIcon(
+      this.kind === 'excluded' ? 'circle-slash' : this.kind === 'unknown' ? 'question' : 'symbol-misc',
+    );
+    return t;
+  }
+  override children(r: ResultsIndex): LensNode[] {
+    return modelsOfGroup(r, this.kind).map((m) => {
+      const n = new ModelNode(m, this.id);
+      n.parent = this;
+      return n;
+    });
+  }
+}
+
+function modelsOfGroup(r: ResultsIndex, kind: GroupNode['kind']): ModelJson[] {
+  const models = r.doc.models;
+  if (kind === 'excluded') return models.filter((m) => m.excluded);
+  if (kind === 'unknown') return models.filter((m) => !m.excluded && m.params_b === null);
+  return models.filter((m) => !m.excluded && m.params_b !== null && m.lineage === null);
+}
+
+export class ProblemsNode extends LensNode {
+  readonly id = 'problems';
+  item(): vscode.TreeItem {
+    const t = new vscode.TreeItem('Input problems', vscode.TreeItemCollapsibleState.Collapsed);
+    t.id = this.id;
+    t.iconPath = new vscode.ThemeIcon('warning');
+    return t;
+  }
+  decorate(t: vscode.TreeItem, r: ResultsIndex): vscode.TreeItem {
+    t.description = `${r.doc.inputs.problems.length} lines or files could not be used`;
+    return t;
+  }
+  override children(r: ResultsIndex): LensNode[] {
+    return r.doc.inputs.problems.map((p, i) => {
+      const n = new ProblemNode(p, i);
+      n.parent = this;
+      return n;
+    });
+  }
+}
+
+export class ProblemNode extends LensNode {
+  readonly id: string;
+  constructor(
+    readonly problem: ProblemJson,
+    index: number,
+  ) {
+    super();
+    this.id = `problem/${index}/${problem.path}:${problem.line ?? ''}`;
+  }
+  item(): vscode.TreeItem {
+    const p = this.problem;
+    const t = new vscode.TreeItem(
+      `${p.path}${p.line === null ? '' : `:${p.line}`}`,
+      vscode.TreeItemCollapsibleState.None,
+    );
+    t.id = this.id;
+    t.description = p.reason;
+    t.tooltip = tooltip(t.label as string, [['reason', p.reason]]);
+    t.iconPath = new vscode.ThemeIcon('error');
+    t.command = { command: Commands.openLocation, title: 'Open', arguments: [p.path, p.line] };
+    return t;
+  }
+}
+
+export class AttackClassNode extends LensNode {
+  readonly id: string;
+  constructor(readonly attackClass: string) {
+    super();
+    this.id = `class/${attackClass}`;
+  }
+  item(): vscode.TreeItem {
+    const t = new vscode.TreeItem(this.attackClass, vscode.TreeItemCollapsibleState.Collapsed);
+    t.id = this.id;
+    t.iconPath = new vscode.ThemeIcon('symbol-event');
+    t.contextValue = 'attackClass';
+    return t;
+  }
+  decorate(t: vscode.TreeItem, r: ResultsIndex): vscode.TreeItem {
+    const reg = r.regression('attack_class', { attack_class: this.attackClass });
+    const flagged = (r.cellsByClass.get(this.attackClass) ?? []).filter(
+      (c) => c.outlier || c.off_line,
+    ).length;
+    t.description = `${slopeText(reg)}${flagged ? ` · ${flagged} flagged` : ''}`;
+    const rows: [string, string][] = [];
+    if (reg) {
+      rows.push(
+        ['classification', reg.classification],
+        ['points', String(reg.points.length)],
+        ['traces', String(reg.n_traces)],
+      );
+      if (reg.ols) {
+        rows.push([
+          'OLS slope',
+          `${signed(reg.ols.slope_pp, 2)} pp/decade${reg.ols.ci_pp ? ` [${signed(reg.ols.ci_pp[0], 2)}, ${signed(reg.ols.ci_pp[1], 2)}]` : ''}`,
+        ]);
+        rows.push(['R²', reg.ols.r2 === null ? '–' : reg.ols.r2.toFixed(3)]);
+      }
+      if (reg.wls) rows.push(['WLS slope', `${signed(reg.wls.slope_pp, 2)} pp/decade`]);
+      if (reg.logistic)
+        rows.push([
+          'logistic β',
+          reg.logistic.beta === null ? 'separated (infinite)' : `${signed(reg.logistic.beta, 3)} per decade`,
+        ]);
+      const lo = reg.left_out;
+      rows.push(['left out', `excluded ${lo.excluded}, unknown size ${lo.unknown_size}, empty ${lo.empty}`]);
+    }
+    t.tooltip = tooltip(this.attackClass, rows);
+    return t;
+  }
+  override children(r: ResultsIndex): LensNode[] {
+    const cells = [...(r.cellsByClass.get(this.attackClass) ?? [])];
+    cells.sort(
+      (a, b) =>
+        (r.models.get(a.model)?.params_b ?? Infinity) - (r.models.get(b.model)?.params_b ?? Infinity) ||
+        (a.model < b.model ? -1 : 1),
+    );
+    return cells.map((c) => {
+      const n = new CellNode(c, r.models.get(c.model), 'model', this.id);
+      n.parent = this;
+      return n;
+    });
+  }
+}
+
+class MessageNode extends LensNode {
+  constructor(
+    readonly id: string,
+    private readonly text: string,
+  ) {
+    super();
+  }
+  item(): vscode.TreeItem {
+    const t = new vscode.TreeItem(this.text, vscode.TreeItemCollapsibleState.None);
+    t.id = this.id;
+    t.iconPath = new vscode.ThemeIcon('loading~spin');
+    return t;
+  }
+}
+
+// ------------------------------------------------------------------ providers
+
+abstract class LensTree extends Disposable implements vscode.TreeDataProvider<LensNode> {
+  protected index: ResultsIndex | null = null;
+  private readonly changed = this._register(new vscode.EventEmitter<LensNode | undefined>());
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(protected readonly server: AnalysisServer) {
+    super();
+    const r = server.results;
+    if (r) this.index = new ResultsIndex(r.document);
+    this._register(
+      server.onResults(({ document }) => {
+        this.index = new ResultsIndex(document);
+        this.changed.fire(undefined);
+      }),
+    );
+  }
+
+  get results(): ResultsIndex | null {
+    return this.index;
+  }
+
+  getTreeItem(node: LensNode): vscode.TreeItem {
+    const t = node.item();
+    const r = this.index;
+    if (r && 'decorate' in node && typeof node.decorate === 'function')
+      return (node.decorate as (t: vscode.TreeItem, r: ResultsIndex) => vscode.TreeItem)(t, r);
+    return t;
+  }
+
+  getParent(node: LensNode): LensNode | undefined {
+    return node.parent;
+  }
+
+  getChildren(node?: LensNode): LensNode[] {
+    const r = this.index;
+    if (!r) {
+      const s = this.server.status;
+      return s.state === 'ready' || s.state === 'starting'
+        ? []
+        : [
+            new MessageNode(
+              'message',
+              s.state === 'error' ? `Analysis failed: ${s.message ?? ''}` : 'Indexing the workspace…',
+            ),
+          ];
+    }
+    if (r.doc.inputs.traces.total === 0 && r.doc.inputs.problems.length === 0) return []; // the welcome view explains
+    return node ? node.children(r) : this.roots(r);
+  }
+
+  protected abstract roots(r: ResultsIndex): LensNode[];
+}
+
+export class LineagesTree extends LensTree {
+  protected roots(r: ResultsIndex): LensNode[] {
+    const names = [
+      ...new Set([
+        ...r.doc.lineages.map((l) => l.name),
+        ...r.doc.models.filter((m) => m.lineage !== null).map((m) => m.lineage as string),
+      ]),
+    ];
+    const out: LensNode[] = names.map((n) => new LineageNode(n));
+    const groups: [GroupNode['kind'], string, string][] = [
+      ['outside', 'Outside any lineage', 'in the attack-class regressions, not matched to a lineage'],
+      ['unknown', 'Unknown size', 'browsable; left out of every regression'],
+      ['excluded', 'Excluded', 'safety training removed (abliterated, uncensored, OBLITERATUS)'],
+    ];
+    for (const [kind, label, description] of groups) {
+      const count = modelsOfGroup(r, kind).length;
+      if (count > 0) out.push(new GroupNode(`${label} (${count})`, kind, description));
+    }
+    if (r.doc.inputs.problems.length > 0) out.push(new ProblemsNode());
+    return out;
+  }
+}
+
+export class AttackClassesTree extends LensTree {
+  protected roots(r: ResultsIndex): LensNode[] {
+    return [...r.cellsByClass.keys()].map((ac) => new AttackClassNode(ac));
+  }
+}

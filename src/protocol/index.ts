@@ -1,0 +1,214 @@
+/**
+ * Every message of Failure-First Lens, declared once: requests between the extension (client) and
+ * the language server, and messages between the extension and the analysis page (webview).
+ * Imported by src/server, src/client and webview/; it imports nothing but types.
+ */
+import type { ResultsDocument } from '../engine/results';
+
+export type * from '../engine/results';
+
+// ------------------------------------------------------------------ what a trace list shows
+
+/** Which traces a list shows: the traces behind one number of the results. */
+export type TraceSelector =
+  /** A cell: (attack class, model), variant A or none. */
+  | { kind: 'cell'; attackClass: string; model: string }
+  /** A model pooled over attack classes (a lineage member / a point of a lineage regression). */
+  | { kind: 'model'; model: string }
+  /** A (dataset, model) cell of the pooled dataset view. */
+  | { kind: 'datasetCell'; dataset: string; model: string }
+  /** A model's dilution traces; `variant` narrows to A or B. */
+  | { kind: 'dilution'; model: string; variant?: 'A' | 'B' }
+  /** Traces on which two graders disagree (both evaluable). */
+  | { kind: 'disagreement'; primary: string; secondary: string }
+  /** Every trace of a scenario (by scenario id or its dilution base id). */
+  | { kind: 'scenario'; scenarioId: string };
+
+export type TraceCategory = 'ungraded' | 'error' | 'benign' | 'unknown' | 'evaluable';
+
+export interface TraceFilter {
+  /** Verdict labels (COMPLIANCE, …) or categories (ungraded, error, benign, unknown) to keep; empty = all. */
+  verdicts?: string[];
+  /** Case-insensitive substring of the trace id, scenario, model, prompt or response. */
+  text?: string;
+}
+
+export interface TraceRow {
+  /** Unique trace id (the key of every trace request). */
+  id: string;
+  model: string;
+  scenarioId: string | null;
+  attackClass: string;
+  dataset: string | null;
+  variant: 'A' | 'B' | null;
+  /** The primary verdict's normalised label, or null when ungraded. */
+  verdict: string | null;
+  category: TraceCategory;
+  grader: string | null;
+  /** A second opinion's label, for disagreement lists. */
+  secondVerdict?: string | null;
+  /** The first characters of the response (plain text; render with textContent). */
+  excerpt: string;
+  /** Where the trace lives: workspace-relative path and 1-based line (corpus rows: line null). */
+  path: string;
+  line: number | null;
+}
+
+export interface TracesParams {
+  selector: TraceSelector;
+  filter?: TraceFilter;
+  offset: number;
+  limit: number;
+}
+
+export interface TracesResult {
+  /** Rows matching the filter, in (path, line) order. */
+  total: number;
+  /** Rows of the selector before filtering. */
+  unfiltered: number;
+  offset: number;
+  rows: TraceRow[];
+  /** Verdict label / category counts of the unfiltered selection. */
+  counts: Record<string, number>;
+  generation: number;
+}
+
+export interface TraceText {
+  prompt: string | null;
+  response: string | null;
+  systemPrompt: string | null;
+}
+
+export interface TraceDetail {
+  row: TraceRow;
+  text: TraceText;
+  /** The grader's reasoning (`llm_raw` or `rationale`) and inferred instruction, from the graded line. */
+  graderReasoning: string | null;
+  inferredInstruction: string | null;
+  verdictLocation: { path: string; line: number | null } | null;
+  /** Every other verdict on this trace (cross-graders, other primary graders). */
+  opinions: { grader: string; verdict: string; path: string; line: number | null }[];
+  /** For a dilution trace: the other variant of the same model and base scenario (k-th with k-th). */
+  pair: { a: TraceRow | null; b: TraceRow | null; aText: TraceText | null; bText: TraceText | null } | null;
+  /** The whole source line (or corpus row) as JSON text, for the raw view. */
+  raw: string | null;
+  /** Set when the source could not be read (file changed or gone). */
+  error?: string;
+}
+
+// ------------------------------------------------------------------ client <-> language server
+
+export type ServerState = 'starting' | 'indexing' | 'analysing' | 'ready' | 'error';
+
+export interface ServerStatus {
+  state: ServerState;
+  /** Traces in the last analysis. */
+  traces: number;
+  problems: number;
+  generation: number;
+  /** ISO time of the last analysis. */
+  analysedAt: string | null;
+  /** Indexing progress 0..1 while indexing. */
+  progress?: number;
+  message?: string;
+  /** Milliseconds the last refresh + analysis took. */
+  lastRunMs?: number;
+}
+
+/** Method names of the custom requests and notifications (LSP `failureFirst/...`). */
+export const Requests = {
+  status: 'failureFirst/status',
+  results: 'failureFirst/results',
+  reanalyse: 'failureFirst/reanalyse',
+  traces: 'failureFirst/traces',
+  traceDetail: 'failureFirst/traceDetail',
+  scenarioEvidence: 'failureFirst/scenarioEvidence',
+  markdown: 'failureFirst/markdown',
+} as const;
+
+export const Notifications = {
+  /** Server → client: the status changed (indexing progress, new analysis). */
+  status: 'failureFirst/didChangeStatus',
+} as const;
+
+export interface RequestTypes {
+  [Requests.status]: { params: Record<string, never>; result: ServerStatus };
+  [Requests.results]: {
+    params: Record<string, never>;
+    result: { document: ResultsDocument | null; generation: number };
+  };
+  [Requests.reanalyse]: { params: Record<string, never>; result: ServerStatus };
+  [Requests.traces]: { params: TracesParams; result: TracesResult };
+  [Requests.traceDetail]: { params: { id: string }; result: TraceDetail | null };
+  [Requests.scenarioEvidence]: { params: { scenarioIds: string[] }; result: ScenarioEvidence[] };
+  [Requests.markdown]: { params: Record<string, never>; result: string };
+}
+
+/** What the index knows of one scenario (CodeLens and hover on scenario files). */
+export interface ScenarioEvidence {
+  scenarioId: string;
+  traces: number;
+  models: number;
+  evaluable: number;
+  compliance: number;
+  strict: number | null;
+  /** Δ strict ASR (pp) of the dilution pair over all models, when the scenario has one. */
+  dilutionDeltaPp: number | null;
+  perModel: {
+    model: string;
+    n: number;
+    compliance: number;
+    verdicts: Record<string, number>;
+    dilution: { a: number; b: number; aCompliance: number; bCompliance: number } | null;
+  }[];
+}
+
+/** Initialization options the client passes to the server. */
+export interface ServerInitOptions {
+  indexPath: string;
+  settings: import('../engine/settings').DeepPartial<import('../engine/settings').Settings>;
+}
+
+// ------------------------------------------------------------------ extension <-> analysis page
+
+/** Tabs of the analysis page. */
+export type PageTab = 'scaling' | 'lineages' | 'dilution' | 'agreement' | 'problems';
+
+/** Scaling chart groups (regression `group` values of the results). */
+export type ScalingGroup = 'attack_class' | 'dataset' | 'lineage' | 'lineage_attack_class';
+
+/** What the page restores after a reload (vscode.setState / the panel serializer). */
+export interface PageState {
+  tab: PageTab;
+  scalingGroup: ScalingGroup;
+  /** JSON of the selected regression key within the group. */
+  scalingKey: string | null;
+  selector: TraceSelector | null;
+  filter: TraceFilter;
+  selectedTraceId: string | null;
+}
+
+/** Requests the page makes of the extension; each answered by a `response` with the same id. */
+export type PageRequest =
+  | { method: 'traces'; params: TracesParams }
+  | { method: 'traceDetail'; params: { id: string } }
+  | { method: 'openInEditor'; params: { path: string; line: number | null } }
+  | { method: 'export'; params: { format: 'json' | 'markdown' } }
+  | { method: 'savePng'; params: { name: string; dataUrl: string } }
+  | { method: 'reanalyse'; params: Record<string, never> };
+
+/** Page → extension. */
+export type PageToHost =
+  | { type: 'ready' }
+  | ({ type: 'request'; id: number } & PageRequest)
+  | { type: 'state'; state: PageState }
+  | { type: 'log'; level: 'info' | 'error'; message: string };
+
+/** Extension → page. */
+export type HostToPage =
+  | { type: 'results'; document: ResultsDocument; generation: number; status: ServerStatus }
+  | { type: 'status'; status: ServerStatus }
+  | { type: 'response'; id: number; result?: unknown; error?: string }
+  /** Show these traces (a tree click, "Next outlier cell", a CodeLens). */
+  | { type: 'select'; selector: TraceSelector; tab?: PageTab }
+  | { type: 'restore'; state: PageState };

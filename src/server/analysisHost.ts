@@ -1,0 +1,140 @@
+/**
+ * Owns the workspace's index and its latest analysis: refreshes on start, on file changes
+ * (debounced, one run at a time, a change during a run schedules one more), and on request.
+ */
+import type { ServerStatus } from '../protocol';
+import type { Settings } from '../engine/settings';
+import { Workspace, type AnalysisRun } from '../engine/workspace';
+
+export interface HostEvents {
+  status(status: ServerStatus): void;
+  analysed(run: AnalysisRun): void;
+  log(message: string): void;
+}
+
+const DEBOUNCE_MS = 250;
+
+export class AnalysisHost {
+  private workspace: Workspace;
+  private current: AnalysisRun | null = null;
+  private loop: Promise<void> | null = null;
+  private dirty = false;
+  private timer: NodeJS.Timeout | null = null;
+  private state: ServerStatus = {
+    state: 'starting',
+    traces: 0,
+    problems: 0,
+    generation: 0,
+    analysedAt: null,
+  };
+
+  constructor(
+    readonly root: string,
+    private readonly indexPath: string | null,
+    settings: Settings,
+    private readonly events: HostEvents,
+  ) {
+    this.workspace = new Workspace(root, { settings, indexPath });
+  }
+
+  get run(): AnalysisRun | null {
+    return this.current;
+  }
+
+  get status(): ServerStatus {
+    return this.state;
+  }
+
+  get settings(): Settings {
+    return this.workspace.settings;
+  }
+
+  setSettings(settings: Settings): void {
+    this.workspace.setSettings(settings);
+    this.settingsChanged = true;
+    void this.refreshNow();
+  }
+
+  /** A file changed: refresh soon, once, whatever else changes meanwhile. */
+  scheduleRefresh(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.refreshNow();
+    }, DEBOUNCE_MS);
+  }
+
+  /**
+   * Refresh and analyse now, or right after the run in progress; the promise resolves once every
+   * change requested so far is in the analysis.
+   */
+  refreshNow(): Promise<void> {
+    this.dirty = true;
+    this.loop ??= (async () => {
+      try {
+        while (this.dirty) {
+          this.dirty = false;
+          await this.cycle();
+        }
+      } finally {
+        this.loop = null;
+      }
+    })();
+    return this.loop;
+  }
+
+  private setStatus(patch: Partial<ServerStatus>): void {
+    this.state = { ...this.state, ...patch };
+    this.events.status(this.state);
+  }
+
+  private async cycle(): Promise<void> {
+    const started = Date.now();
+    try {
+      let lastPct = -1;
+      this.setStatus({ state: 'indexing', progress: 0, message: undefined });
+      const report = await this.workspace.refresh((done, total) => {
+        const pct = total === 0 ? 1 : done / total;
+        if (Math.floor(pct * 20) !== lastPct) {
+          lastPct = Math.floor(pct * 20);
+          this.setStatus({ state: 'indexing', progress: pct });
+        }
+      });
+      if (!report.changed && this.current && !this.settingsChanged) {
+        this.setStatus({ state: 'ready', progress: undefined, lastRunMs: Date.now() - started });
+        return;
+      }
+      this.settingsChanged = false;
+      this.setStatus({ state: 'analysing', progress: undefined });
+      const run = this.workspace.analyse();
+      this.current = run;
+      this.setStatus({
+        state: 'ready',
+        traces: run.document.inputs.traces.total,
+        problems: run.document.inputs.problems.length,
+        generation: this.nextGeneration(),
+        analysedAt: run.document.generated_at,
+        lastRunMs: Date.now() - started,
+      });
+      this.events.analysed(run);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      this.events.log(`analysis failed: ${e instanceof Error ? (e.stack ?? message) : message}`);
+      this.setStatus({ state: 'error', message, progress: undefined });
+    }
+  }
+
+  /** Settings (or the lineage map) changed: analyse even when no run file did. */
+  private settingsChanged = true;
+  private generationCounter = 0;
+
+  /** Generation of what the clients see: one more for every new analysis (index or settings change). */
+  private nextGeneration(): number {
+    return ++this.generationCounter;
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.workspace.close();
+  }
+}
