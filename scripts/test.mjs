@@ -1,0 +1,44 @@
+// `npm test`: build, then every suite, fastest first. Each suite is a node:test run:
+//   unit      test/unit/**/*.test.ts   engine rules and statistics (no editor)
+//   cli       test/e2e/cli.test.ts     the built `ff-lens analyze` on the demo and a quirks workspace
+//   webview   test/webview/*.test.mjs  the analysis page in Chromium with canned data
+//   workbench test/e2e/workbench.test.mjs  the packaged extension in a real VS Code (code-server) in Chromium
+// `npm test -- unit cli` runs only those suites.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const only = process.argv.slice(2);
+const files = (dir, re) => (existsSync(path.join(root, dir)) ? readdirSync(path.join(root, dir), { recursive: true }).filter((f) => re.test(f)).map((f) => path.join(dir, f)) : []);
+
+const suites = [
+  { name: 'unit', args: ['--import', 'tsx', '--test', ...files('test/unit', /\.test\.ts$/)] },
+  { name: 'cli', args: ['--import', 'tsx', '--test', ...files('test/e2e', /^cli\.test\.ts$/)] },
+  { name: 'webview', args: ['--test', ...files('test/webview', /\.test\.mjs$/)] },
+  { name: 'workbench', args: ['--test', ...files('test/e2e', /^workbench\.test\.mjs$/)] },
+].filter((s) => only.length === 0 || only.includes(s.name));
+
+const run = (cmd, args, label) => {
+  const t0 = Date.now();
+  process.stderr.write(`\n=== ${label}\n`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } });
+  process.stderr.write(`=== ${label}: ${r.status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  return r.status === 0;
+};
+
+let ok = run(process.execPath, [path.join(root, 'scripts/build.mjs')], 'build');
+const results = [];
+for (const s of suites) {
+  if (!ok) break;
+  if (!s.args.some((a) => a.endsWith('.ts') || a.endsWith('.mjs'))) {
+    results.push(`${s.name}: no tests`);
+    continue;
+  }
+  const passed = run(process.execPath, ['--test-reporter=spec', ...s.args], s.name);
+  results.push(`${s.name}: ${passed ? 'passed' : 'FAILED'}`);
+  ok &&= passed;
+}
+process.stderr.write(`\n${results.join('\n')}\n`);
+process.exit(ok ? 0 : 1);
