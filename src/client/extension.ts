@@ -7,7 +7,10 @@ import { Commands, ContextKeys, Views } from './ids';
 import { openLocation } from './locations';
 import { AnalysisServer } from './server';
 import { StatusBar } from './statusBar';
-import { AttackClassesTree, LineagesTree } from './trees';
+import { CORPUS_ROW_SCHEME } from '../protocol/commands';
+import { addModelToLineage, corpusRowProvider, createDilutionVariants } from './editorCommands';
+import { OutlierWalk } from './outliers';
+import { AttackClassesTree, LineagesTree, type LensNode } from './trees';
 
 export interface LensApi {
   server: AnalysisServer;
@@ -15,7 +18,14 @@ export interface LensApi {
   attackClasses: AttackClassesTree;
 }
 
+interface Trees {
+  lineages: LineagesTree;
+  attackClasses: AttackClassesTree;
+  attackClassesView: vscode.TreeView<LensNode>;
+}
+
 export function activate(context: vscode.ExtensionContext): LensApi {
+  const started = performance.now();
   const server = new AnalysisServer(context);
   context.subscriptions.push(server);
   const trees = registerTrees(context, server);
@@ -23,30 +33,31 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   registerAnalysisPage(context, server);
   registerCommands(context, server);
   registerContextKeys(context, server);
+  registerEditorCommands(context, server);
+  registerOutlierWalk(context, server, trees);
   void server.start();
-  return { server, ...trees };
+  server.output.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+  return { server, lineages: trees.lineages, attackClasses: trees.attackClasses };
 }
 
 export function deactivate(): void {
   // Everything is in context.subscriptions.
 }
 
-function registerTrees(
-  context: vscode.ExtensionContext,
-  server: AnalysisServer,
-): { lineages: LineagesTree; attackClasses: AttackClassesTree } {
+function registerTrees(context: vscode.ExtensionContext, server: AnalysisServer): Trees {
   const lineages = new LineagesTree(server);
   const attackClasses = new AttackClassesTree(server);
+  const attackClassesView = vscode.window.createTreeView(Views.attackClasses, {
+    treeDataProvider: attackClasses,
+    showCollapseAll: true,
+  });
   context.subscriptions.push(
     lineages,
     attackClasses,
     vscode.window.createTreeView(Views.lineages, { treeDataProvider: lineages, showCollapseAll: true }),
-    vscode.window.createTreeView(Views.attackClasses, {
-      treeDataProvider: attackClasses,
-      showCollapseAll: true,
-    }),
+    attackClassesView,
   );
-  return { lineages, attackClasses };
+  return { lineages, attackClasses, attackClassesView };
 }
 
 function registerStatusBar(context: vscode.ExtensionContext, server: AnalysisServer): void {
@@ -82,6 +93,33 @@ function registerCommands(context: vscode.ExtensionContext, server: AnalysisServ
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
     await vscode.window.showTextDocument(doc);
   });
+}
+
+function registerEditorCommands(context: vscode.ExtensionContext, server: AnalysisServer): void {
+  context.subscriptions.push(
+    vscode.workspace.registerTextDocumentContentProvider(CORPUS_ROW_SCHEME, corpusRowProvider(server)),
+    vscode.commands.registerCommand(Commands.createDilutionVariants, (uri?: vscode.Uri) =>
+      createDilutionVariants(uri),
+    ),
+    vscode.commands.registerCommand(
+      Commands.addModelToLineage,
+      (uri: string, model: string, params: number | null) => addModelToLineage(uri, model, params),
+    ),
+  );
+}
+
+function registerOutlierWalk(context: vscode.ExtensionContext, server: AnalysisServer, trees: Trees): void {
+  const walk = new OutlierWalk(trees.attackClasses, trees.attackClassesView, (cell) =>
+    AnalysisPanel.show(context, server, { kind: 'cell', attackClass: cell.attack_class, model: cell.model }),
+  );
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.nextOutlier, () =>
+      walk.step(1, server.results?.generation ?? 0),
+    ),
+    vscode.commands.registerCommand(Commands.previousOutlier, () =>
+      walk.step(-1, server.results?.generation ?? 0),
+    ),
+  );
 }
 
 function registerContextKeys(context: vscode.ExtensionContext, server: AnalysisServer): void {

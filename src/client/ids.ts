@@ -1,15 +1,16 @@
 /** Every command, view, setting and context key of the extension: one prefix, one place. */
+import { Commands as ServerNamed } from '../protocol/commands';
+
 export const Commands = {
+  ...ServerNamed,
   reanalyse: 'failureFirst.reanalyse',
   openAnalysis: 'failureFirst.openAnalysis',
-  showTraces: 'failureFirst.showTraces',
   openLocation: 'failureFirst.openLocation',
   exportJson: 'failureFirst.exportResultsJson',
   exportMarkdown: 'failureFirst.exportResultsMarkdown',
   nextOutlier: 'failureFirst.nextOutlier',
   previousOutlier: 'failureFirst.previousOutlier',
   createDilutionVariants: 'failureFirst.createDilutionVariants',
-  addModelToLineage: 'failureFirst.addModelToLineage',
 } as const;
 
 export const Views = {

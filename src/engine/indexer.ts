@@ -267,8 +267,11 @@ function writeParsed(index: TraceIndex, p: Plan, r: ParseResult): void {
       insert.run(fileId, nextSeq + 1, 1, r.tailRecords, r.tailSegment);
       index.cacheSegment(fileId, nextSeq + 1, JSON.parse(r.tailSegment) as Segment);
     }
-    const insertProblem = db.prepare('INSERT INTO problems(file_id, line, tail, reason) VALUES (?,?,?,?)');
-    for (const [line, tail, reason] of r.problems) insertProblem.run(fileId, line, tail, reason);
+    const insertProblem = db.prepare(
+      'INSERT INTO problems(file_id, line, tail, reason, offset, length) VALUES (?,?,?,?,?,?)',
+    );
+    for (const [line, tail, reason, offset, length] of r.problems)
+      insertProblem.run(fileId, line, tail, reason, offset, length);
     writeMeta(
       index,
       { ...p, row: { ...(p.row as FileRow), id: fileId } },

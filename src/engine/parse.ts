@@ -52,8 +52,8 @@ export interface ParseResult {
   segment: string;
   /** JSON of the Segment holding the unfinished last line, when it parsed; read again next time. */
   tailSegment: string | null;
-  /** [line, tail (1 for the unfinished last line), reason] */
-  problems: [number, number, string][];
+  /** [line, tail (1 for the unfinished last line), reason, byte offset, byte length] */
+  problems: [number, number, string, number, number][];
   consumed: number;
   lines: number;
   /** Usable records among the terminated lines (scenario files: lines with an id). */
@@ -149,7 +149,7 @@ function isBlank(text: string): boolean {
 export function parseRange(job: ParseJob): ParseResult {
   const body = new SegmentBuilder();
   const tail = new SegmentBuilder();
-  const problems: [number, number, string][] = [];
+  const problems: [number, number, string, number, number][] = [];
   const scenarios = job.kind === 'scenarios';
   let records = 0;
   let tailRecords = 0;
@@ -175,7 +175,13 @@ export function parseRange(job: ParseJob): ParseResult {
           text = buf.toString('utf8', start, end); // the error message's positions count UTF-8 characters
           const again = parseObject(text);
           const reason = typeof again === 'string' ? again : 'invalid JSON';
-          problems.push([line, t, !terminated && reason.startsWith('invalid JSON') ? TRUNCATED : reason]);
+          problems.push([
+            line,
+            t,
+            !terminated && reason.startsWith('invalid JSON') ? TRUNCATED : reason,
+            offset,
+            length,
+          ]);
           return;
         }
         const b = terminated ? body : tail;

@@ -9,7 +9,7 @@ import type { Segment } from './parse';
 import type { FileKind } from './settings';
 
 /** Bump when the tables or what a row means change: an older index is rebuilt, not trusted. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export interface FileRow {
   id: number;
@@ -43,7 +43,8 @@ CREATE TABLE files(
 -- One segment per read of a file (a whole read, or what an append added): see parse.ts for its rows.
 CREATE TABLE segments(file_id INTEGER NOT NULL, seq INTEGER NOT NULL, tail INTEGER NOT NULL,
   rows INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY(file_id, seq)) WITHOUT ROWID;
-CREATE TABLE problems(file_id INTEGER NOT NULL, line INTEGER, tail INTEGER NOT NULL, reason TEXT NOT NULL);
+CREATE TABLE problems(file_id INTEGER NOT NULL, line INTEGER, tail INTEGER NOT NULL, reason TEXT NOT NULL,
+  offset INTEGER, length INTEGER);
 CREATE INDEX problems_file ON problems(file_id);
 `;
 

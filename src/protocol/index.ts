@@ -122,8 +122,8 @@ export const Requests = {
   reanalyse: 'failureFirst/reanalyse',
   traces: 'failureFirst/traces',
   traceDetail: 'failureFirst/traceDetail',
-  scenarioEvidence: 'failureFirst/scenarioEvidence',
   markdown: 'failureFirst/markdown',
+  corpusRow: 'failureFirst/corpusRow',
 } as const;
 
 export const Notifications = {
@@ -140,8 +140,9 @@ export interface RequestTypes {
   [Requests.reanalyse]: { params: Record<string, never>; result: ServerStatus };
   [Requests.traces]: { params: TracesParams; result: TracesResult };
   [Requests.traceDetail]: { params: { id: string }; result: TraceDetail | null };
-  [Requests.scenarioEvidence]: { params: { scenarioIds: string[] }; result: ScenarioEvidence[] };
   [Requests.markdown]: { params: Record<string, never>; result: string };
+  /** A corpus row as JSON text (Find All References shows database rows as read-only documents). */
+  [Requests.corpusRow]: { params: { path: string; id: number }; result: string };
 }
 
 /** What the index knows of one scenario (CodeLens and hover on scenario files). */

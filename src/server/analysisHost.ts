@@ -4,6 +4,7 @@
  */
 import type { ServerStatus } from '../protocol';
 import type { Settings } from '../engine/settings';
+import type { TraceIndex } from '../engine/traceIndex';
 import { Workspace, type AnalysisRun } from '../engine/workspace';
 
 export interface HostEvents {
@@ -43,6 +44,10 @@ export class AnalysisHost {
 
   get status(): ServerStatus {
     return this.state;
+  }
+
+  get index(): TraceIndex {
+    return this.workspace.traceIndex;
   }
 
   get settings(): Settings {

@@ -18,12 +18,15 @@ import {
   type ServerStatus,
 } from '../protocol';
 import { AnalysisHost } from './analysisHost';
+import { readRowText } from '../engine/traceText';
+import { EditorFeatures, editorCapabilities } from './editorFeatures';
 import { settingsFromConfig, type EditorConfig } from './settings';
 import { TraceQueries } from './traceQueries';
 
 const connection = createConnection(ProposedFeatures.all);
 let host: AnalysisHost | null = null;
 let queries: TraceQueries | null = null;
+const editor = new EditorFeatures(connection, () => host);
 
 type Handler<M extends keyof RequestTypes> = (
   params: RequestTypes[M]['params'],
@@ -57,11 +60,12 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       status: (s: ServerStatus) => void connection.sendNotification(Notifications.status, s),
       analysed: () => {
         queries = null;
+        editor.publish();
       },
       log: (m) => connection.console.error(m),
     });
   }
-  return { capabilities: {}, serverInfo: { name: 'failure-first-lens' } };
+  return { capabilities: editorCapabilities, serverInfo: { name: 'failure-first-lens' } };
 });
 
 connection.onInitialized(() => {
@@ -104,7 +108,11 @@ onRequest(Requests.markdown, () => {
   if (!doc) throw new Error('the workspace has not been analysed yet');
   return renderMarkdown(doc);
 });
-onRequest(Requests.scenarioEvidence, () => []);
+onRequest(Requests.corpusRow, ({ path, id }) => {
+  const h = requireHost();
+  const row = readRowText(h.root, path, id);
+  return `// result ${id} of ${path} (read-only)\n${row.raw}\n`;
+});
 
 connection.onShutdown(() => host?.close());
 connection.listen();
