@@ -15,6 +15,8 @@ const node = {
   minify: production,
   // Native module: loaded from node_modules at run time (and shipped in the .vsix).
   external: ['better-sqlite3', 'vscode'],
+  // ESM builds first: jsonc-parser's UMD build requires its own files dynamically, which a bundle cannot follow.
+  mainFields: ['module', 'main'],
   logLevel: 'warning',
 };
 

@@ -1,17 +1,22 @@
 /** `ff-lens analyze <folder>`: the engine's results document for scripts and CI. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { makeDilutionVariants } from '../engine/dilution';
 import { renderMarkdown } from '../engine/markdown';
+import { ScenarioCatalog } from '../engine/scenarios';
 import { withDefaults, type Settings } from '../engine/settings';
 import { defaultIndexPath, Workspace } from '../engine/workspace';
 
 const USAGE = `usage: ff-lens analyze <workspace-folder> [--json <file>|-] [--markdown <file>|-] [--lineages <file>]
                       [--index <path> | --no-index] [--flat-threshold PP] [--slope-threshold PP]
-                      [--headline-threshold PP] [--thin-n N] [--attack-class-source family|name]`;
+                      [--headline-threshold PP] [--thin-n N] [--attack-class-source family|name]
+       ff-lens scenarios <workspace-folder> [--json <file>|-] [--index <path> | --no-index]
+       ff-lens variants <scenario-file.jsonl> [--seed S] [--out <file>|-] [--force]`;
 
 class UsageError extends Error {}
 
 interface Args {
+  command: 'analyze' | 'scenarios';
   folder: string;
   json?: string;
   markdown?: string;
@@ -22,7 +27,7 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
-  if (command !== 'analyze')
+  if (command !== 'analyze' && command !== 'scenarios')
     throw new UsageError(command ? `unknown command: ${command}` : 'a command is required');
   let folder: string | undefined;
   let json: string | undefined;
@@ -87,6 +92,7 @@ function parseArgs(argv: string[]): Args {
   if (json === '-' && markdown === '-')
     throw new UsageError('only one of --json and --markdown can write to standard output');
   return {
+    command,
     folder,
     json,
     markdown,
@@ -133,7 +139,53 @@ function write(target: string, text: string): void {
   else fs.writeFileSync(target, text);
 }
 
+/** `ff-lens variants`: the reasoning-dilution variants of a scenario file (the editor command's twin). */
+function variants(argv: string[]): number {
+  let file: string | undefined;
+  let seed = 'failure-first';
+  let out: string | undefined;
+  let force = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--seed' || a === '--out') {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      if (a === '--seed') seed = v;
+      else out = v;
+    } else if (a === '--force') force = true;
+    else if (a.startsWith('-')) throw new UsageError(`unknown option: ${a}`);
+    else if (file === undefined) file = a;
+    else throw new UsageError(`unexpected argument: ${a}`);
+  }
+  if (file === undefined) throw new UsageError('the scenario file is required');
+  if (!fs.existsSync(file)) {
+    process.stderr.write(`ff-lens: no such file: ${file}\n`);
+    return 2;
+  }
+  const r = makeDilutionVariants(fs.readFileSync(file, 'utf8'), seed);
+  const target = out ?? file.replace(/\.jsonl$/, '') + '.dilution.jsonl';
+  if (target !== '-' && fs.existsSync(target) && !force) {
+    process.stderr.write(`ff-lens: ${target} exists; --force replaces it\n`);
+    return 2;
+  }
+  write(target, r.text);
+  for (const s of r.skipped) process.stderr.write(`ff-lens: ${file}:${s.line}: skipped: ${s.reason}\n`);
+  process.stderr.write(
+    `ff-lens: ${r.written} dilution variants (seed ${JSON.stringify(seed)})${target === '-' ? '' : ` written to ${target}`}\n`,
+  );
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'variants') {
+    try {
+      return variants(argv.slice(1));
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      process.stderr.write(`ff-lens: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+  }
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -163,6 +215,28 @@ export async function main(argv: string[]): Promise<number> {
     const report = await ws.refresh(progress.update);
     const tIndexed = Date.now();
     progress.end();
+    if (args.command === 'scenarios') {
+      const run = ws.analyse();
+      const catalog = new ScenarioCatalog(run, ws.traceIndex);
+      const seen = new Set<string>();
+      const scenarios = [];
+      for (const l of catalog.lines) {
+        if (l.id === null || seen.has(l.id)) continue;
+        seen.add(l.id);
+        scenarios.push({
+          ...catalog.evidence(l.id),
+          defined_at: catalog.definitionsOf(l.id).map((d) => ({ path: d.path, line: d.line })),
+        });
+      }
+      write(
+        args.json ?? '-',
+        `${JSON.stringify({ schema: 'failure-first-lens/scenarios@1', generated_at: run.document.generated_at, scenarios }, null, 2)}\n`,
+      );
+      process.stderr.write(
+        `ff-lens: ${scenarios.length} scenarios, ${run.document.inputs.traces.total} traces\n`,
+      );
+      return 0;
+    }
     // Nothing changed since the last run (same index generation, settings and map): reuse its results.
     const cached = ws.cachedDocument();
     const doc = cached ?? ws.analyse().document;

@@ -180,3 +180,22 @@ export interface ResultsDocument {
   dilution: { models: DilutionModelJson[]; headlines: HeadlineJson[] };
   agreement: AgreementJson[];
 }
+
+/** What the index knows of one scenario (CodeLens and hover on scenario files). */
+export interface ScenarioEvidence {
+  scenarioId: string;
+  traces: number;
+  models: number;
+  evaluable: number;
+  compliance: number;
+  strict: number | null;
+  /** Δ strict ASR (pp) of the dilution pair over all models, when the scenario has one. */
+  dilutionDeltaPp: number | null;
+  perModel: {
+    model: string;
+    n: number;
+    compliance: number;
+    verdicts: Record<string, number>;
+    dilution: { a: number; b: number; aCompliance: number; bCompliance: number } | null;
+  }[];
+}

@@ -145,25 +145,6 @@ export interface RequestTypes {
   [Requests.corpusRow]: { params: { path: string; id: number }; result: string };
 }
 
-/** What the index knows of one scenario (CodeLens and hover on scenario files). */
-export interface ScenarioEvidence {
-  scenarioId: string;
-  traces: number;
-  models: number;
-  evaluable: number;
-  compliance: number;
-  strict: number | null;
-  /** Δ strict ASR (pp) of the dilution pair over all models, when the scenario has one. */
-  dilutionDeltaPp: number | null;
-  perModel: {
-    model: string;
-    n: number;
-    compliance: number;
-    verdicts: Record<string, number>;
-    dilution: { a: number; b: number; aCompliance: number; bCompliance: number } | null;
-  }[];
-}
-
 /** Initialization options the client passes to the server. */
 export interface ServerInitOptions {
   indexPath: string;

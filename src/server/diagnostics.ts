@@ -10,7 +10,7 @@ import { forEachRecord } from '../engine/traces';
 import { normaliseLabel } from '../engine/verdicts';
 import type { AnalysisRun } from '../engine/workspace';
 import { stringTokens, valueOf } from './jsonLine';
-import type { ScenarioCatalog } from './scenarios';
+import type { ScenarioCatalog } from '../engine/scenarios';
 
 const SOURCE = 'Failure-First Lens';
 const MAX_PER_FILE = 1000;

@@ -24,7 +24,7 @@ import type { AnalysisHost } from './analysisHost';
 import { computeDiagnostics } from './diagnostics';
 import { tokenAt, valueOf } from './jsonLine';
 import { lineageMapActions, lineageMapDiagnostics } from './lineageMapFeatures';
-import { evidenceTitle, ScenarioCatalog } from './scenarios';
+import { evidenceTitle, ScenarioCatalog } from '../engine/scenarios';
 
 export const editorCapabilities: ServerCapabilities = {
   textDocumentSync: { openClose: true, change: 2 },

@@ -1,9 +1,9 @@
 /** Scenarios as the index knows them: where each is defined, and the evidence of its traces. */
-import type { ScenarioEvidence } from '../protocol';
-import type { TraceIndex } from '../engine/traceIndex';
-import { forEachRecord, type Trace } from '../engine/traces';
-import type { AnalysisRun } from '../engine/workspace';
-import { compareCodePoints } from '../engine/discover';
+import type { ScenarioEvidence } from './results';
+import type { TraceIndex } from './traceIndex';
+import { forEachRecord, type Trace } from './traces';
+import type { AnalysisRun } from './workspace';
+import { compareCodePoints } from './discover';
 
 export interface ScenarioLine {
   path: string;
