@@ -23,7 +23,8 @@ export class ParsePool {
   ) {
     if (script === null) return;
     for (let i = 0; i < size; i++) {
-      const w = new Worker(script);
+      // Small young generations: the parse garbage dies young; bounded worker heaps keep the peak RSS down.
+      const w = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       w.on('message', (msg: { id: number; result?: ParseResult; error?: string }) => {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);

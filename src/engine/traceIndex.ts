@@ -5,7 +5,10 @@
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Segment } from './parse';
+import { SEGMENT_STRIDE, type Segment } from './parse';
+
+/** Parsed rows kept between writing and building traces: enough for a 100k-trace corpus, bounded memory beyond. */
+const CACHE_ROWS = 150_000;
 import type { FileKind } from './settings';
 
 /** Bump when the tables or what a row means change: an older index is rebuilt, not trusted. */
@@ -49,7 +52,10 @@ CREATE INDEX problems_file ON problems(file_id);
 `;
 
 export class TraceIndex {
-  /** Parsed segments by file and seq: what was just written or read need not be parsed again. */
+  /**
+   * Segments parsed by the writer, by file and seq, kept until the next read takes them: what was just
+   * written is not parsed again, and nothing stays in memory after the traces are built.
+   */
   private readonly segmentCache = new Map<number, Map<number, Segment>>();
 
   private constructor(
@@ -57,29 +63,30 @@ export class TraceIndex {
     readonly location: string | null,
   ) {}
 
-  /** A file's segments in order, from the cache or the database. */
+  /** A file's segments in order, from the cache (emptied as it is read) or the database. */
   segments(fileId: number): Segment[] {
     const cached: Map<number, Segment> = this.segmentCache.get(fileId) ?? new Map<number, Segment>();
+    this.segmentCache.delete(fileId);
+    for (const seg of cached.values()) this.cachedRows -= seg.rows.length / SEGMENT_STRIDE;
     const seqs = this.db
       .prepare('SELECT seq FROM segments WHERE file_id = ? ORDER BY seq')
       .pluck()
       .all(fileId) as number[];
     const load = this.db.prepare('SELECT data FROM segments WHERE file_id = ? AND seq = ?').pluck();
     const out: Segment[] = [];
-    for (const seq of seqs) {
-      let seg = cached.get(seq);
-      if (!seg) {
-        seg = JSON.parse(load.get(fileId, seq) as string) as Segment;
-        cached.set(seq, seg);
-      }
-      out.push(seg);
-    }
-    this.segmentCache.set(fileId, cached);
+    for (const seq of seqs)
+      out.push(cached.get(seq) ?? (JSON.parse(load.get(fileId, seq) as string) as Segment));
     return out;
   }
 
-  /** Keep a segment just written (its JSON was parsed by the writer). */
+  /** Rows held in the cache; beyond CACHE_ROWS, segments are read back from the database instead. */
+  private cachedRows = 0;
+
+  /** Keep a segment just written (its JSON was parsed by the writer), while the cache is small. */
   cacheSegment(fileId: number, seq: number, segment: Segment): void {
+    const rows = segment.rows.length / SEGMENT_STRIDE;
+    if (this.cachedRows + rows > CACHE_ROWS) return;
+    this.cachedRows += rows;
     let m = this.segmentCache.get(fileId);
     if (!m) {
       m = new Map<number, Segment>();
@@ -92,7 +99,11 @@ export class TraceIndex {
   forgetSegments(fileId: number, fromSeq = 0): void {
     const m = this.segmentCache.get(fileId);
     if (!m) return;
-    for (const seq of [...m.keys()]) if (seq >= fromSeq) m.delete(seq);
+    for (const [seq, seg] of [...m]) {
+      if (seq < fromSeq) continue;
+      m.delete(seq);
+      this.cachedRows -= seg.rows.length / SEGMENT_STRIDE;
+    }
   }
 
   /**
@@ -130,7 +141,7 @@ export class TraceIndex {
   private static tune(db: Database.Database): void {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma('cache_size = -32000');
+    db.pragma('cache_size = -8000');
     db.pragma('temp_store = MEMORY');
   }
 

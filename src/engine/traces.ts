@@ -180,6 +180,9 @@ export function modelKey(name: string): string {
   return k;
 }
 
+/** Shared by every trace without a second opinion (most of them): one array instead of one each. */
+const NO_OPINIONS: GivenVerdict[] = Object.freeze([]) as unknown as GivenVerdict[];
+
 function newTrace(f: SourceFile, r: Rec, id: string, dataset: string | null): Trace {
   const model = r.model as string;
   return {
@@ -201,7 +204,7 @@ function newTrace(f: SourceFile, r: Rec, id: string, dataset: string | null): Tr
     preambleId: r.preambleId,
     response: r.response,
     verdict: null,
-    opinions: [],
+    opinions: NO_OPINIONS,
     category: 'ungraded',
   };
 }
@@ -303,7 +306,7 @@ export function buildTraces(index: TraceIndex): TraceSet {
         v.line,
         `trace ${JSON.stringify(t.id)} already graded by ${JSON.stringify(v.grader)} at ${at(earlier.file, earlier.line)}; this verdict is ignored`,
       );
-    } else t.opinions.push(v);
+    } else t.opinions = [...t.opinions, v];
   };
   for (const f of files) {
     if (f.kind !== 'graded') continue;
