@@ -4,6 +4,7 @@
 //   warm   the same, index reused, nothing changed    (target: under 10% of cold)
 //   append after 1,000 traces are appended to a file  (target: under 15% of cold)
 //   peak RSS of the CLI                               (target: under 300 MB at 250,000 traces)
+//   editor features from the index: CodeLens over 10,000 scenario lines, a hover  (target: under 50 ms)
 // Options: --traces N (default 40000), --large (also the 250,000-trace memory run), --runs K (default 3),
 //          --python (also time the pandas + statsmodels reference, test/reference/ff_reference.py).
 import { spawnSync } from 'node:child_process';
@@ -74,7 +75,8 @@ function measure(n) {
     append.push(analyze(work, index).ms);
   }
   const floorRss = JSON.parse(time(process.execPath, floorArgs).stdout).maxRssMB;
-  return { n, info, floor: median(floor), cold: median(cold), warm: median(warm), append: median(append), rss: Math.max(...coldRss), floorRss };
+  const editor = JSON.parse(time(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/bench/editor.ts'), work, index]).stdout);
+  return { n, info, floor: median(floor), cold: median(cold), warm: median(warm), append: median(append), rss: Math.max(...coldRss), floorRss, editor };
 }
 
 function python(n) {
@@ -96,6 +98,8 @@ for (const r of results) {
   console.log(`  warm  (index reused, no change)      ${fmt(r.warm)}   ${((100 * r.warm) / r.cold).toFixed(1)}% of cold  (target < 10%)`);
   console.log(`  append 1,000 traces to one file      ${fmt(r.append)}   ${((100 * r.append) / r.cold).toFixed(1)}% of cold  (target < 15%)`);
   console.log(`  peak RSS (cold)                      ${r.rss.toFixed(0)} MB${r.n >= 250_000 ? '   (target < 300 MB)' : ''}`);
+  const e = r.editor;
+  console.log(`  editor: scenario catalog ${e.catalogMs.toFixed(1)} ms per analysis; CodeLens for a ${e.lenses}-line scenario file ${e.lensMs.toFixed(1)} ms; a hover ${e.hoverMs.toFixed(2)} ms (target < 50 ms)`);
 }
 if (args.includes('--python')) {
   const py = python(traces);
