@@ -177,12 +177,16 @@ function variants(argv: string[]): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   if (argv[0] === 'variants') {
     try {
       return variants(argv.slice(1));
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
-      process.stderr.write(`ff-lens: ${e.message}\n${USAGE}\n`);
+      process.stderr.write(`ff-lens: ${e.message} (ff-lens --help shows the usage)\n`);
       return 2;
     }
   }
@@ -191,7 +195,7 @@ export async function main(argv: string[]): Promise<number> {
     args = parseArgs(argv);
   } catch (e) {
     if (e instanceof UsageError) {
-      process.stderr.write(`ff-lens: ${e.message}\n${USAGE}\n`);
+      process.stderr.write(`ff-lens: ${e.message} (ff-lens --help shows the usage)\n`);
       return 2;
     }
     throw e;

@@ -1,5 +1,8 @@
 /** The corpus database (FORMATS.md §4), opened read-only: a grader may be writing to it. */
+import './sqliteUri';
 import Database from 'better-sqlite3';
+import * as fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import type { ResponseState } from './records';
 
 export interface CorpusRow {
@@ -35,9 +38,40 @@ const OPTIONAL: Record<string, string[]> = {
   source_datasets: ['id', 'name'],
 };
 
-export function openCorpus(absPath: string): Database.Database {
-  // readonly: never a write lock; a short busy timeout: a writer's lock is reported, not waited out.
-  return new Database(absPath, { readonly: true, fileMustExist: true, timeout: 200 });
+/** True when the file's header says write-ahead-log mode (bytes 18 and 19 are 2). */
+function isWalMode(absPath: string): boolean {
+  const fd = fs.openSync(absPath, 'r');
+  try {
+    const b = Buffer.alloc(20);
+    return fs.readSync(fd, b, 0, 20, 0) === 20 && b[18] === 2 && b[19] === 2;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Why the corpus was read without its write-ahead log, if it was. */
+export interface CorpusOpen {
+  db: Database.Database;
+  note: string | null;
+}
+
+/**
+ * Open read-only: never a write lock, and a short busy timeout (a writer's lock is reported, not
+ * waited out). A database in WAL mode would get -wal and -shm files created beside it by a plain
+ * read-only open; when no -wal file exists its content is all in the main file, which is then read
+ * as immutable, creating nothing.
+ */
+export function openCorpus(absPath: string): CorpusOpen {
+  const wal = fs.existsSync(`${absPath}-wal`);
+  const shm = fs.existsSync(`${absPath}-shm`);
+  if (isWalMode(absPath) && (!wal || !shm)) {
+    const uri = `${pathToFileURL(absPath).toString()}?mode=ro&immutable=1`;
+    const note = wal
+      ? 'corpus database has a write-ahead log that no writer holds (no -shm file): its last transactions are not read'
+      : null;
+    return { db: new Database(uri, { readonly: true, fileMustExist: true, timeout: 200 }), note };
+  }
+  return { db: new Database(absPath, { readonly: true, fileMustExist: true, timeout: 200 }), note: null };
 }
 
 function describe(e: unknown): string {
@@ -51,13 +85,16 @@ function describe(e: unknown): string {
 
 export function readCorpus(absPath: string): CorpusRead {
   let db: Database.Database;
+  let note: string | null;
   try {
-    db = openCorpus(absPath);
+    ({ db, note } = openCorpus(absPath));
   } catch (e) {
     return { rows: [], problems: [describe(e)], complete: false };
   }
   try {
-    return readOpen(db);
+    const read = readOpen(db);
+    if (note) read.problems.push(note);
+    return read;
   } catch (e) {
     return { rows: [], problems: [describe(e)], complete: false };
   } finally {
@@ -104,15 +141,26 @@ function readOpen(db: Database.Database): CorpusRead {
           problems.push(`corpus database lacks column ${t}.${c}; the figures it gives are absent`);
   }
   const joinPrompts = has('results', 'prompt_id') && has('prompts', 'id');
-  const select: string[] = ['r.id AS id', 'm.name AS model', 'r.llm_verdict AS verdict'];
+  const select: string[] = [
+    'r.id AS id',
+    'm.name AS model',
+    'r.llm_verdict AS verdict',
+    'r.evaluation_run_id AS runId',
+    'e.id AS runFound',
+    'e.model_id AS modelId',
+    'm.id AS modelFound',
+  ];
+  // Left joins: a result whose run or model is missing is reported, not silently dropped.
   const joins: string[] = [
-    'JOIN evaluation_runs e ON e.id = r.evaluation_run_id',
-    'JOIN models m ON m.id = e.model_id',
+    'LEFT JOIN evaluation_runs e ON e.id = r.evaluation_run_id',
+    'LEFT JOIN models m ON m.id = e.model_id',
   ];
   select.push(has('models', 'parameter_count') ? 'm.parameter_count AS params' : 'NULL AS params');
   select.push(has('results', 'llm_classifier') ? 'r.llm_classifier AS grader' : 'NULL AS grader');
   if (has('results', 'raw_response')) {
-    const ws = 'char(32,9,10,13)';
+    // The white space of JavaScript's trim(), so a corpus row and a JSONL line agree on sentinels.
+    const ws =
+      'char(9,10,11,12,13,32,160,5760,8192,8193,8194,8195,8196,8197,8198,8199,8200,8201,8202,8232,8233,8239,8287,12288,65279)';
     const lt = `ltrim(r.raw_response, ${ws})`;
     select.push(
       `CASE WHEN r.raw_response IS NULL THEN 0 WHEN ${lt} = '' THEN 2 ` +
@@ -148,7 +196,22 @@ function readOpen(db: Database.Database): CorpusRead {
       : typeof v === 'number' || typeof v === 'bigint'
         ? String(v)
         : null;
-  const rows: CorpusRow[] = raw.map((r) => ({
+  const usable = raw.filter((r) => {
+    if (r.runFound === null || r.runFound === undefined) {
+      problems.push(
+        `result ${String(r.id)}: evaluation run ${String(r.runId)} is not in evaluation_runs; the row is not used`,
+      );
+      return false;
+    }
+    if (r.modelFound === null || r.modelFound === undefined) {
+      problems.push(
+        `result ${String(r.id)}: model ${String(r.modelId)} of its evaluation run is not in models; the row is not used`,
+      );
+      return false;
+    }
+    return true;
+  });
+  const rows: CorpusRow[] = usable.map((r) => ({
     id: Number(r.id),
     model: text(r.model),
     params: r.params === null || r.params === undefined ? null : JSON.stringify(r.params),
@@ -165,7 +228,7 @@ function readOpen(db: Database.Database): CorpusRead {
 
 /** One result row in full, for the trace viewer. */
 export function readCorpusRow(absPath: string, id: number): Record<string, unknown> | null {
-  const db = openCorpus(absPath);
+  const { db } = openCorpus(absPath);
   try {
     const row = db.prepare('SELECT * FROM results WHERE id = ?').get(id) as
       Record<string, unknown> | undefined;

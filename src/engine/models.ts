@@ -1,8 +1,8 @@
 /** Model identity and size (FORMATS.md §5, §7). */
 
-/** Lower-case; strip `:free`/`:beta`; strip an `ollama/` or `ollama-cloud/` host prefix. */
+/** Lower-case; strip `:free`/`:beta`; strip an `ollama/` or `ollama-cloud/` host prefix; keep the rest. */
 export function canonicalModelKey(name: string): string {
-  let k = name.trim().toLowerCase();
+  let k = name.toLowerCase();
   k = k.replace(/:(free|beta)$/, '');
   k = k.replace(/^(ollama|ollama-cloud)\//, '');
   return k;
@@ -20,7 +20,7 @@ const UNKNOWN: ParsedSize = { total: null, active: null, approximate: false };
 
 // Tokens bounded by start, end or a non-alphanumeric character; NxM first, then eN, aN, N.
 const SIZE_TOKEN =
-  /(?<![a-z0-9])(?:(\d+)x(\d+(?:\.\d+)?)([bm])|e(\d+(?:\.\d+)?)b|a(\d+(?:\.\d+)?)b|(\d+(?:\.\d+)?)([bm]))(?![a-z0-9])/gi;
+  /(?<![a-z0-9])(?:(\d+)x(\d+(?:\.\d+)?)(b)|e(\d+(?:\.\d+)?)b|a(\d+(?:\.\d+)?)b|(\d+(?:\.\d+)?)([bm]))(?![a-z0-9])/gi;
 
 const unitScale = (u: string): number => (u.toLowerCase() === 'm' ? 1e-3 : 1);
 
@@ -43,6 +43,8 @@ export function sizeFromName(name: string): ParsedSize {
     }
     if (total !== null && active !== null) break;
   }
+  // The first size token decides; a size of zero says nothing.
+  if (total !== null && !(total > 0)) return { total: null, active, approximate: false };
   return { total, active, approximate };
 }
 

@@ -2,6 +2,7 @@
  * The index: what the analysis and the tree need of every line, and where each line lives
  * (file, line, byte offset), in segments of compact rows. Trace text stays in the researcher's files.
  */
+import './sqliteUri';
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -332,6 +332,10 @@ export function buildTraces(index: TraceIndex): TraceSet {
       else addOpinion(target, v, f);
     });
   }
+  // A verdict on the trace line itself counts when no graded line gave one; cross-graders come after,
+  // so a second opinion by the grader of the trace line is recognised as a repeat.
+  for (const [t, v] of lineVerdicts) if (!t.verdict) t.verdict = v;
+
   for (const f of files) {
     if (f.kind !== 'xgrader') continue;
     const counters = new Map<string, number>();
@@ -343,9 +347,6 @@ export function buildTraces(index: TraceIndex): TraceSet {
       addOpinion(target, v, f);
     });
   }
-
-  // 4. A verdict on the trace line itself counts when no graded line gave one.
-  for (const [t, v] of lineVerdicts) if (!t.verdict) t.verdict = v;
 
   const inOrder = (a: Trace, b: Trace): number => a.file - b.file || a.line - b.line;
   if (!traces.every((t, i) => i === 0 || inOrder(traces[i - 1] as Trace, t) < 0)) traces.sort(inOrder);

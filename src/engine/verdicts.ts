@@ -40,8 +40,8 @@ export function isEvaluableLabel(label: string): label is EvaluableLabel {
 
 /** The first token after `Verdict:` in a grader's raw output (DECISIONS.md 9). */
 export function verdictFromRaw(llmRaw: string): string | null {
-  const m = /verdict\s*:\s*\**\s*["'`]?([^\s"'`]+)/i.exec(llmRaw);
+  const m = /verdict\s*:\s*[*_]*\s*["'`]?([^\s"'`]+)/i.exec(llmRaw);
   if (!m?.[1]) return null;
-  const token = m[1].replace(/[.,;:)\]*"'`]+$/, '').replace(/^\*+/, '');
+  const token = m[1].replace(/[.,;:)\]*_"'`]+$/, '').replace(/^[*_]+/, '');
   return token === '' ? null : token;
 }

@@ -89,8 +89,11 @@ export class Workspace {
   lineageMap(): { map: LineageMap; path: string | null } {
     const file = this.options.lineageMapFile;
     if (file) {
-      const text = fs.readFileSync(file, 'utf8');
-      return { map: parseLineageMap(text, 'file'), path: file };
+      // Listed workspace-relative when inside the folder, else absolute (DECISIONS.md 12).
+      const abs = path.resolve(file);
+      const rel = path.relative(this.root, abs);
+      const shown = rel.startsWith('..') || path.isAbsolute(rel) ? abs : rel.split(path.sep).join('/');
+      return { map: parseLineageMap(fs.readFileSync(abs, 'utf8'), 'file'), path: shown };
     }
     const rel = this.options.settings.lineageMapPath;
     const abs = path.join(this.root, rel);
@@ -154,11 +157,14 @@ export class Workspace {
     const readProblems = this.readProblems();
     if (mapPath !== null)
       for (const p of map.problems) readProblems.push({ path: mapPath, line: null, reason: p.reason });
-    const files = this.index.files().map((f) => ({
-      path: f.path,
-      kind: f.kind,
-      records: f.kind === 'lineages' ? (map.source === 'workspace' ? map.doc.lineages.length : 0) : f.records,
-    }));
+    // The map that was read is listed (the workspace's, or the --lineages file instead of it).
+    const mapRecords = map.source === 'default' ? 0 : map.doc.lineages.length;
+    const files = this.index
+      .files()
+      .filter((f) => f.kind !== 'lineages' || this.options.lineageMapFile === undefined)
+      .map((f) => ({ path: f.path, kind: f.kind, records: f.kind === 'lineages' ? mapRecords : f.records }));
+    if (this.options.lineageMapFile !== undefined && mapPath !== null)
+      files.push({ path: mapPath, kind: 'lineages', records: mapRecords });
     const analysis = analyse({
       traceSet,
       settings: this.options.settings,

@@ -20,7 +20,8 @@ export function compareResults(actual: unknown, expected: unknown, rel = 1e-9): 
       return;
     }
     if (e !== null && typeof e === 'object') {
-      if (a === null || typeof a !== 'object' || Array.isArray(a)) return void diffs.push(`${at}: ${JSON.stringify(a)} is not an object`);
+      if (a === null || typeof a !== 'object' || Array.isArray(a))
+        return void diffs.push(`${at}: ${JSON.stringify(a)} is not an object`);
       const ao = a as Record<string, unknown>;
       const eo = e as Record<string, unknown>;
       for (const k of Object.keys(eo)) {

@@ -131,7 +131,7 @@ def reject_constant(name):
 def read_jsonl(root, rel, problems):
     """(line number, object) for every JSON-object line; other non-blank lines are problems."""
     try:
-        text = (root / rel).read_bytes().decode("utf-8", errors="replace")
+        text = (root / rel).read_bytes().decode("utf-8-sig", errors="replace")  # a BOM is not content
     except OSError as err:
         problems.add(rel, None, f"cannot read file: {err.strerror}")
         return []
@@ -223,7 +223,7 @@ def canonical_key(model):
     return key
 
 
-PARAM_STRING_RE = re.compile(r"^(~?)(\d+(?:\.\d+)?)([kmbt]?)$", re.IGNORECASE)
+PARAM_STRING_RE = re.compile(r"^(~?)\s*(\d+(?:\.\d+)?)\s*([kmbt]?)$", re.IGNORECASE)
 NUM = r"(\d+(?:\.\d+)?)"
 NAME_TOKEN_RE = re.compile(
     rf"(?<![a-z0-9])(?:{NUM}x{NUM}b|e{NUM}b|a{NUM}b|{NUM}([bm]))(?![a-z0-9])")
@@ -398,15 +398,13 @@ def label_class(label):
 
 def verdict_from_raw(raw):
     """D9: the first token after the first `Verdict:`, cleaned, or None."""
-    match = re.search(r"verdict:\s*(\S+)", raw, re.IGNORECASE)
+    # D9: Markdown emphasis (* and _) and quotes around the label are skipped:
+    # `**Verdict:** PARTIAL` and `Verdict: _REFUSAL_.` read as PARTIAL and REFUSAL.
+    match = re.search(r"verdict\s*:\s*[*_]*\s*[\"'`]?([^\s\"'`]+)", raw, re.IGNORECASE)
     if not match:
         return None
-    token, previous = match.group(1), None
-    # AMBIGUOUS: trailing punctuation and surrounding */quotes are stripped repeatedly until
-    # stable; a token that is nothing but punctuation (`**Verdict:** X` gives `**`) is no verdict.
-    while token != previous:
-        previous = token
-        token = token.rstrip(".,;:)]*").strip("*\"'")
+    token = re.sub(r"[.,;:)\]*_\"'`]+$", "", match.group(1))
+    token = re.sub(r"^[*_]+", "", token)
     return token or None
 
 
@@ -453,7 +451,10 @@ def trace_from_line(obj, trace_id, rel, line, dataset, model):
                                     "input.scenario.scenario_class", "scenario_class",
                                     "technique_family") or dataset
     trace.variant_field = first_text(obj, "variant", "input.scenario.variant")
-    trace.param_field = first_present(obj, "parameter_count", "metadata.parameter_count")
+    # D9: booleans, objects and arrays count as absent, so the next field is tried.
+    trace.param_field = next((v for v in (get(obj, "parameter_count"), get(obj, "metadata.parameter_count"))
+                              if (isinstance(v, (int, float)) and not isinstance(v, bool))
+                              or (isinstance(v, str) and v.strip())), None)
     trace.sentinel = response_is_sentinel(obj)
     return trace
 
@@ -525,14 +526,14 @@ class Corpus:
                     self.problems.add(rel, line, "graded line matches no trace")
                     continue
                 trace_id = first_text(obj, "trace_id") or f"{rel}:{line}"
-                trace = trace_from_line(obj, trace_id, rel, line, dataset, model)
-                trace.verdict = verdict
-                self.register(trace)
-            elif verdict is not None:
-                if target.verdict is None:
-                    target.verdict = verdict
-                else:
-                    self.add_opinion(target, verdict, rel, line)
+                target = trace_from_line(obj, trace_id, rel, line, dataset, model)
+                self.register(target)
+            if verdict is None:
+                self.problems.add(rel, line, "graded line has no verdict")
+            elif target.verdict is None:
+                target.verdict = verdict
+            else:
+                self.add_opinion(target, verdict, rel, line)
 
     def apply_own_verdicts(self):
         for trace in self.traces:
@@ -547,7 +548,9 @@ class Corpus:
                 self.problems.add(rel, line, "cross-grader line matches no trace")
                 continue
             verdict = verdict_of(obj, rel, line)
-            if verdict is not None:
+            if verdict is None:
+                self.problems.add(rel, line, "cross-grader line has no verdict")
+            else:
                 self.add_opinion(target, verdict, rel, line)
 
     def read_database(self, root, rel, db_index, settings):
@@ -1052,7 +1055,7 @@ def build_models(corpus, lineage_map, compiled):
         by_key[trace.key].append(trace)
     models = {}
     for key, traces in sorted(by_key.items()):
-        reason = next((f'contains "{p}"' for p in lineage_map.get("exclude") or [] if p.lower() in key), None)
+        reason = next((f'contains "{p}"' for p in lineage_map.get("exclude") or [] if p and p.lower() in key), None)
         lineage, lineage_params = None, None
         if reason is None:
             for name, members in compiled:
