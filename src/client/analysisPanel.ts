@@ -5,6 +5,7 @@ import {
   Requests,
   type HostToPage,
   type PageRequest,
+  type PageResults,
   type PageToHost,
   type TraceSelector,
 } from '../protocol';
@@ -135,7 +136,7 @@ export class AnalysisPanel extends Disposable {
     }
   }
 
-  private async answer(req: PageRequest): Promise<unknown> {
+  private async answer(req: PageRequest): Promise<PageResults[PageRequest['method']]> {
     switch (req.method) {
       case 'traces':
         return this.server.request(Requests.traces, req.params);

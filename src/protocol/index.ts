@@ -59,6 +59,8 @@ export interface TracesParams {
   filter?: TraceFilter;
   offset: number;
   limit: number;
+  /** A trace id to find: its position among the filtered rows comes back as `locatedIndex`. */
+  locate?: string;
 }
 
 export interface TracesResult {
@@ -71,6 +73,8 @@ export interface TracesResult {
   /** Verdict label / category counts of the unfiltered selection. */
   counts: Record<string, number>;
   generation: number;
+  /** Position of `TracesParams.locate` among the filtered rows; null when it is not there. */
+  locatedIndex?: number | null;
 }
 
 export interface TraceText {
@@ -178,6 +182,17 @@ export type PageRequest =
   | { method: 'export'; params: { format: 'json' | 'markdown' } }
   | { method: 'savePng'; params: { name: string; dataUrl: string } }
   | { method: 'reanalyse'; params: Record<string, never> };
+
+/** What the extension answers to each page request (`response.result`). */
+export interface PageResults {
+  traces: TracesResult;
+  traceDetail: TraceDetail | null;
+  openInEditor: boolean;
+  /** The file written, or null when the save dialog was cancelled. */
+  export: string | null;
+  savePng: string | null;
+  reanalyse: ServerStatus;
+}
 
 /** Page → extension. */
 export type PageToHost =

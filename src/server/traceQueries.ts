@@ -157,7 +157,9 @@ export class TraceQueries {
     }
     const offset = Math.max(0, Math.min(params.offset, rows.length));
     const limit = Math.max(0, Math.min(params.limit, 500));
+    const located = params.locate === undefined ? undefined : rows.findIndex((t) => t.id === params.locate);
     return {
+      ...(located === undefined ? {} : { locatedIndex: located < 0 ? null : located }),
       total: rows.length,
       unfiltered: all.length,
       offset,

@@ -1,0 +1,755 @@
+// The analysis page in a real Chromium (playwright-core, Debian's /usr/bin/chromium), under the
+// extension's CSP, against a fake host that answers from canned data: the demo workspace's real
+// results document (made by the CLI now) and a trace table built to match it.
+//
+//   node --test test/webview/page.test.mjs
+//
+// Screenshots of every tab go to test-output/webview/.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import {
+  ADVERSARIAL_CELL,
+  buildFixtures,
+  MANY_ROWS,
+  MANY_SCENARIO,
+  MILLION_ROWS,
+  MILLION_SCENARIO,
+} from './fixtures.mjs';
+import { startServer } from './server.mjs';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const OUT = path.join(ROOT, 'test-output/webview');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const TIMEOUT = 15_000;
+
+let scratch;
+let server;
+let browser;
+let canned;
+
+before(async () => {
+  scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-webview-'));
+  fs.mkdirSync(OUT, { recursive: true });
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const json = path.join(scratch, 'demo.json');
+  execFileSync(
+    process.execPath,
+    ['bin/ff-lens.js', 'analyze', 'examples/demo-workspace', '--no-index', '--json', json],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  canned = buildFixtures(
+    JSON.parse(fs.readFileSync(json, 'utf8')),
+    path.join(ROOT, 'examples/demo-workspace'),
+  );
+  server = await startServer({ root: ROOT, canned });
+  const home = path.join(scratch, 'home');
+  for (const d of ['.config', '.cache']) fs.mkdirSync(path.join(home, d), { recursive: true });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+    env: {
+      ...process.env,
+      HOME: home,
+      XDG_CONFIG_HOME: path.join(home, '.config'),
+      XDG_CACHE_HOME: path.join(home, '.cache'),
+    },
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  assert.deepEqual(server?.unexpected ?? [], [], 'the page asked for nothing it was not given');
+});
+
+/** Opens the harness in a fresh context; collects page errors, console errors and dialogs. */
+async function openPage({ theme = 'vscode-dark', viewport = { width: 1400, height: 900 } } = {}) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  const seen = { errors: [], dialogs: [] };
+  page.on('pageerror', (e) => seen.errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) seen.errors.push(m.text());
+  });
+  page.on('dialog', (d) => {
+    seen.dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(`${server.url}?theme=${theme}`);
+  await page.waitForSelector('.chart-box[data-chart="scaling"] canvas');
+  await page.waitForFunction(() => document.querySelector('.points-table') !== null);
+  return { page, context, seen };
+}
+
+const host = (page, fn, arg) => page.evaluate(fn, arg);
+const requests = (page, method) => host(page, (m) => window.__ffHost.requests(m), method);
+const lastTraces = async (page) => (await requests(page, 'traces')).at(-1);
+
+async function waitForRequests(page, method, count) {
+  await page.waitForFunction(([m, n]) => window.__ffHost.requests(m).length >= n, [method, count]);
+  return requests(page, method);
+}
+
+/** Chooses a regression in the scaling tab by its key. */
+async function chooseRegression(page, key) {
+  await page.selectOption('select[aria-label="Regression"]', JSON.stringify(key));
+}
+
+/** Clicks a model's point on a chart, where the page says it drew it. */
+async function clickPoint(page, chart, model) {
+  const at = await page.evaluate(([c, m]) => window.ffLens.pointPosition(c, m), [chart, model]);
+  assert.ok(at, `${model} has a point on the ${chart} chart`);
+  await page.mouse.click(at.x, at.y);
+}
+
+/** Share of a canvas's pixels that differ from its top-left pixel, and how many colours it uses. */
+function canvasInk(page, selector) {
+  return page.evaluate((sel) => {
+    const c = document.querySelector(sel);
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const bg = [d[0], d[1], d[2]];
+    let ink = 0;
+    const colours = new Set();
+    for (let i = 0; i < d.length; i += 4) {
+      if (Math.abs(d[i] - bg[0]) + Math.abs(d[i + 1] - bg[1]) + Math.abs(d[i + 2] - bg[2]) > 30) ink++;
+      colours.add((d[i] >> 4) * 256 + (d[i + 1] >> 4) * 16 + (d[i + 2] >> 4));
+    }
+    return { share: ink / (d.length / 4), colours: colours.size, background: bg };
+  }, selector);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(OUT, `${name}.png`) });
+}
+
+function cellTotal(attackClass, model) {
+  const c = canned.document.cells.find((x) => x.attack_class === attackClass && x.model === model);
+  return c.n + c.ungraded + c.errors + c.benign + (c.unknown_label ?? 0);
+}
+
+async function assertClean(page, seen) {
+  const violations = await host(page, () => window.__ffHost.violations);
+  assert.deepEqual(violations, [], 'no CSP violation');
+  assert.deepEqual(seen.errors, [], 'no page or console error');
+  assert.deepEqual(seen.dialogs, [], 'no dialog');
+}
+
+test('sends ready, draws a non-blank scaling chart, and keeps to the CSP', async () => {
+  const { page, context, seen } = await openPage();
+  const sent = await host(page, () => window.__ffHost.sent);
+  assert.equal(sent[0]?.type, 'ready', 'the first message is ready');
+  assert.equal(sent.filter((m) => m.type === 'ready').length, 1, 'ready is sent once');
+  const ink = await canvasInk(page, '.chart-box[data-chart="scaling"] canvas');
+  assert.ok(ink.share > 0.01, `the chart has ink (${(ink.share * 100).toFixed(1)}% of pixels)`);
+  assert.ok(ink.colours >= 4, `the chart uses several colours (${ink.colours})`);
+  const label = await page.getAttribute('.chart-box[data-chart="scaling"] canvas', 'aria-label');
+  assert.match(label, /strict ASR against model size/i);
+  assert.equal(await page.getAttribute('.chart-box[data-chart="scaling"] canvas', 'role'), 'img');
+  // x axis in billions on a log scale: the page wrote its ticks as sizes.
+  await shot(page, 'scaling-dark');
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('clicking the Qwen 3.5 2B point requests exactly its cell and lists its rows', async () => {
+  const { page, context, seen } = await openPage();
+  await chooseRegression(page, { attack_class: ADVERSARIAL_CELL.attackClass });
+  const before = (await requests(page, 'traces')).length;
+  await clickPoint(page, 'scaling', 'qwen3.5:2b');
+  const all = await waitForRequests(page, 'traces', before + 1);
+  assert.deepEqual(all[before].params.selector, {
+    kind: 'cell',
+    attackClass: 'format_lock',
+    model: 'qwen3.5:2b',
+  });
+  assert.equal(all[before].params.offset, 0);
+  assert.ok(
+    all[before].params.limit >= 100 && all[before].params.limit <= 500,
+    'a window of a few hundred rows',
+  );
+  await page.waitForSelector('.vlist-row[data-trace-id]');
+  const models = await page.$$eval('.vlist-row .col-model', (els) => [
+    ...new Set(els.map((e) => e.textContent)),
+  ]);
+  assert.deepEqual(models, ['qwen3.5:2b']);
+  const total = cellTotal('format_lock', 'qwen3.5:2b');
+  assert.match(await page.textContent('.pane-totals'), new RegExp(`^${total} traces`));
+  assert.match(await page.textContent('.pane-title'), /format_lock × qwen3\.5:2b/);
+  // The table row of that point is marked as the current selection.
+  const current = await page.$$eval('.points-table tr[aria-current="true"]', (rows) =>
+    rows.map((r) => r.cells[0].textContent),
+  );
+  assert.deepEqual(current, ['qwen3.5:2b']);
+  // A table row does the same as its point, from the keyboard.
+  await page.focus('.points-table tbody tr:first-child');
+  await page.keyboard.press('Enter');
+  const next = await waitForRequests(page, 'traces', before + 2);
+  assert.equal(next.at(-1).params.selector.kind, 'cell');
+  assert.notEqual(next.at(-1).params.selector.model, 'qwen3.5:2b');
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('adversarial traces show their markup as text and nothing executes', async (t) => {
+  const { page, context, seen } = await openPage();
+  await page.evaluate((s) => window.__ffHost.send({ type: 'select', selector: s }), {
+    kind: 'cell',
+    ...ADVERSARIAL_CELL,
+  });
+  await page.waitForSelector('.vlist-row[data-trace-id="canned-alert"]');
+  const scripts = await page.$$eval('script', (s) => s.length);
+
+  const open = async (id) => {
+    await page.click(`.vlist-row[data-trace-id="${id}"]`);
+    await page.waitForFunction(
+      (i) => document.querySelector('.detail')?.getAttribute('aria-label') === `Trace ${i}`,
+      id,
+    );
+  };
+  const responseText = () => page.$eval('pre[aria-label="Response"]', (p) => p.textContent);
+
+  await open('canned-alert');
+  const alertText = await responseText();
+  assert.ok(alertText.includes('<script>alert(1)</script>'), 'the script tag is text');
+  assert.ok(alertText.includes('<img src=x onerror="alert(2)">'), 'the img tag is text');
+  assert.ok((await page.$eval('pre[aria-label="Prompt"]', (p) => p.textContent)).includes('<b>bold</b>'));
+  await shot(page, 'detail-markup');
+
+  const demoScript = canned.rows.find(
+    (r) => r.model === 'qwen3.5:2b' && r.path.endsWith('qwen3.5-2b_traces.jsonl') && r.line === 21,
+  );
+  await open(demoScript.id);
+  assert.ok((await responseText()).includes('<script>alert("xss")</script><img src=x onerror="alert(1)">'));
+  await page.click('button:has-text("Raw JSON")');
+  assert.ok((await page.$eval('pre[aria-label="Raw JSON"]', (p) => p.textContent)).includes('"trace_id"'));
+
+  await open('canned-ansi');
+  const ansi = await responseText();
+  assert.ok(!ansi.includes('\u001b'), 'no raw ESC reaches the page');
+  assert.ok(ansi.includes('\u241b[1;32m'), 'ESC is drawn as ␛');
+  assert.ok(ansi.includes('\u2407'), 'BEL is drawn as ␇');
+  assert.ok(
+    (await page.textContent('.vlist-row[data-trace-id="canned-ansi"] .col-excerpt')).includes('\u241b'),
+    'in the list too',
+  );
+
+  await open('canned-bidi');
+  const bidi = await responseText();
+  assert.ok(!/[\u202a-\u202e\u2066-\u2069\u200b]/.test(bidi), 'no live bidi override or zero-width space');
+  assert.ok(bidi.includes('\u27e8RLO\u27e9') && bidi.includes('\u27e8ZWSP\u27e9'), 'they are shown as marks');
+  assert.equal(await page.getAttribute('pre[aria-label="Response"]', 'dir'), 'auto');
+  await shot(page, 'detail-bidi');
+
+  await open('canned-200kb');
+  const full = canned.texts['canned-200kb'].response.length;
+  assert.ok(full > 190_000);
+  assert.ok((await responseText()).length <= 20_000, 'the first 20,000 characters only');
+  const t0 = Date.now();
+  await page.click('button.show-all');
+  await page.waitForFunction(
+    (n) => document.querySelector('pre[aria-label="Response"]').textContent.length === n,
+    full,
+  );
+  // The page still answers promptly after laying out 200 KB.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  const ms = Date.now() - t0;
+  t.diagnostic(
+    `"Show all" on a ${full.toLocaleString('en-US')}-character response: ${ms} ms to the next frame`,
+  );
+  assert.ok(ms < 3000, `showing 200 KB took ${ms} ms`);
+  await shot(page, 'detail-200kb');
+
+  assert.equal(await page.$$eval('script', (s) => s.length), scripts, 'no script element was added');
+  assert.equal(
+    await page.$$eval('img, iframe, a[href]', (e) => e.length),
+    0,
+    'no img, iframe or link element exists',
+  );
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('100,000 rows: the end is reachable, the DOM stays small, and scrolling stays smooth', async (t) => {
+  const { page, context, seen } = await openPage();
+  await page.evaluate(
+    (id) => window.__ffHost.send({ type: 'select', selector: { kind: 'scenario', scenarioId: id } }),
+    MANY_SCENARIO,
+  );
+  await page.waitForFunction(
+    (n) => document.querySelector('.pane-totals')?.textContent === `${n.toLocaleString('en-US')} traces`,
+    MANY_ROWS,
+  );
+  await page.waitForSelector('.vlist-row[data-trace-id="many-1"]');
+
+  // Scroll the whole list in 120 steps, one per frame, and time the frames.
+  const frames = await page.evaluate(async () => {
+    const list = document.querySelector('.vlist');
+    const gaps = [];
+    let last = performance.now();
+    for (let i = 1; i <= 120; i++) {
+      list.scrollTop = (list.scrollHeight * i) / 120;
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      const now = performance.now();
+      gaps.push(now - last);
+      last = now;
+    }
+    gaps.sort((a, b) => a - b);
+    return { median: gaps[60], max: gaps.at(-1) };
+  });
+  await page.waitForSelector(`.vlist-row[aria-posinset="${MANY_ROWS}"][data-trace-id="many-${MANY_ROWS}"]`);
+  const visible = await page.evaluate((n) => {
+    const list = document.querySelector('.vlist').getBoundingClientRect();
+    const row = document.querySelector(`.vlist-row[aria-posinset="${n}"]`).getBoundingClientRect();
+    return row.top >= list.top - 1 && row.bottom <= list.bottom + 1;
+  }, MANY_ROWS);
+  assert.ok(visible, 'the last row is inside the list');
+  const rows = await page.$$eval('.vlist-row', (r) => r.length);
+  assert.ok(rows < 100, `${rows} row elements in the DOM`);
+  const pages = (await requests(page, 'traces')).filter((r) => r.params.selector.kind === 'scenario');
+  assert.ok(
+    pages.every((r) => r.params.limit <= 500),
+    'rows are asked for in windows',
+  );
+  assert.ok(pages.length < MANY_ROWS / 200 / 2, `${pages.length} windows requested, not the whole list`);
+  t.diagnostic(
+    `scrolling 100,000 rows in 120 steps: median frame ${frames.median.toFixed(1)} ms, slowest ${frames.max.toFixed(1)} ms; ${rows} row elements; ${pages.length} windows requested`,
+  );
+  assert.ok(frames.median < 50, `median frame ${frames.median.toFixed(1)} ms while scrolling`);
+  await shot(page, 'many-rows-end');
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('a million rows: the scroll range is compressed and the ends are still reachable', async () => {
+  const { page, context, seen } = await openPage();
+  await page.evaluate(
+    (id) => window.__ffHost.send({ type: 'select', selector: { kind: 'scenario', scenarioId: id } }),
+    MILLION_SCENARIO,
+  );
+  await page.waitForSelector('.vlist-row[data-trace-id="million-1"]');
+  const height = await page.$eval('.vlist-spacer', (s) => s.getBoundingClientRect().height);
+  assert.ok(height <= 8_000_000, `the spacer is ${height}px high`);
+  const inside = (n) =>
+    page.evaluate((i) => {
+      const list = document.querySelector('.vlist').getBoundingClientRect();
+      const row = document.querySelector(`.vlist-row[aria-posinset="${i}"]`)?.getBoundingClientRect();
+      return !!row && row.top >= list.top - 1 && row.bottom <= list.bottom + 1;
+    }, n);
+  await page.focus('.vlist');
+  await page.keyboard.press('End');
+  await page.waitForSelector(`.vlist-row[data-trace-id="million-${MILLION_ROWS}"][aria-selected="true"]`);
+  assert.ok(await inside(MILLION_ROWS), 'the last row is in view');
+  // Halfway by the scroll bar: the rows shown are the middle of the list, contiguous.
+  await page.$eval('.vlist', (l) => (l.scrollTop = (l.scrollHeight - l.clientHeight) / 2));
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.vlist-row[data-trace-id]')].some(
+      (r) => Math.abs(Number(r.dataset.index) - 500_000) < 100,
+    ),
+  );
+  const shown = await page.$$eval('.vlist-row', (rows) =>
+    rows.map((r) => [Number(r.dataset.index), r.getBoundingClientRect().top]).sort((a, b) => a[0] - b[0]),
+  );
+  for (let i = 1; i < shown.length; i++) {
+    assert.equal(shown[i][0], shown[i - 1][0] + 1, 'consecutive rows');
+    assert.ok(Math.abs(shown[i][1] - shown[i - 1][1] - 26) < 0.5, 'one row height apart');
+  }
+  await page.keyboard.press('Home');
+  await page.waitForSelector('.vlist-row[data-trace-id="million-1"][aria-selected="true"]');
+  assert.ok(await inside(1), 'the first row is in view');
+  assert.ok((await page.$$eval('.vlist-row', (r) => r.length)) < 100);
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('the keyboard moves the selection in the list; Enter opens the trace', async () => {
+  const { page, context, seen } = await openPage();
+  await page.evaluate(
+    (id) => window.__ffHost.send({ type: 'select', selector: { kind: 'scenario', scenarioId: id } }),
+    MANY_SCENARIO,
+  );
+  await page.waitForSelector('.vlist-row[data-trace-id="many-1"]');
+  await page.focus('.vlist');
+  const active = () => page.getAttribute('.vlist', 'aria-activedescendant');
+  const selected = () =>
+    page.$$eval('.vlist-row[aria-selected="true"]', (r) => r.map((x) => x.dataset.index));
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await active(), 'trace-0');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await active(), 'trace-2');
+  assert.deepEqual(await selected(), ['2']);
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await active(), 'trace-1');
+  await page.keyboard.press('PageDown');
+  const afterPage = Number((await active()).slice(6));
+  assert.ok(afterPage > 5, `PageDown moved a page (to ${afterPage})`);
+  await page.keyboard.press('End');
+  await page.waitForSelector(`.vlist-row[data-trace-id="many-${MANY_ROWS}"]`);
+  assert.equal(await active(), `trace-${MANY_ROWS - 1}`);
+  await page.keyboard.press('Home');
+  assert.equal(await active(), 'trace-0');
+  await page.keyboard.press('ArrowDown');
+  const before = (await requests(page, 'traceDetail')).length;
+  await page.keyboard.press('Enter');
+  const details = await waitForRequests(page, 'traceDetail', before + 1);
+  assert.deepEqual(details.at(-1).params, { id: 'many-2' });
+  await page.waitForSelector('.detail[aria-label="Trace many-2"]');
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('the verdict filter and the text filter narrow the list', async () => {
+  const { page, context, seen } = await openPage();
+  await page.evaluate((s) => window.__ffHost.send({ type: 'select', selector: s }), {
+    kind: 'cell',
+    ...ADVERSARIAL_CELL,
+  });
+  await page.waitForSelector('.vlist-row[data-trace-id]');
+  await page.click('.chip[aria-label^="Only REFUSAL"]');
+  await page.waitForFunction(() =>
+    /match the filter/.test(document.querySelector('.pane-totals').textContent),
+  );
+  assert.deepEqual((await lastTraces(page)).params.filter, { verdicts: ['REFUSAL'] });
+  const badges = await page.$$eval('.vlist-row .badge', (b) => [...new Set(b.map((x) => x.textContent))]);
+  assert.deepEqual(badges, ['REFUSAL']);
+  await page.click('.chip[aria-label^="Only REFUSAL"]');
+  await page.fill('input[aria-label="Filter the traces by text"]', 'onerror');
+  await page.waitForFunction(
+    () => window.__ffHost.requests('traces').at(-1).params.filter?.text === 'onerror',
+  );
+  // The demo's own <script>/<img onerror> trace and the canned one.
+  await page.waitForFunction(() => /^2 of/.test(document.querySelector('.pane-totals').textContent));
+  const ids = await page.$$eval('.vlist-row[data-trace-id]', (r) => r.map((x) => x.dataset.traceId));
+  assert.equal(ids.length, 2);
+  assert.ok(ids.includes('canned-alert'));
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('state survives a reload (setState / getState)', async () => {
+  const { page, context, seen } = await openPage();
+  await page.click('#tab-dilution');
+  await page.waitForSelector('.chart-box[data-chart="dilution"] canvas');
+  await clickPoint(page, 'dilution', 'qwen/qwen3.5-9b');
+  await page.waitForSelector('.vlist-row[data-trace-id]');
+  await page.click('.chip[aria-label^="Only COMPLIANCE"]');
+  await page.waitForFunction(() =>
+    /match the filter/.test(document.querySelector('.pane-totals').textContent),
+  );
+  const id = await page.getAttribute('.vlist-row[data-index="3"]', 'data-trace-id');
+  await page.click('.vlist-row[data-index="3"]');
+  await page.waitForSelector(`.detail[aria-label="Trace ${id}"]`);
+  assert.equal(
+    await page.$$eval('.pair-column', (c) => c.length),
+    2,
+    'a dilution trace shows A and B side by side',
+  );
+  assert.ok((await host(page, () => window.__ffHost.setStateCalls)) > 0);
+
+  await page.reload();
+  await page.waitForSelector('.chart-box[data-chart="dilution"] canvas');
+  assert.equal(await page.getAttribute('#tab-dilution', 'aria-selected'), 'true');
+  await page.waitForSelector(`.vlist-row[data-trace-id="${id}"][aria-selected="true"]`);
+  const t = await lastTraces(page);
+  assert.deepEqual(t.params.selector, { kind: 'dilution', model: 'qwen/qwen3.5-9b' });
+  assert.deepEqual(t.params.filter, { verdicts: ['COMPLIANCE'] });
+  assert.equal(await page.getAttribute('.chip[aria-label^="Only COMPLIANCE"]', 'aria-pressed'), 'true');
+  await page.waitForSelector(`.detail[aria-label="Trace ${id}"]`);
+  await shot(page, 'dilution-after-reload');
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('a restore message from the host puts the page back as it was', async () => {
+  const { page, context, seen } = await openPage();
+  await page.evaluate(() =>
+    window.__ffHost.send({
+      type: 'restore',
+      state: {
+        tab: 'scaling',
+        scalingGroup: 'lineage',
+        scalingKey: JSON.stringify({ lineage: 'Qwen 3.5' }),
+        selector: { kind: 'model', model: 'qwen3.5:4b' },
+        filter: {},
+        selectedTraceId: null,
+      },
+    }),
+  );
+  await page.waitForFunction(
+    () => document.querySelector('select[aria-label="Regression group"]').value === 'lineage',
+  );
+  assert.equal(
+    await page.$eval('select[aria-label="Regression"]', (s) => s.value),
+    JSON.stringify({ lineage: 'Qwen 3.5' }),
+  );
+  await page.waitForSelector('.vlist-row[data-trace-id]');
+  assert.deepEqual((await lastTraces(page)).params.selector, { kind: 'model', model: 'qwen3.5:4b' });
+  await shot(page, 'scaling-lineage-dark');
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('a new results message re-renders and keeps tab, regression, selection, filter and trace', async () => {
+  const { page, context, seen } = await openPage();
+  await chooseRegression(page, { attack_class: 'format_lock' });
+  await clickPoint(page, 'scaling', 'qwen3.5:2b');
+  await page.waitForSelector('.vlist-row[data-trace-id]');
+  await page.fill('input[aria-label="Filter the traces by text"]', 'qwen');
+  await page.waitForFunction(() => window.__ffHost.requests('traces').at(-1).params.filter?.text === 'qwen');
+  await page.waitForSelector('.vlist-row[data-index="4"][data-trace-id]');
+  const id = await page.getAttribute('.vlist-row[data-index="4"]', 'data-trace-id');
+  await page.click('.vlist-row[data-index="4"]');
+  await page.waitForSelector(`.detail[aria-label="Trace ${id}"]`);
+
+  const before = {
+    traces: (await requests(page, 'traces')).length,
+    details: (await requests(page, 'traceDetail')).length,
+  };
+  await page.evaluate(() => window.__ffHost.sendResults(2));
+  await waitForRequests(page, 'traces', before.traces + 1);
+  await waitForRequests(page, 'traceDetail', before.details + 1);
+  const t = await lastTraces(page);
+  assert.deepEqual(t.params.selector, { kind: 'cell', attackClass: 'format_lock', model: 'qwen3.5:2b' });
+  assert.deepEqual(t.params.filter, { text: 'qwen' });
+  assert.equal(await page.getAttribute('#tab-scaling', 'aria-selected'), 'true');
+  assert.equal(await page.$eval('select[aria-label="Regression group"]', (s) => s.value), 'attack_class');
+  assert.equal(
+    await page.$eval('select[aria-label="Regression"]', (s) => s.value),
+    JSON.stringify({ attack_class: 'format_lock' }),
+  );
+  assert.equal(await page.inputValue('input[aria-label="Filter the traces by text"]'), 'qwen');
+  await page.waitForSelector(`.vlist-row[data-trace-id="${id}"][aria-selected="true"]`);
+  await page.waitForSelector(`.detail[aria-label="Trace ${id}"]`);
+  const current = await page.$$eval('.points-table tr[aria-current="true"]', (rows) =>
+    rows.map((r) => r.cells[0].textContent),
+  );
+  assert.deepEqual(current, ['qwen3.5:2b']);
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('a select message for a cell switches tab, regression and highlighted point', async () => {
+  const { page, context, seen } = await openPage();
+  await page.click('#tab-problems');
+  await page.evaluate(() =>
+    window.__ffHost.send({
+      type: 'select',
+      selector: { kind: 'cell', attackClass: 'authority_gradient', model: 'phi4:14b' },
+    }),
+  );
+  await page.waitForFunction(
+    () => document.querySelector('#tab-scaling').getAttribute('aria-selected') === 'true',
+  );
+  assert.equal(
+    await page.$eval('select[aria-label="Regression"]', (s) => s.value),
+    JSON.stringify({ attack_class: 'authority_gradient' }),
+  );
+  await page.waitForSelector('.points-table tr[aria-current="true"]');
+  assert.deepEqual(
+    await page.$$eval('.points-table tr[aria-current="true"]', (r) => r.map((x) => x.cells[0].textContent)),
+    ['phi4:14b'],
+  );
+  assert.deepEqual((await lastTraces(page)).params.selector, {
+    kind: 'cell',
+    attackClass: 'authority_gradient',
+    model: 'phi4:14b',
+  });
+  await page.waitForSelector('.vlist-row[data-trace-id]');
+  await shot(page, 'scaling-outlier-selected');
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('every tab renders and answers clicks; screenshots of each', async () => {
+  const { page, context, seen } = await openPage();
+  // Tabs from the keyboard: arrows move along the tab list.
+  await page.focus('#tab-scaling');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await page.getAttribute('#tab-lineages', 'aria-selected'), 'true');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-lineages');
+  await page.keyboard.press('End');
+  assert.equal(await page.getAttribute('#tab-problems', 'aria-selected'), 'true');
+  await page.keyboard.press('Home');
+  assert.equal(await page.getAttribute('#tab-scaling', 'aria-selected'), 'true');
+
+  // Matched lineages: the transitions as the report writes them (`4B→27B: +6.2 pp`, figures from
+  // the document); a member row selects the model.
+  await page.click('#tab-lineages');
+  const signed = (v) => `${v < 0 ? '\u2212' : '+'}${Math.abs(v).toFixed(1)}`;
+  for (const l of canned.document.lineages) {
+    const sizeOf = (model) => `${l.members.find((m) => m.model === model).params_b}B`;
+    const text = await page
+      .locator(`article.lineage[aria-label="Lineage ${l.name}"] .transitions`)
+      .textContent();
+    for (const t of l.transitions) {
+      assert.ok(
+        text.includes(`${sizeOf(t.from)}\u2192${sizeOf(t.to)}: ${signed(t.delta_pp)} pp`),
+        `${l.name}: ${text}`,
+      );
+      if (t.same_size) assert.match(text, /same size/);
+    }
+  }
+  const qwen = page.locator('article.lineage[aria-label="Lineage Qwen 3.5"]');
+  assert.equal(
+    await qwen.locator('.shape').textContent(),
+    canned.document.lineages.find((l) => l.name === 'Qwen 3.5').shape,
+  );
+  await qwen.locator('tbody tr', { hasText: 'qwen3.5:2b' }).click();
+  await page.waitForSelector('.vlist-row[data-trace-id]');
+  assert.deepEqual((await lastTraces(page)).params.selector, { kind: 'model', model: 'qwen3.5:2b' });
+  await shot(page, 'lineages-dark');
+
+  // Reasoning dilution: the headline in words; a row selects the model's dilution traces.
+  await page.click('#tab-dilution');
+  await page.waitForSelector('.chart-box[data-chart="dilution"] canvas');
+  const headlines = await page.textContent('.headlines');
+  const threshold = canned.document.settings.headline_threshold_pp;
+  for (const hl of canned.document.dilution.headlines) {
+    const words = hl.meets_threshold ? 'exceeds' : 'does not exceed';
+    const expected = `${hl.lineage}: \u0394 at ${hl.largest} minus \u0394 at ${hl.smallest} = ${signed(hl.delta_span_pp)} pp \u2014 ${words} the ${threshold} pp threshold for a write-up`;
+    assert.ok(headlines.includes(expected), `headline: ${headlines}`);
+  }
+  const dilutionInk = await canvasInk(page, '.chart-box[data-chart="dilution"] canvas');
+  assert.ok(dilutionInk.share > 0.01);
+  await page.click('.view.dilution tbody tr:first-child');
+  assert.equal((await lastTraces(page)).params.selector.kind, 'dilution');
+  await page.waitForSelector('.vlist-row[data-trace-id]');
+  await page.click('.vlist-row[data-index="0"]');
+  await page.waitForSelector('.pair-column');
+  await shot(page, 'dilution-dark');
+
+  // Grader agreement: a pair row selects its disagreements.
+  await page.click('#tab-agreement');
+  const a = canned.document.agreement[0];
+  await page.click('.view.agreement tbody tr:first-child');
+  assert.deepEqual((await lastTraces(page)).params.selector, {
+    kind: 'disagreement',
+    primary: a.primary,
+    secondary: a.secondary,
+  });
+  await page.waitForSelector('.vlist-row[data-trace-id]');
+  await page.click('.vlist-row[data-index="0"]');
+  await page.waitForSelector('.opinions');
+  await shot(page, 'agreement-dark');
+
+  // Problems: a problem row opens its line in the editor.
+  await page.click('#tab-problems');
+  const p = canned.document.inputs.problems[0];
+  await page.click('.problems-table tbody tr:first-child');
+  await page.waitForFunction(() => window.__ffHost.opened.length > 0);
+  assert.deepEqual((await host(page, () => window.__ffHost.opened))[0], { path: p.path, line: p.line });
+  await shot(page, 'problems-dark');
+
+  // Exports and PNGs go to the host.
+  await page.click('button:has-text("Export JSON")');
+  await page.click('button:has-text("Export Markdown")');
+  await page.waitForFunction(() => window.__ffHost.exports.length === 2);
+  assert.deepEqual(await host(page, () => window.__ffHost.exports), ['json', 'markdown']);
+  await page.click('#tab-scaling');
+  await page.click('.chart-box[data-chart="scaling"] button:has-text("Save chart as PNG")');
+  await page.waitForFunction(() => window.__ffHost.pngs.length === 1);
+  const png = (await host(page, () => window.__ffHost.pngs))[0];
+  assert.equal(png.prefix, 'data:image/png;base64,');
+  assert.ok(png.bytes > 5000, 'the PNG has content');
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('a failed request is shown on the page and logged to the extension', async () => {
+  const { page, context, seen } = await openPage();
+  await page.evaluate(() => window.__ffHost.failing.add('openInEditor'));
+  await page.click('#tab-problems');
+  await page.click('.problems-table tbody tr:first-child');
+  await page.waitForSelector('.notice.error[role="alert"]');
+  assert.match(await page.textContent('.notice.error'), /openInEditor failed on purpose/);
+  const logs = (await host(page, () => window.__ffHost.sent)).filter(
+    (m) => m.type === 'log' && m.level === 'error',
+  );
+  assert.ok(logs.some((l) => /failed on purpose/.test(l.message)));
+  await page.click('.notice.error button');
+  assert.equal(await page.$$eval('.notice', (n) => n.length), 0);
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('light and dark themes both render, and the chart follows a theme change', async () => {
+  const { page, context, seen } = await openPage({ theme: 'vscode-light' });
+  const canvas = '.chart-box[data-chart="scaling"] canvas';
+  const light = await canvasInk(page, canvas);
+  assert.deepEqual(light.background, [255, 255, 255], 'light editor background behind the chart');
+  assert.ok(light.share > 0.01);
+  await page.evaluate((s) => window.__ffHost.send({ type: 'select', selector: s }), {
+    kind: 'cell',
+    ...ADVERSARIAL_CELL,
+  });
+  await page.waitForSelector('.vlist-row[data-trace-id="canned-alert"]');
+  await page.click('.vlist-row[data-trace-id="canned-ansi"]');
+  await page.waitForSelector('.detail');
+  await shot(page, 'scaling-light');
+  for (const tab of ['lineages', 'dilution', 'agreement', 'problems']) {
+    await page.click(`#tab-${tab}`);
+    await shot(page, `${tab}-light`);
+  }
+  await page.click('#tab-scaling');
+
+  await page.evaluate(() => {
+    document.body.classList.replace('vscode-light', 'vscode-dark');
+  });
+  await page.waitForFunction((sel) => {
+    const c = document.querySelector(sel);
+    const d = c.getContext('2d').getImageData(0, 0, 1, 1).data;
+    return d[0] === 31 && d[1] === 31 && d[2] === 31;
+  }, canvas);
+  const dark = await canvasInk(page, canvas);
+  assert.ok(dark.share > 0.01);
+  const tickColour = await page.evaluate(() =>
+    getComputedStyle(document.body).getPropertyValue('--vscode-foreground').trim(),
+  );
+  assert.equal(tickColour, '#cccccc');
+  await shot(page, 'scaling-dark-after-switch');
+
+  await page.evaluate(() => document.body.classList.replace('vscode-dark', 'vscode-high-contrast'));
+  await page.waitForFunction((sel) => {
+    const d = document.querySelector(sel).getContext('2d').getImageData(0, 0, 1, 1).data;
+    return d[0] === 0 && d[1] === 0 && d[2] === 0;
+  }, canvas);
+  await shot(page, 'scaling-high-contrast');
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('a narrow panel stacks the trace pane under the tabs', async () => {
+  const { page, context, seen } = await openPage({ viewport: { width: 760, height: 900 } });
+  await page.evaluate((s) => window.__ffHost.send({ type: 'select', selector: s }), {
+    kind: 'cell',
+    ...ADVERSARIAL_CELL,
+  });
+  await page.waitForSelector('.vlist-row[data-trace-id]');
+  const boxes = await page.evaluate(() => ({
+    content: document.querySelector('.content').getBoundingClientRect().toJSON(),
+    pane: document.querySelector('.trace-pane').getBoundingClientRect().toJSON(),
+  }));
+  assert.ok(boxes.pane.top >= boxes.content.bottom - 1, 'the pane is below the content');
+  await shot(page, 'narrow-dark');
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await shot(page, 'narrow-dark-pane');
+  await assertClean(page, seen);
+  await context.close();
+});

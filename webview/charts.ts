@@ -1,0 +1,332 @@
+/**
+ * chart.js, registered with only what the page draws, plus two small plugins: Wilson/Newcombe
+ * error bars and a theme background (so that a saved PNG looks like the page).
+ */
+import {
+  Chart,
+  Legend,
+  LinearScale,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  ScatterController,
+  Title,
+  Tooltip,
+  type ChartConfiguration,
+  type ChartDataset,
+  type ChartType,
+  type ChartOptions,
+  type Plugin,
+  type Scale,
+  type TooltipItem,
+} from 'chart.js';
+import { button, h } from './dom';
+import { size } from './format';
+import { withAlpha, type Palette } from './theme';
+
+Chart.register(
+  ScatterController,
+  LinearScale,
+  LogarithmicScale,
+  PointElement,
+  LineElement,
+  Tooltip,
+  Legend,
+  Title,
+);
+
+/** A point of a chart; `lo`/`hi` (in y units) draw an error bar, `ref` indexes the view's own rows. */
+export interface ChartPoint {
+  x: number;
+  y: number;
+  lo?: number;
+  hi?: number;
+  ref?: number;
+}
+
+export type ScatterConfig = ChartConfiguration<'scatter', ChartPoint[]>;
+export type ScatterDataset = ChartDataset<'scatter', ChartPoint[]>;
+
+interface BackgroundOptions {
+  color?: string;
+}
+
+declare module 'chart.js' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the merged declaration must repeat chart.js's parameter
+  interface PluginOptionsByType<TType extends ChartType> {
+    ffBackground?: BackgroundOptions;
+  }
+}
+
+function isChartPoint(v: unknown): v is ChartPoint {
+  return typeof v === 'object' && v !== null && 'x' in v && 'y' in v;
+}
+
+/** Vertical bars from each point's lo to hi, under the points, in the dataset's colour. */
+const errorBars: Plugin<'scatter'> = {
+  id: 'ffErrorBars',
+  beforeDatasetsDraw(chart) {
+    const { ctx, chartArea } = chart;
+    const y = chart.scales.y;
+    if (!y) return;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(
+      chartArea.left,
+      chartArea.top,
+      chartArea.right - chartArea.left,
+      chartArea.bottom - chartArea.top,
+    );
+    ctx.clip();
+    chart.data.datasets.forEach((ds, i) => {
+      if (!chart.isDatasetVisible(i)) return;
+      const meta = chart.getDatasetMeta(i);
+      const color = typeof ds.borderColor === 'string' ? ds.borderColor : 'gray';
+      ctx.strokeStyle = withAlpha(color, 0.75);
+      ctx.lineWidth = 1.5;
+      meta.data.forEach((el, j) => {
+        const raw: unknown = ds.data[j];
+        if (!isChartPoint(raw) || raw.lo === undefined || raw.hi === undefined) return;
+        const top = y.getPixelForValue(raw.hi);
+        const bottom = y.getPixelForValue(raw.lo);
+        const cap = 4;
+        ctx.beginPath();
+        ctx.moveTo(el.x, top);
+        ctx.lineTo(el.x, bottom);
+        ctx.moveTo(el.x - cap, top);
+        ctx.lineTo(el.x + cap, top);
+        ctx.moveTo(el.x - cap, bottom);
+        ctx.lineTo(el.x + cap, bottom);
+        ctx.stroke();
+      });
+    });
+    ctx.restore();
+  },
+};
+
+const background: Plugin<'scatter', BackgroundOptions> = {
+  id: 'ffBackground',
+  beforeDraw(chart, _args, options) {
+    if (!options.color) return;
+    const { ctx, width, height } = chart;
+    ctx.save();
+    ctx.fillStyle = options.color;
+    ctx.fillRect(0, 0, width, height);
+    ctx.restore();
+  },
+};
+
+/** The axis range (billions) around the sizes: a margin on each side, at least a decade wide. */
+export function sizeDomain(sizes: number[]): [number, number] {
+  const known = sizes.filter((s) => s > 0 && Number.isFinite(s));
+  if (known.length === 0) return [0.5, 100];
+  let lo = Math.min(...known) / 1.6;
+  let hi = Math.max(...known) * 1.6;
+  if (hi / lo < 10) {
+    const centre = Math.sqrt(lo * hi);
+    lo = centre / Math.sqrt(10);
+    hi = centre * Math.sqrt(10);
+  }
+  return [lo, hi];
+}
+
+/** Ticks at 1, 2 and 5 × 10^k inside [lo, hi]; only powers of ten when that would be crowded. */
+export function sizeTicks(lo: number, hi: number): number[] {
+  const ticks: number[] = [];
+  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+    for (const m of [1, 2, 5]) {
+      const v = Number((m * 10 ** e).toPrecision(6));
+      if (v >= lo && v <= hi) ticks.push(v);
+    }
+  }
+  return ticks.length > 10
+    ? ticks.filter((v) => Number.isInteger(Math.log10(v) + 1e-9) || v === ticks[0])
+    : ticks;
+}
+
+export interface AxesOptions {
+  xDomain: [number, number];
+  yTitle: string;
+  yMin?: number;
+  yMax?: number;
+  yTick: (v: number) => string;
+  /** Called with the `ref` of the clicked point. */
+  onPoint: (ref: number) => void;
+  tooltip: (item: TooltipItem<'scatter'>) => string[];
+}
+
+/** Options shared by the page's charts: log size axis, theme colours, point clicks. */
+export function scatterOptions(p: Palette, o: AxesOptions): ChartOptions<'scatter'> {
+  const tickFont = { family: p.font, size: 11 };
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    color: p.foreground,
+    interaction: { mode: 'nearest', intersect: true },
+    scales: {
+      x: {
+        type: 'logarithmic',
+        min: o.xDomain[0],
+        max: o.xDomain[1],
+        title: {
+          display: true,
+          text: 'Parameters (billions, log scale)',
+          color: p.foreground,
+          font: tickFont,
+        },
+        grid: { color: withAlpha(p.grid, 0.6) },
+        border: { color: p.muted },
+        afterBuildTicks: (axis: Scale) => {
+          axis.ticks = sizeTicks(o.xDomain[0], o.xDomain[1]).map((value) => ({ value }));
+        },
+        ticks: {
+          color: p.foreground,
+          font: tickFont,
+          autoSkip: false,
+          maxRotation: 0,
+          callback: (v) => size(Number(v)),
+        },
+      },
+      y: {
+        type: 'linear',
+        min: o.yMin,
+        max: o.yMax,
+        title: { display: true, text: o.yTitle, color: p.foreground, font: tickFont },
+        grid: { color: withAlpha(p.grid, 0.6) },
+        border: { color: p.muted },
+        ticks: { color: p.foreground, font: tickFont, callback: (v) => o.yTick(Number(v)) },
+      },
+    },
+    plugins: {
+      ffBackground: { color: p.background },
+      legend: {
+        position: 'bottom',
+        labels: {
+          color: p.foreground,
+          usePointStyle: true,
+          font: tickFont,
+          boxHeight: 8,
+          // A legend marker looks like a plain point, not like the highlighted (selected) one.
+          generateLabels: (chart) =>
+            Chart.defaults.plugins.legend.labels
+              .generateLabels(chart)
+              .map((item) =>
+                item.pointStyle === 'line' ? item : { ...item, lineWidth: 1, strokeStyle: item.fillStyle },
+              ),
+        },
+      },
+      tooltip: {
+        backgroundColor: p.hoverBackground,
+        titleColor: p.hoverForeground,
+        bodyColor: p.hoverForeground,
+        borderColor: p.hoverBorder,
+        borderWidth: 1,
+        titleFont: { family: p.font },
+        bodyFont: { family: p.font },
+        filter: (item) => isChartPoint(item.raw) && item.raw.ref !== undefined,
+        callbacks: { title: () => '', label: (item) => o.tooltip(item) },
+      },
+    },
+    onHover: (_event, elements, chart) => {
+      chart.canvas.style.cursor = pointRef(elements, chart) === undefined ? 'default' : 'pointer';
+    },
+    onClick: (_event, elements, chart) => {
+      const ref = pointRef(elements, chart);
+      if (ref !== undefined) o.onPoint(ref);
+    },
+  };
+}
+
+function pointRef(elements: { datasetIndex: number; index: number }[], chart: Chart): number | undefined {
+  for (const e of elements) {
+    const raw: unknown = chart.data.datasets[e.datasetIndex]?.data[e.index];
+    if (isChartPoint(raw) && raw.ref !== undefined) return raw.ref;
+  }
+  return undefined;
+}
+
+/** A straight line in (log10 size, y) drawn as a two-point dataset across the x range. */
+export function lineAcross(
+  label: string,
+  xDomain: [number, number],
+  y: (log10Size: number) => number,
+  color: string,
+  dash: number[] = [],
+): ScatterDataset {
+  const steps = 24; // on a log axis a line in log10(x) is straight; points keep the clip exact
+  const data: ChartPoint[] = [];
+  for (let i = 0; i <= steps; i++) {
+    const x = xDomain[0] * (xDomain[1] / xDomain[0]) ** (i / steps);
+    data.push({ x, y: y(Math.log10(x)) });
+  }
+  return {
+    label,
+    data,
+    showLine: true,
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: 2,
+    borderDash: dash,
+    pointRadius: 0,
+    pointHoverRadius: 0,
+    pointHitRadius: 0,
+    pointStyle: 'line',
+  };
+}
+
+/** A chart in a figure with a caption, an accessible summary and "Save chart as PNG". */
+export class ChartBox {
+  readonly element: HTMLElement;
+  private readonly canvas: HTMLCanvasElement;
+  private chart: Chart<'scatter', ChartPoint[]> | null = null;
+
+  constructor(
+    private readonly name: string,
+    caption: string,
+    savePng: (name: string, dataUrl: string) => void,
+  ) {
+    this.canvas = h('canvas', { role: 'img', 'aria-label': caption });
+    const save = button('Save chart as PNG', () => savePng(this.name, this.canvas.toDataURL('image/png')), {
+      class: 'secondary',
+      'aria-label': `Save chart as PNG: ${caption}`,
+    });
+    this.element = h(
+      'figure',
+      { class: 'chart-box', 'data-chart': name },
+      h('div', { class: 'chart-head' }, h('figcaption', {}, caption), save),
+      h('div', { class: 'chart-canvas' }, this.canvas),
+    );
+  }
+
+  /** Draws `config` (updating the chart in place when there is one); `summary` is the canvas's text. */
+  show(config: ScatterConfig, summary: string): void {
+    this.canvas.setAttribute('aria-label', summary);
+    if (this.chart) {
+      this.chart.data = config.data;
+      this.chart.options = config.options ?? {};
+      this.chart.update('none');
+      return;
+    }
+    this.chart = new Chart(this.canvas, { ...config, plugins: [background, errorBars] });
+  }
+
+  /** Where the point with this `ref` is drawn, in page coordinates (for tests and automation). */
+  pointPosition(ref: number): { x: number; y: number } | null {
+    const chart = this.chart;
+    if (!chart) return null;
+    const box = this.canvas.getBoundingClientRect();
+    for (let i = 0; i < chart.data.datasets.length; i++) {
+      const data = chart.data.datasets[i]?.data ?? [];
+      const j = data.findIndex((d) => d.ref === ref);
+      const el = j >= 0 ? chart.getDatasetMeta(i).data[j] : undefined;
+      if (el) return { x: box.left + el.x, y: box.top + el.y };
+    }
+    return null;
+  }
+
+  destroy(): void {
+    this.chart?.destroy();
+    this.chart = null;
+  }
+}

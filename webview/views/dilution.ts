@@ -1,0 +1,265 @@
+/** Reasoning dilution: Δ strict ASR (B − A) per model against size, its slope, and the headline. */
+import {
+  ChartBox,
+  lineAcross,
+  scatterOptions,
+  sizeDomain,
+  type ChartPoint,
+  type ScatterDataset,
+} from '../charts';
+import { actionRow, dataSpan, h, replaceChildren, table, td } from '../dom';
+import { DASH, integer, pct, plural, pp, ppInterval, pValue, signedNumber, size } from '../format';
+import { keyJson, type DilutionModelJson, type ResultsIndex } from '../results';
+import { sameSelector } from '../state';
+import { SelectorRows, type PageContext, type View } from './view';
+
+const ALL = 'all';
+
+export class DilutionView implements View {
+  readonly element: HTMLElement;
+  private readonly lineageSelect = h('select', { 'aria-label': 'Lineage of the dilution regression' });
+  private readonly chart: ChartBox;
+  private readonly headlines = h('div', { class: 'headlines', 'aria-label': 'Headlines' });
+  private readonly slope = h('p', { class: 'slope' });
+  private readonly tableHost = h('div', { class: 'table-host' });
+  private readonly rows = new SelectorRows();
+  private index: ResultsIndex | null = null;
+  /** The plotted models, indexed by a point's `ref`. */
+  private plotted: DilutionModelJson[] = [];
+  private lineage = ALL;
+
+  constructor(private readonly ctx: PageContext) {
+    this.lineageSelect.addEventListener('change', () => {
+      this.lineage = this.lineageSelect.value;
+      this.draw();
+    });
+    this.chart = new ChartBox('dilution', '\u0394 strict ASR (B \u2212 A) against model size', (n, d) =>
+      ctx.savePng(`${n}-${this.lineage}`, d),
+    );
+    this.element = h(
+      'section',
+      { class: 'view dilution' },
+      this.headlines,
+      h('div', { class: 'toolbar' }, h('label', {}, 'Lineage ', this.lineageSelect)),
+      this.chart.element,
+      this.slope,
+      this.tableHost,
+    );
+  }
+
+  render(index: ResultsIndex): void {
+    this.index = index;
+    const lineages = index.regressions('dilution').map((r) => r.key.lineage ?? ALL);
+    if (!lineages.includes(this.lineage)) this.lineage = ALL;
+    replaceChildren(
+      this.lineageSelect,
+      ...lineages.map((l) => h('option', { value: l }, l === ALL ? 'All models' : l)),
+    );
+    this.lineageSelect.value = this.lineage;
+    this.drawHeadlines();
+    this.draw();
+  }
+
+  selectionChanged(): void {
+    this.rows.mark(this.ctx.store.state.selector);
+    this.drawChart();
+  }
+
+  recolor(): void {
+    this.drawChart();
+  }
+
+  /** Where a model's point is drawn (page coordinates); for tests and automation. */
+  pointPosition(model: string): { x: number; y: number } | null {
+    const i = this.plotted.findIndex((m) => m.model === model);
+    return i < 0 ? null : this.chart.pointPosition(i);
+  }
+
+  private models(): DilutionModelJson[] {
+    const all = this.index?.doc.dilution.models ?? [];
+    return this.lineage === ALL ? all : all.filter((m) => m.lineage === this.lineage);
+  }
+
+  private draw(): void {
+    this.drawChart();
+    this.drawTable();
+  }
+
+  private drawHeadlines(): void {
+    const doc = this.index?.doc;
+    if (!doc) return;
+    const threshold = doc.settings.headline_threshold_pp;
+    const items = doc.dilution.headlines.map((hl) =>
+      h(
+        'li',
+        { class: hl.meets_threshold ? 'meets' : 'misses' },
+        h('strong', {}, dataSpan(hl.lineage)),
+        ': \u0394 at ',
+        dataSpan(hl.largest),
+        ' minus \u0394 at ',
+        dataSpan(hl.smallest),
+        ` = ${pp(hl.delta_span_pp)} \u2014 ${hl.meets_threshold ? 'exceeds' : 'does not exceed'} the ${threshold} pp threshold for a write-up`,
+      ),
+    );
+    replaceChildren(
+      this.headlines,
+      h('h3', {}, 'Headline'),
+      items.length
+        ? h('ul', {}, ...items)
+        : h('p', { class: 'empty' }, 'No lineage has two dilution models of known size with a \u0394.'),
+    );
+  }
+
+  private drawChart(): void {
+    const doc = this.index?.doc;
+    if (!doc) return;
+    const p = this.ctx.palette();
+    const selected = this.ctx.store.state.selector;
+    this.plotted = this.models().filter(
+      (m) => m.params_b !== null && m.delta_pp !== null && m.delta_ci_pp !== null,
+    );
+    const xDomain = sizeDomain(this.plotted.map((m) => m.params_b ?? 0));
+    const points = (
+      keep: (m: DilutionModelJson) => boolean,
+      label: string,
+      color: string,
+      style: 'circle' | 'crossRot',
+    ): ScatterDataset => {
+      const refs = this.plotted.flatMap((m, i) => (keep(m) ? [i] : []));
+      const isSelected = refs.map((i) => {
+        const m = this.plotted[i];
+        return m !== undefined && sameSelector({ kind: 'dilution', model: m.model }, selected);
+      });
+      return {
+        label,
+        data: refs.map((i): ChartPoint => {
+          const m = this.plotted[i] as DilutionModelJson;
+          const ci = m.delta_ci_pp ?? [0, 0];
+          return { x: m.params_b ?? 0, y: m.delta_pp ?? 0, lo: ci[0], hi: ci[1], ref: i };
+        }),
+        borderColor: color,
+        backgroundColor: color,
+        pointStyle: style,
+        pointRadius: isSelected.map((s) => (s ? 8 : 5)),
+        pointHoverRadius: 8,
+        pointHitRadius: 6,
+        pointBorderColor: isSelected.map((s) => (s ? p.foreground : color)),
+        pointBorderWidth: isSelected.map((s) => (s ? 3 : 1)),
+      };
+    };
+    const datasets: ScatterDataset[] = [
+      points((m) => !m.excluded, 'Models: \u0394 [Newcombe 95% CI]', p.blue, 'circle'),
+    ];
+    if (this.plotted.some((m) => m.excluded))
+      datasets.push(points((m) => m.excluded, 'Excluded models (not in the fit)', p.muted, 'crossRot'));
+    const reg = this.index?.regression('dilution', keyJson({ lineage: this.lineage }));
+    if (reg?.ols) {
+      const ols = reg.ols;
+      datasets.push(
+        lineAcross(
+          `OLS fit (${pp(ols.slope_pp)}/decade)`,
+          xDomain,
+          (x) => ols.intercept_pp + ols.slope_pp * x,
+          p.purple,
+        ),
+      );
+    }
+    const threshold = doc.settings.headline_threshold_pp;
+    datasets.push(lineAcross('\u0394 = 0', xDomain, () => 0, p.muted));
+    datasets.push(
+      lineAcross(`Headline threshold (${threshold} pp)`, xDomain, () => threshold, p.orange, [6, 4]),
+    );
+    const ys = this.plotted.flatMap((m) => m.delta_ci_pp ?? []);
+    const yMin = Math.min(-10, ...ys.map((v) => Math.floor(v / 10) * 10));
+    const yMax = Math.max(threshold + 10, ...ys.map((v) => Math.ceil(v / 10) * 10));
+    const summary =
+      `\u0394 strict ASR (B minus A) against size, ${this.lineage === ALL ? 'all models' : this.lineage}: ` +
+      this.plotted.map((m) => `${m.model} ${size(m.params_b)} ${pp(m.delta_pp)}`).join('; ') +
+      (reg?.ols ? `. OLS slope ${pp(reg.ols.slope_pp)} per decade.` : '.');
+    this.chart.show(
+      {
+        type: 'scatter',
+        data: { datasets },
+        options: scatterOptions(p, {
+          xDomain,
+          yTitle: '\u0394 strict ASR, B \u2212 A (pp)',
+          yMin,
+          yMax,
+          yTick: (v) => signedNumber(v, 0),
+          onPoint: (ref) => {
+            const m = this.plotted[ref];
+            if (m) this.ctx.selectTraces({ kind: 'dilution', model: m.model });
+          },
+          tooltip: (item) => {
+            const m = this.plotted[(item.raw as ChartPoint).ref ?? -1];
+            return m
+              ? [
+                  m.model,
+                  `size ${size(m.params_b)}`,
+                  `A ${pct(m.a.strict?.rate)} (n ${m.a.n}), B ${pct(m.b.strict?.rate)} (n ${m.b.n})`,
+                  `\u0394 ${pp(m.delta_pp)} ${ppInterval(m.delta_ci_pp)}`,
+                  `McNemar p = ${pValue(m.mcnemar_p)}`,
+                ]
+              : [];
+          },
+        }),
+      },
+      summary,
+    );
+    this.slope.textContent = reg?.ols
+      ? `OLS of \u0394 on log10(size): slope ${pp(reg.ols.slope_pp)} per decade` +
+        (reg.ols.ci_pp ? ` ${ppInterval(reg.ols.ci_pp)}` : '') +
+        `, ${reg.classification}; WLS slope ${pp(reg.wls?.slope_pp)} per decade (weights nA + nB).`
+      : `No dilution regression fit for this selection (${reg?.classification ?? 'no models'}).`;
+  }
+
+  private drawTable(): void {
+    this.rows.reset();
+    const rows = this.models().map((m) => {
+      const selector = { kind: 'dilution', model: m.model } as const;
+      const row = h(
+        'tr',
+        { class: m.excluded ? 'excluded' : '' },
+        td(dataSpan(m.model)),
+        td(m.params_b === null ? 'unknown' : size(m.params_b), 'num'),
+        td(`${integer(m.a.n)} / ${pct(m.a.strict?.rate)}`, 'num'),
+        td(`${integer(m.b.n)} / ${pct(m.b.strict?.rate)}`, 'num'),
+        td(`${pp(m.delta_pp)} ${ppInterval(m.delta_ci_pp)}`, 'num'),
+        td(integer(m.pairs), 'num'),
+        td(integer(m.b_only_a), 'num'),
+        td(integer(m.b_only_b), 'num'),
+        td(m.pairs > 0 ? pValue(m.mcnemar_p) : DASH, 'num'),
+        td(m.excluded ? 'excluded' : ''),
+      );
+      actionRow(row, `Show the dilution traces of ${m.model}`, () => this.ctx.selectTraces(selector));
+      this.rows.add(row, selector);
+      return row;
+    });
+    replaceChildren(
+      this.tableHost,
+      rows.length
+        ? table(
+            `Reasoning dilution per model (${plural(rows.length, 'model')})`,
+            [
+              'Model',
+              'Size',
+              'A n / ASR',
+              'B n / ASR',
+              '\u0394 [95% CI]',
+              'Pairs',
+              'Only A',
+              'Only B',
+              'McNemar p',
+              '',
+            ],
+            rows,
+          )
+        : h(
+            'p',
+            { class: 'empty' },
+            'No traces with a variant: no reasoning-dilution experiment in this workspace.',
+          ),
+    );
+    this.rows.mark(this.ctx.store.state.selector);
+  }
+}

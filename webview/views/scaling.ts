@@ -1,0 +1,344 @@
+/** Scaling: strict ASR against model size for one regression, its fit, and the points as a table. */
+import type { ScalingGroup } from '../../src/protocol';
+import {
+  ChartBox,
+  lineAcross,
+  scatterOptions,
+  sizeDomain,
+  type ChartPoint,
+  type ScatterDataset,
+} from '../charts';
+import { actionRow, dataSpan, h, replaceChildren, table, td } from '../dom';
+import { CLASSIFICATION_WORDS, DASH, fixed, integer, plural, pp, signedNumber, size } from '../format';
+import {
+  keyJson,
+  keyLabel,
+  scalingPoints,
+  type RegressionJson,
+  type ResultsIndex,
+  type ScalingPoint,
+} from '../results';
+import { SCALING_GROUPS, sameSelector } from '../state';
+import { SelectorRows, type PageContext, type View } from './view';
+
+const GROUP_LABELS: Record<ScalingGroup, string> = {
+  attack_class: 'Attack class',
+  dataset: 'Dataset',
+  lineage: 'Lineage (attack classes pooled)',
+  lineage_attack_class: 'Lineage \u00d7 attack class',
+};
+
+const POINT_LABELS: Record<ScalingGroup, string> = {
+  attack_class: 'Cells',
+  dataset: 'Dataset cells',
+  lineage: 'Models',
+  lineage_attack_class: 'Cells',
+};
+
+export class ScalingView implements View {
+  readonly element: HTMLElement;
+  private readonly groupSelect: HTMLSelectElement;
+  private readonly keySelect: HTMLSelectElement;
+  private readonly chart: ChartBox;
+  private readonly summary = h('dl', { class: 'fit-summary' });
+  private readonly tableHost = h('div', { class: 'table-host' });
+  private readonly rows = new SelectorRows();
+  private index: ResultsIndex | null = null;
+  private regression: RegressionJson | null = null;
+  private points: ScalingPoint[] = [];
+
+  constructor(private readonly ctx: PageContext) {
+    this.groupSelect = h('select', { 'aria-label': 'Regression group' });
+    for (const g of SCALING_GROUPS) this.groupSelect.appendChild(h('option', { value: g }, GROUP_LABELS[g]));
+    this.groupSelect.addEventListener('change', () =>
+      this.chooseGroup(this.groupSelect.value as ScalingGroup),
+    );
+    this.keySelect = h('select', { 'aria-label': 'Regression' });
+    this.keySelect.addEventListener('change', () => {
+      this.ctx.store.update({ scalingKey: this.keySelect.value });
+      this.draw();
+    });
+    this.chart = new ChartBox('scaling', 'Strict ASR against model size', (n, d) =>
+      ctx.savePng(this.pngName(n), d),
+    );
+    this.element = h(
+      'section',
+      { class: 'view scaling' },
+      h(
+        'div',
+        { class: 'toolbar' },
+        h('label', {}, 'Group ', this.groupSelect),
+        h('label', {}, 'Regression ', this.keySelect),
+      ),
+      h('div', { class: 'chart-and-summary' }, this.chart.element, this.summary),
+      this.tableHost,
+    );
+  }
+
+  render(index: ResultsIndex): void {
+    this.index = index;
+    this.draw();
+  }
+
+  selectionChanged(): void {
+    this.rows.mark(this.ctx.store.state.selector);
+    this.drawChart();
+  }
+
+  recolor(): void {
+    this.drawChart();
+  }
+
+  /** Where a point is drawn (page coordinates), by model; for tests and automation. */
+  pointPosition(model: string): { x: number; y: number } | null {
+    const i = this.points.findIndex((p) => p.model === model);
+    return i < 0 ? null : this.chart.pointPosition(i);
+  }
+
+  private chooseGroup(group: ScalingGroup): void {
+    this.ctx.store.update({ scalingGroup: group, scalingKey: this.index?.defaultKey(group) ?? null });
+    this.draw();
+  }
+
+  private pngName(chart: string): string {
+    const r = this.regression;
+    return r ? `${chart}-${r.group}-${keyLabel(r.key)}` : chart;
+  }
+
+  private draw(): void {
+    const index = this.index;
+    if (!index) return;
+    const { scalingGroup: group } = this.ctx.store.state;
+    let key = this.ctx.store.state.scalingKey;
+    let regression = index.regression(group, key);
+    if (!regression) {
+      key = index.defaultKey(group);
+      regression = index.regression(group, key);
+      if (key !== this.ctx.store.state.scalingKey) this.ctx.store.update({ scalingKey: key });
+    }
+    this.groupSelect.value = group;
+    replaceChildren(
+      this.keySelect,
+      ...index
+        .regressions(group)
+        .map((r) =>
+          h('option', { value: keyJson(r.key) }, `${keyLabel(r.key)} (${plural(r.points.length, 'point')})`),
+        ),
+    );
+    if (key !== null) this.keySelect.value = key;
+    this.regression = regression ?? null;
+    this.points = regression ? scalingPoints(index, group, regression) : [];
+    this.drawChart();
+    this.drawSummary();
+    this.drawTable();
+  }
+
+  private drawChart(): void {
+    const r = this.regression;
+    const group = this.ctx.store.state.scalingGroup;
+    const p = this.ctx.palette();
+    const selected = this.ctx.store.state.selector;
+    const xDomain = sizeDomain(this.points.map((pt) => pt.sizeB));
+    const subsets: {
+      label: string;
+      color: string;
+      style: 'circle' | 'rectRot' | 'triangle';
+      keep: (pt: ScalingPoint) => boolean;
+    }[] = [
+      {
+        label: POINT_LABELS[group],
+        color: p.blue,
+        style: 'circle',
+        keep: (pt) => !pt.outlier && !pt.offLine,
+      },
+      {
+        label: 'Off the line (interval misses the fit)',
+        color: p.orange,
+        style: 'rectRot',
+        keep: (pt) => pt.offLine && !pt.outlier,
+      },
+      { label: 'Outlier (|residual| > 2 s)', color: p.red, style: 'triangle', keep: (pt) => pt.outlier },
+    ];
+    const datasets: ScatterDataset[] = subsets
+      .map(({ label, color, style, keep }) => {
+        const refs = this.points.flatMap((pt, i) => (keep(pt) ? [i] : []));
+        const isSelected = refs.map((i) => sameSelector(this.points[i]?.selector ?? null, selected));
+        const data: ChartPoint[] = refs.map((i) => {
+          const pt = this.points[i] as ScalingPoint;
+          return { x: pt.sizeB, y: pt.y, lo: pt.lo, hi: pt.hi, ref: i };
+        });
+        const dataset: ScatterDataset = {
+          label,
+          data,
+          borderColor: color,
+          backgroundColor: color,
+          pointStyle: style,
+          pointRadius: isSelected.map((s) => (s ? 8 : 5)),
+          pointHoverRadius: 8,
+          pointHitRadius: 6,
+          pointBorderColor: isSelected.map((s) => (s ? p.foreground : color)),
+          pointBorderWidth: isSelected.map((s) => (s ? 3 : 1)),
+        };
+        return dataset;
+      })
+      .filter((d) => d.data.length > 0 || d.label === POINT_LABELS[group]);
+    if (r?.ols) {
+      const ols = r.ols;
+      datasets.push(
+        lineAcross(
+          `OLS fit (${pp(ols.slope_pp)}/decade)`,
+          xDomain,
+          (x) => ols.intercept_pp + ols.slope_pp * x,
+          p.purple,
+        ),
+      );
+    }
+    this.chart.show(
+      {
+        type: 'scatter',
+        data: { datasets },
+        options: scatterOptions(p, {
+          xDomain,
+          yTitle: 'Strict ASR (%)',
+          yMin: 0,
+          yMax: 100,
+          yTick: (v) => `${v}%`,
+          onPoint: (ref) => this.choosePoint(ref),
+          tooltip: (item) => {
+            const pt = this.points[(item.raw as ChartPoint).ref ?? -1];
+            return pt ? pointTooltip(pt) : [];
+          },
+        }),
+      },
+      this.chartSummary(),
+    );
+  }
+
+  private chartSummary(): string {
+    const r = this.regression;
+    if (!r) return 'Scaling chart: no regression in this group.';
+    const what = `${GROUP_LABELS[this.ctx.store.state.scalingGroup]} ${keyLabel(r.key)}`;
+    const fit = r.ols
+      ? `OLS slope ${pp(r.ols.slope_pp)} per decade, ${r.classification}`
+      : `no fit (${r.classification})`;
+    const pts = this.points
+      .map((pt) => `${pt.model} ${size(pt.sizeB, pt.approximate)} ${pt.y.toFixed(1)}%`)
+      .join('; ');
+    return `Scatter of strict ASR against model size for ${what}: ${plural(this.points.length, 'point')}, ${fit}. ${pts}`;
+  }
+
+  private choosePoint(i: number): void {
+    const pt = this.points[i];
+    if (pt) this.ctx.selectTraces(pt.selector);
+  }
+
+  private drawSummary(): void {
+    const r = this.regression;
+    if (!r) {
+      replaceChildren(this.summary, h('dt', {}, 'Regression'), h('dd', {}, 'none in this group'));
+      return;
+    }
+    const entries: [string, string][] = [
+      ['Classification', r.classification],
+      ['', CLASSIFICATION_WORDS[r.classification] ?? ''],
+    ];
+    if (r.ols) {
+      const ci = r.ols.ci_pp;
+      entries.push(
+        [
+          'OLS slope',
+          `${signedNumber(r.ols.slope_pp, 1)}${ci ? ` \u00b1 ${((ci[1] - ci[0]) / 2).toFixed(1)}` : ''} pp/decade`,
+        ],
+        ['95% CI', ci ? `[${signedNumber(ci[0], 1)}, ${signedNumber(ci[1], 1)}]` : `${DASH} (two points)`],
+        ['OLS R\u00b2', fixed(r.ols.r2, 3)],
+      );
+    } else entries.push(['OLS', 'no fit']);
+    if (r.wls)
+      entries.push(
+        ['WLS slope', `${signedNumber(r.wls.slope_pp, 1)} pp/decade`],
+        ['WLS R\u00b2', fixed(r.wls.r2, 3)],
+      );
+    entries.push(
+      ['Logistic \u03b2', logisticText(r.logistic)],
+      ['Traces', integer(r.n_traces)],
+      ['Points', integer(r.points.length)],
+      ['Left out', leftOutText(r.left_out)],
+    );
+    replaceChildren(
+      this.summary,
+      ...entries.flatMap(([k, v]) => [h('dt', k ? {} : { class: 'continued' }, k), h('dd', {}, v)]),
+    );
+  }
+
+  private drawTable(): void {
+    this.rows.reset();
+    const group = this.ctx.store.state.scalingGroup;
+    const rows = this.points.map((pt, i) => {
+      const flags = [
+        pt.outlier && 'outlier',
+        pt.offLine && 'off the line',
+        pt.thin && 'thin',
+        pt.approximate && 'approximate size',
+      ]
+        .filter((f): f is string => typeof f === 'string')
+        .join(', ');
+      const row = h(
+        'tr',
+        { class: pt.outlier ? 'flag-outlier' : pt.offLine ? 'flag-offline' : '' },
+        td(dataSpan(pt.model)),
+        td(size(pt.sizeB, pt.approximate), 'num'),
+        td(integer(pt.n), 'num'),
+        td(`${pt.y.toFixed(1)}% [${pt.lo.toFixed(1)}, ${pt.hi.toFixed(1)}]`, 'num'),
+        td(pt.fitPp === null ? DASH : `${pt.fitPp.toFixed(1)}%`, 'num'),
+        td(pp(pt.residualPp), 'num'),
+        td(flags),
+      );
+      actionRow(row, `Show the traces of ${pt.model} (${POINT_LABELS[group].toLowerCase()})`, () =>
+        this.choosePoint(i),
+      );
+      this.rows.add(row, pt.selector);
+      return row;
+    });
+    replaceChildren(
+      this.tableHost,
+      rows.length === 0
+        ? h('p', { class: 'empty' }, 'No points: every cell of this group was left out.')
+        : table(
+            'Points of the regression',
+            ['Model', 'Size', 'n', 'Strict ASR [95% CI]', 'Fit', 'Residual', 'Flags'],
+            rows,
+            'points-table',
+          ),
+    );
+    this.rows.mark(this.ctx.store.state.selector);
+  }
+}
+
+function pointTooltip(pt: ScalingPoint): string[] {
+  const flags = [pt.outlier && 'outlier', pt.offLine && 'off the line', pt.thin && 'thin']
+    .filter(Boolean)
+    .join(', ');
+  return [
+    pt.model,
+    `size ${size(pt.sizeB, pt.approximate)}, n = ${integer(pt.n)}`,
+    `strict ASR ${pt.y.toFixed(1)}% [${pt.lo.toFixed(1)}, ${pt.hi.toFixed(1)}]`,
+    ...(pt.residualPp === null ? [] : [`residual ${pp(pt.residualPp)}`]),
+    ...(flags ? [flags] : []),
+  ];
+}
+
+function logisticText(l: RegressionJson['logistic']): string {
+  if (!l) return DASH;
+  if (l.beta === null) return 'separated (no finite estimate)';
+  const ci = l.ci ? ` [${signedNumber(l.ci[0])}, ${signedNumber(l.ci[1])}]` : '';
+  return `${signedNumber(l.beta)}${ci} log-odds/decade${l.converged ? '' : ' (not converged)'}`;
+}
+
+function leftOutText(l: RegressionJson['left_out']): string {
+  const parts = [
+    l.excluded > 0 && `${l.excluded} excluded`,
+    l.unknown_size > 0 && `${l.unknown_size} unknown size`,
+    l.empty > 0 && `${l.empty} empty`,
+  ].filter((s): s is string => typeof s === 'string');
+  return parts.length === 0 ? 'nothing' : parts.join(', ');
+}
