@@ -177,10 +177,19 @@ async function quickPick(page, key, text, find, timeout) {
       await page.keyboard.press(key);
       await input.waitFor({ state: 'visible', timeout: Math.min(timeout, 10000) });
       await input.fill(text, { timeout: 2000 });
-      const row = await find(timeout);
-      await row.waitFor({ state: 'visible', timeout });
-      if (await row.evaluate((e) => e.classList.contains('focused'))) await page.keyboard.press('Enter');
-      else await row.click({ timeout: 2000 });
+      // Results keep arriving and the list re-renders: find the row again when it went away.
+      for (let tries = 1; ; tries++) {
+        const row = await find(timeout);
+        try {
+          await row.waitFor({ state: 'visible', timeout: 2000 });
+          if (await row.evaluate((e) => e.classList.contains('focused'))) await page.keyboard.press('Enter');
+          else await row.click({ timeout: 2000 });
+          break;
+        } catch (e) {
+          if (tries >= 5) throw e;
+          await settle(page, 200);
+        }
+      }
       await widget.waitFor({ state: 'hidden', timeout: 10000 });
       return;
     } catch (e) {

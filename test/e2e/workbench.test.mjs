@@ -1,0 +1,616 @@
+// The packaged extension in a real VS Code (code-server 4.117 = VS Code 1.117) driven in Debian's
+// Chromium: what a researcher sees, checked against the CLI's figures on the same files.
+//
+//   node --test test/e2e/workbench.test.mjs        (npm test runs it as the `workbench` suite)
+//
+// Screenshots of every view go to test-output/workbench/. Speed figures are printed, not asserted.
+// FF_E2E_BENCH=0 skips the 40,000-trace update timing at the end.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  ensureCodeServer,
+  installExtension,
+  startCodeServer,
+  stopAll,
+} from '../../scripts/code-server/server.mjs';
+import {
+  clickActivityBar,
+  closeWorkbench,
+  openFile,
+  openWorkbench,
+  readEditorCursorLine,
+  runCommand,
+  screenshot,
+  treeRows,
+  waitForStatusBarText,
+  webviewFrame,
+} from './workbench.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const OUT = path.join(ROOT, 'test-output', 'workbench');
+const BIN = path.join(ROOT, 'bin', 'ff-lens.js');
+const PAGE_TITLE = 'Failure-First Analysis';
+const SCRIPT_TRACE = {
+  id: 'ollama_qwen3.5_2b_BT-FMT-034_1768225127',
+  path: 'runs/benchmark_traces/qwen3.5-2b_traces.jsonl',
+  line: 21,
+};
+
+const timings = {};
+const dialogs = [];
+let base;
+let ws;
+let srv;
+let wb;
+let page;
+let doc;
+
+// ------------------------------------------------------------------ helpers
+
+function cli(...args) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  assert.equal(r.status, 0, `ff-lens ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+const analyze = () => JSON.parse(cli('analyze', ws, '--no-index', '--json', '-'));
+
+/** The tree's and the page's number formats, written again here from the document's fields. */
+const pct = (r) => `${(100 * r.rate).toFixed(1)}%`;
+const ci = (r) => `${pct(r)} [${(100 * r.lo).toFixed(1)}–${(100 * r.hi).toFixed(1)}]`;
+const signed = (v, d = 1) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(d)}`;
+const size = (b) => (b < 1 ? `${+b.toFixed(2)}B` : `${+b.toFixed(b < 10 ? 1 : 0)}B`);
+
+function cellTotal(d, attackClass, model) {
+  const c = d.cells.find((x) => x.attack_class === attackClass && x.model === model);
+  return c.n + c.ungraded + c.errors + c.benign + c.unknown_label;
+}
+
+async function waitUntil(fn, what, timeout = 30000) {
+  const t0 = Date.now();
+  let last;
+  while (Date.now() - t0 < timeout) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(
+    `timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`,
+  );
+}
+
+const lineagesRows = () => treeRows(page, 'Lineages', { minRows: 1 });
+
+/** The label of the active editor group's active tab. */
+async function activeTab() {
+  return (
+    (await page.locator('.editor-group-container.active .tab.active .label-name').first().textContent()) ?? ''
+  );
+}
+
+/** Quick Open can lose a race with a re-rendering list: try again. */
+async function open(rel) {
+  for (let i = 0; ; i++) {
+    try {
+      return await openFile(page, rel);
+    } catch (e) {
+      if (i === 2) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
+}
+const rowByLabel = (rows, label) => rows.find((r) => r.label === label);
+
+async function analysisPage() {
+  return webviewFrame(page, { title: PAGE_TITLE, timeout: 30000 });
+}
+
+/** Clicks a model's point on the page's chart, where the page says it drew it. */
+async function clickPoint(frame, chart, model) {
+  const canvas = frame.locator(`.chart-box[data-chart="${chart}"] canvas`);
+  const at = await canvas.evaluate(
+    (c, [ch, m]) => {
+      const p = window.ffLens.pointPosition(ch, m);
+      const box = c.getBoundingClientRect();
+      return p && { x: p.x - box.left, y: p.y - box.top };
+    },
+    [chart, model],
+  );
+  assert.ok(at, `${model} has a point on the ${chart} chart`);
+  await canvas.click({ position: at });
+}
+
+/** Share of a canvas's pixels that differ from its corner. */
+function canvasInk(frame, selector) {
+  return frame.locator(selector).evaluate((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < d.length; i += 4)
+      if (Math.abs(d[i] - d[0]) + Math.abs(d[i + 1] - d[1]) + Math.abs(d[i + 2] - d[2]) > 30) ink++;
+    return ink / (d.length / 4);
+  });
+}
+
+async function paneTotal(frame) {
+  const text = (await frame.locator('.pane-totals').textContent()) ?? '';
+  const m = /^([\d,]+) traces/.exec(text);
+  return m ? Number(m[1].replace(/,/g, '')) : null;
+}
+
+/** The text of the log the extension writes (its output channel), from the server's log folder. */
+function extensionLog() {
+  const logs = path.join(srv.userDataDir, 'logs');
+  const found = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === 'Failure-First Lens.log' || e.name === 'remoteexthost.log') found.push(p);
+    }
+  };
+  if (fs.existsSync(logs)) walk(logs);
+  return found.map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+}
+
+// ------------------------------------------------------------------ setup
+
+before(async () => {
+  fs.mkdirSync(OUT, { recursive: true });
+  const vsix = path.join(os.tmpdir(), `ff-lens-e2e-${process.pid}.vsix`);
+  const build = spawnSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--production'], {
+    stdio: 'inherit',
+  });
+  assert.equal(build.status, 0, 'production build');
+  const vsce = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules/@vscode/vsce/vsce'),
+      'package',
+      '--target',
+      'linux-x64',
+      '--no-rewrite-relative-links',
+      '--out',
+      vsix,
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  assert.equal(vsce.status, 0, `vsce package: ${vsce.stderr}${vsce.stdout}`);
+  await ensureCodeServer({});
+  base = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-lens-e2e-'));
+  ws = path.join(base, 'demo-workspace');
+  fs.cpSync(path.join(ROOT, 'examples/demo-workspace'), ws, { recursive: true });
+  doc = analyze();
+  const ext = path.join(base, 'ext');
+  const ud = path.join(base, 'ud');
+  await installExtension({ vsix, extensionsDir: ext, userDataDir: ud });
+  srv = await startCodeServer({
+    folder: ws,
+    userDataDir: ud,
+    extensionsDir: ext,
+    logFile: path.join(OUT, 'code-server.log'),
+  });
+  const t0 = Date.now();
+  wb = await openWorkbench({ url: srv.url, screenshotsDir: OUT });
+  page = wb.page;
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  timings.workbenchVisibleMs = Date.now() - t0;
+  timings.openedAt = t0;
+});
+
+after(async () => {
+  if (page) await screenshot(page, 'zz-last').catch(() => undefined);
+  if (wb) await closeWorkbench(wb).catch(() => undefined);
+  await stopAll();
+  const log = srv ? extensionLog() : '';
+  const activated = /activated in ([\d.]+) ms/.exec(log);
+  const started =
+    /(\d\d:\d\d:\d\d\.\d+) \[info\] ExtensionService#_doActivateExtension failure-first\.failure-first-lens/.exec(
+      log,
+    );
+  const done = /(\d\d:\d\d:\d\d\.\d+) \[info\] activated in/.exec(log);
+  const ms = (t) => t.split(':').reduce((s, x) => s * 60 + Number(x), 0) * 1000;
+  process.stdout.write('\nFailure-First Lens end-to-end figures (measured, not asserted):\n');
+  if (activated) process.stdout.write(`  activate() itself: ${activated[1]} ms of extension-host time\n`);
+  if (started && done)
+    process.stdout.write(
+      `  activation incl. loading the bundle: ${(ms(done[1]) - ms(started[1])).toFixed(0)} ms\n`,
+    );
+  for (const [k, v] of Object.entries(timings))
+    if (k !== 'openedAt')
+      process.stdout.write(`  ${k}: ${typeof v === 'number' ? `${Math.round(v)} ms` : v}\n`);
+  if (base && process.env.FF_E2E_KEEP !== '1') fs.rmSync(base, { recursive: true, force: true });
+});
+
+// ------------------------------------------------------------------ the tree
+
+test('the Lineages tree appears and its numbers equal the CLI document', async () => {
+  await clickActivityBar(page, 'Failure-First');
+  const rows = await waitUntil(
+    async () => {
+      const r = await lineagesRows();
+      return rowByLabel(r, 'Qwen 3.5')?.description?.includes('PEAK') ? r : null;
+    },
+    'the Lineages tree',
+    60000,
+  );
+  timings.treeReadyAfterOpenMs = Date.now() - timings.openedAt;
+  for (const l of doc.lineages) {
+    const row = rowByLabel(rows, l.name);
+    assert.ok(row, `lineage ${l.name} is shown`);
+    assert.match(row.description, new RegExp(`^${l.shape} · ${l.members.length} size`));
+    for (const m of l.members) {
+      const r = rows.find((x) => x.label === m.model && x.level === 2);
+      assert.ok(r, `member ${m.model} of ${l.name} is shown`);
+      assert.equal(r.description, `${size(m.params_b)} · n=${m.n} · ${ci(m.strict)}`, `${m.model} figures`);
+    }
+  }
+  const excluded = doc.models.filter((m) => m.excluded).length;
+  assert.ok(rowByLabel(rows, `Excluded (${excluded})`), 'excluded models have their own group');
+  assert.ok(rowByLabel(rows, 'Unknown size (1)'), 'models of unknown size have their own group');
+  assert.equal(
+    rowByLabel(rows, 'Input problems')?.description,
+    `${doc.inputs.problems.length} lines or files could not be used`,
+  );
+  const classes = await treeRows(page, 'Attack classes');
+  for (const r of doc.regressions.filter((x) => x.group === 'attack_class')) {
+    const row = rowByLabel(classes, r.key.attack_class);
+    assert.ok(row, `attack class ${r.key.attack_class}`);
+    if (r.ols)
+      assert.ok(
+        row.description.startsWith(`${signed(r.ols.slope_pp)} pp/decade`),
+        `${r.key.attack_class}: ${row.description}`,
+      );
+    else assert.ok(row.description.startsWith('insufficient sizes'));
+  }
+  await screenshot(page, '01-tree');
+});
+
+test('expanding Qwen 3.5 shows four sizes with the PEAK shape', async () => {
+  const rows = await lineagesRows();
+  const i = rows.findIndex((r) => r.label === 'Qwen 3.5');
+  assert.match(rows[i].description, /^PEAK · 4 sizes/);
+  assert.equal(rows[i].expanded, true);
+  const members = [];
+  for (const r of rows.slice(i + 1)) {
+    if (r.level <= rows[i].level) break;
+    if (r.level === rows[i].level + 1) members.push(r);
+  }
+  assert.deepEqual(
+    members.map((m) => m.description.split(' · ')[0]),
+    ['0.8B', '2B', '4B', '9B'],
+  );
+});
+
+// ------------------------------------------------------------------ the page
+
+test('the analysis page draws its charts and its figures equal the CLI', async () => {
+  const t0 = Date.now();
+  await runCommand(page, 'Failure-First: Open Analysis Page');
+  const frame = await analysisPage();
+  const scaling = '.chart-box[data-chart="scaling"] canvas';
+  await frame.locator(scaling).waitFor({ timeout: 30000 });
+  await waitUntil(async () => (await canvasInk(frame, scaling)) > 0.01, 'ink on the scaling chart');
+  timings.pageReadyAfterCommandMs = Date.now() - t0;
+  // The first regression of the first group, its fit as the page states it.
+  await frame.locator('select[aria-label="Regression group"]').selectOption('attack_class');
+  const reg = doc.regressions.find((r) => r.group === 'attack_class' && r.key.attack_class === 'dan_persona');
+  await frame
+    .locator('select[aria-label="Regression"]')
+    .selectOption(JSON.stringify({ attack_class: 'dan_persona' }));
+  const summary = await waitUntil(async () => {
+    const t = await frame.locator('.fit-summary').textContent();
+    return t?.includes(`${signed(reg.ols.slope_pp)} ±`) ? t : null;
+  }, 'the dan_persona fit summary');
+  for (const want of [
+    reg.classification,
+    `[${signed(reg.ols.ci_pp[0])}, ${signed(reg.ols.ci_pp[1])}]`,
+    reg.ols.r2.toFixed(3),
+    `${signed(reg.wls.slope_pp)} pp/decade`,
+  ]) {
+    assert.ok(summary.includes(want), `${want} in the summary: ${summary}`);
+  }
+  await screenshot(page, '02-page-scaling');
+  // Matched lineages: transitions and shapes as the CLI has them.
+  await frame.locator('#tab-lineages').click();
+  const qwen = frame.locator('article.lineage[aria-label="Lineage Qwen 3.5"]');
+  await qwen.waitFor();
+  const text = await qwen.textContent();
+  const l = doc.lineages.find((x) => x.name === 'Qwen 3.5');
+  assert.ok(text.includes('PEAK'));
+  for (const t of l.transitions)
+    assert.ok(text.includes(`${signed(t.delta_pp)} pp`), `transition ${t.from}→${t.to} in ${text}`);
+  await screenshot(page, '03-page-lineages');
+  // Dilution: the headline in words.
+  await frame.locator('#tab-dilution').click();
+  await frame.locator('.chart-box[data-chart="dilution"] canvas').waitFor();
+  await waitUntil(
+    async () => (await canvasInk(frame, '.chart-box[data-chart="dilution"] canvas')) > 0.01,
+    'ink on the dilution chart',
+  );
+  const h = doc.dilution.headlines.find((x) => x.lineage === 'Qwen 3.5');
+  const dil = await frame.locator('.view.dilution').textContent();
+  assert.ok(dil.includes(`${signed(h.delta_span_pp)} pp`), `headline span in ${dil.slice(0, 400)}`);
+  await screenshot(page, '04-page-dilution');
+  await frame.locator('#tab-agreement').click();
+  const ag = await frame.locator('.view.agreement').textContent();
+  for (const a of doc.agreement) {
+    for (const k of [a.kappa_labels, a.kappa_strict])
+      assert.ok(ag.includes(k.toFixed(2)), `κ ${k} in ${ag.slice(0, 300)}`);
+  }
+  await screenshot(page, '05-page-agreement');
+  await frame.locator('#tab-problems').click();
+  const pr = await frame.locator('.view.problems').textContent();
+  for (const p of doc.inputs.problems) assert.ok(pr.includes(p.path), `${p.path} listed`);
+  await screenshot(page, '06-page-problems');
+  await frame.locator('#tab-scaling').click();
+});
+
+test("clicking the Qwen 3.5 2B point lists exactly that cell's traces", async () => {
+  const frame = await analysisPage();
+  await frame.locator('#tab-scaling').click();
+  await frame.locator('select[aria-label="Regression group"]').selectOption('attack_class');
+  await frame
+    .locator('select[aria-label="Regression"]')
+    .selectOption(JSON.stringify({ attack_class: 'format_lock' }));
+  await clickPoint(frame, 'scaling', 'qwen3.5:2b');
+  const total = cellTotal(doc, 'format_lock', 'qwen3.5:2b');
+  await waitUntil(async () => (await paneTotal(frame)) === total, `${total} traces in the list`);
+  assert.match(await frame.locator('.pane-title').textContent(), /format_lock × qwen3\.5:2b/);
+  const models = await frame.locator('.vlist-row .col-model').allTextContents();
+  assert.ok(models.length > 0);
+  assert.deepEqual([...new Set(models)], ['qwen3.5:2b']);
+  await screenshot(page, '07-page-cell-traces');
+});
+
+test('a trace whose response holds <script> and <img onerror> shows them as text; nothing executes', async () => {
+  const frame = await analysisPage();
+  await frame.locator('input[aria-label="Filter the traces by text"]').fill('alert');
+  const row = frame.locator(`.vlist-row[data-trace-id="${SCRIPT_TRACE.id}"]`);
+  await row.waitFor({ timeout: 20000 });
+  await row.click();
+  const response = frame.locator('pre[aria-label="Response"]').first();
+  await response.waitFor();
+  const shown = await response.textContent();
+  assert.ok(shown.includes('<script>alert("xss")</script>'), 'the script tag is shown as text');
+  assert.ok(shown.includes('<img src=x onerror='), 'the img tag is shown as text');
+  const dom = await frame.locator('body').evaluate(() => ({
+    img: document.querySelectorAll('img').length,
+    // the page's own script, and the one VS Code's webview host injects; none from the trace
+    fromTrace: [...document.querySelectorAll('script')].filter((s) => (s.textContent ?? '').includes('alert'))
+      .length,
+    onerror: document.querySelectorAll('[onerror]').length,
+  }));
+  assert.deepEqual(dom, { img: 0, fromTrace: 0, onerror: 0 });
+  await page.waitForTimeout(500);
+  assert.deepEqual(dialogs, [], 'no alert, confirm or prompt was opened');
+  await screenshot(page, '08-page-adversarial-trace');
+});
+
+test('"Open in editor" opens the trace at its line', async () => {
+  const frame = await analysisPage();
+  await frame
+    .locator(`button[aria-label="Open in editor: ${SCRIPT_TRACE.path}:${SCRIPT_TRACE.line}"]`)
+    .first()
+    .click();
+  assert.equal(await readEditorCursorLine(page, { expected: SCRIPT_TRACE.line }), SCRIPT_TRACE.line);
+  assert.equal((await activeTab()).trim(), path.basename(SCRIPT_TRACE.path));
+  await screenshot(page, '09-open-in-editor');
+});
+
+// ------------------------------------------------------------------ live updates
+
+test('appending to a graded file updates the tree and the page without a reload', async () => {
+  const frame = await analysisPage();
+  await frame.locator('input[aria-label="Filter the traces by text"]').fill('');
+  const graded = path.join(ws, 'runs/benchmark_traces/qwen3.5-2b_flip_graded.jsonl');
+  const lines = Array.from({ length: 12 }, (_, i) =>
+    JSON.stringify({
+      trace_id: `e2e-appended-${i}`,
+      scenario_id: `E2E-${i}`,
+      model_id: 'qwen3.5:2b',
+      attack_class: 'format_lock',
+      turns: [
+        { role: 'user', text: 'appended by the end-to-end test' },
+        { role: 'agent', text: 'Sure, here is the format you asked for.' },
+      ],
+      llm_verdict: i % 3 === 0 ? 'REFUSAL' : 'COMPLIANCE',
+      grader_model: 'anthropic/claude-haiku-4.5',
+    }),
+  );
+  const before = cellTotal(doc, 'format_lock', 'qwen3.5:2b');
+  const t0 = Date.now();
+  fs.appendFileSync(graded, lines.join('\n') + '\n');
+  const next = analyze();
+  const member = next.lineages
+    .find((l) => l.name === 'Qwen 3.5')
+    .members.find((m) => m.model === 'qwen3.5:2b');
+  const want = `${size(member.params_b)} · n=${member.n} · ${ci(member.strict)}`;
+  await waitUntil(
+    async () => rowByLabel(await lineagesRows(), 'qwen3.5:2b')?.description === want,
+    `the tree to show ${want}`,
+  );
+  timings.treeUpdateAfterAppendMs = Date.now() - t0;
+  await waitUntil(
+    async () => (await paneTotal(frame)) === before + 12,
+    `the page's list to show ${before + 12} traces`,
+  );
+  timings.pageUpdateAfterAppendMs = Date.now() - t0;
+  doc = next;
+  await screenshot(page, '10-after-append');
+});
+
+test('a truncated JSONL line appears as a problem and loses nothing else', async () => {
+  const file = path.join(ws, 'runs/benchmark_traces/llama3.1-8b_traces.jsonl');
+  const lineCount = fs.readFileSync(file, 'utf8').split('\n').length; // the new line's number
+  fs.appendFileSync(
+    file,
+    '{"trace_id":"e2e-cut","scenario_id":"BT-DAN-001","model_id":"llama3.1:8b","turns":[{"role":"user","te',
+  );
+  const next = analyze();
+  assert.equal(next.inputs.problems.length, doc.inputs.problems.length + 1);
+  const p = next.inputs.problems.find(
+    (x) => x.path === 'runs/benchmark_traces/llama3.1-8b_traces.jsonl' && x.line === lineCount,
+  );
+  assert.ok(p && /truncated/.test(p.reason), 'the CLI reports the truncated line');
+  assert.deepEqual(next.lineages, doc.lineages, 'every figure is unchanged');
+  await waitUntil(
+    async () =>
+      rowByLabel(await lineagesRows(), 'Input problems')?.description ===
+      `${next.inputs.problems.length} lines or files could not be used`,
+    'the tree to count the new problem',
+  );
+  const frame = await analysisPage();
+  await frame.locator('#tab-problems').click();
+  await waitUntil(
+    async () =>
+      (await frame.locator('.view.problems').textContent()).includes(`llama3.1-8b_traces.jsonl:${lineCount}`),
+    'the page to list it',
+  );
+  await screenshot(page, '11-truncated-line-problem');
+  await frame.locator('#tab-scaling').click();
+  doc = next;
+});
+
+// ------------------------------------------------------------------ working on scenarios (issue 4)
+
+test('the CodeLens over a scenario line shows the same figures as ff-lens scenarios', async () => {
+  const scenarios = JSON.parse(cli('scenarios', ws, '--no-index')).scenarios;
+  const first = scenarios.find((s) => s.defined_at[0]?.path === 'data/scenarios/benchmark_core.jsonl');
+  const title = (e) =>
+    e.traces === 0
+      ? 'no traces yet'
+      : [
+          `${e.traces} trace${e.traces === 1 ? '' : 's'}`,
+          `${e.models} model${e.models === 1 ? '' : 's'}`,
+          e.strict === null ? 'strict –' : `strict ${Math.round(100 * e.strict)}%`,
+          ...(e.dilutionDeltaPp === null
+            ? []
+            : [
+                `dilution Δ ${e.dilutionDeltaPp >= 0 ? '+' : '−'}${Math.abs(Math.round(e.dilutionDeltaPp))} pp`,
+              ]),
+        ].join(' · ');
+  await open('data/scenarios/benchmark_core.jsonl');
+  const lens = await waitUntil(
+    async () => (await page.locator('.codelens-decoration').allTextContents())[0],
+    'a CodeLens',
+  );
+  assert.equal(lens.trim(), title(first));
+  const dil = scenarios.find((s) => s.dilutionDeltaPp !== null);
+  assert.ok(dil, 'the demo has a diluted scenario');
+  await open(dil.defined_at[0].path);
+  await waitUntil(
+    async () =>
+      (await page.locator('.codelens-decoration').allTextContents()).some((t) => t.trim() === title(dil)),
+    `the lens ${title(dil)}`,
+  );
+  await screenshot(page, '12-codelens');
+});
+
+test('Go to Definition from a scenario_id lands on the scenario line', async () => {
+  const scenarios = JSON.parse(cli('scenarios', ws, '--no-index')).scenarios;
+  const target = scenarios.find((s) => s.scenarioId === 'BT-FMT-034').defined_at[0];
+  await open(SCRIPT_TRACE.path);
+  await page.keyboard.press('Control+f');
+  await page.keyboard.insertText('"scenario_id":"BT-FMT-034');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F12');
+  await waitUntil(
+    async () => (await activeTab()).trim() === path.basename(target.path),
+    `the editor to show ${target.path}`,
+  );
+  assert.equal(await readEditorCursorLine(page, { expected: target.line }), target.line);
+  await screenshot(page, '13-go-to-definition');
+});
+
+test("the Problems panel lists the demo's bad lines", async () => {
+  await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+  await runCommand(page, 'View: Toggle Maximized Panel');
+  const expected = doc.inputs.problems.filter((p) => p.line !== null);
+  const rows = await waitUntil(async () => {
+    const labels = await page
+      .locator('.markers-panel .monaco-list-row')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent));
+    return labels.length >= expected.length ? labels : null;
+  }, 'the problems to be listed');
+  const text = rows.join('\n');
+  for (const p of expected) {
+    const file = path.basename(p.path);
+    assert.ok(text.includes(file), `${file} has a problem listed`);
+  }
+  await screenshot(page, '14-problems-panel');
+  await runCommand(page, 'View: Toggle Maximized Panel');
+});
+
+test('a broken regex in the lineage map is flagged while editing', async () => {
+  await open('.failure-first/lineages.json');
+  await page.keyboard.press('Control+h');
+  await page.keyboard.insertText('gemma-?3[:-]4b');
+  await page.keyboard.press('Tab');
+  await page.keyboard.insertText('gemma-?3[:-4b');
+  await page.keyboard.press('Control+Alt+Enter'); // replace all
+  await page.keyboard.press('Escape');
+  await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+  await waitUntil(async () => {
+    const t = await page.locator('.markers-panel').textContent();
+    return t.includes('is not a valid regular expression');
+  }, 'the regex diagnostic');
+  await screenshot(page, '15-lineage-map-diagnostic');
+  await open('.failure-first/lineages.json');
+  await runCommand(page, 'File: Revert File');
+});
+
+test('Create Reasoning-Dilution Variants writes the expected file and shows the diff', async () => {
+  const rel = 'data/scenarios/format_lock_sweep.jsonl';
+  const out = path.join(ws, 'data/scenarios/format_lock_sweep.dilution.jsonl');
+  const expected = cli('variants', path.join(ws, rel), '--out', '-');
+  await open(rel);
+  await runCommand(page, 'Failure-First: Create Reasoning-Dilution Variants');
+  await waitUntil(() => fs.existsSync(out) && fs.readFileSync(out, 'utf8') === expected, 'the variants file');
+  await waitUntil(async () => (await activeTab()).includes('dilution variants'), 'the diff editor');
+  await screenshot(page, '16-dilution-variants-diff');
+});
+
+test('Next Outlier Cell walks the flagged cells and shows their traces', async () => {
+  const flagged = doc.cells.filter((c) => c.outlier || c.off_line);
+  assert.ok(flagged.length > 0);
+  await runCommand(page, 'Failure-First: Next Outlier Cell');
+  const frame = await analysisPage();
+  const first = flagged[0];
+  await waitUntil(
+    async () =>
+      (await frame.locator('.pane-title').textContent())?.includes(`${first.attack_class} × ${first.model}`),
+    `the traces of ${first.attack_class} × ${first.model}`,
+  );
+  await waitUntil(
+    async () => (await paneTotal(frame)) === cellTotal(doc, first.attack_class, first.model),
+    'its traces',
+  );
+  await screenshot(page, '17-outlier-walk');
+});
+
+test('grader disagreements list the traces the graders disagree on', async () => {
+  const frame = await analysisPage();
+  await frame.locator('#tab-agreement').click();
+  const a = doc.agreement[0];
+  await frame.locator('.view.agreement tbody tr').first().click();
+  await waitUntil(async () => ((await paneTotal(frame)) ?? 0) > 0, 'disagreements listed');
+  const rows = await frame.locator('.vlist-row').allTextContents();
+  assert.ok(
+    rows.every((r) => r.includes('vs')),
+    'each row shows the second verdict',
+  );
+  assert.ok(a.n > 0);
+  await screenshot(page, '18-agreement-disagreements');
+});
