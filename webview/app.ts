@@ -56,6 +56,7 @@ export class App {
       selectTraces: (s) => this.selectTraces(s),
       openInEditor: (path, line) => this.openInEditor(path, line),
       savePng: (name, dataUrl) => this.savePng(name, dataUrl),
+      confusion: (primary, secondary) => this.client.request('agreement', { primary, secondary }),
     };
     this.scaling = new ScalingView(ctx);
     this.dilution = new DilutionView(ctx);

@@ -35,6 +35,7 @@ export class RequestError extends Error {
 const TIMEOUTS: Record<PageMethod, number> = {
   traces: 30_000,
   traceDetail: 30_000,
+  agreement: 30_000,
   openInEditor: 15_000,
   export: 120_000,
   savePng: 60_000,

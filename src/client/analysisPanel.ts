@@ -142,6 +142,8 @@ export class AnalysisPanel extends Disposable {
         return this.server.request(Requests.traces, req.params);
       case 'traceDetail':
         return this.server.request(Requests.traceDetail, req.params);
+      case 'agreement':
+        return this.server.request(Requests.agreement, req.params);
       case 'openInEditor':
         await openLocation(req.params.path, req.params.line);
         return true;

@@ -100,6 +100,17 @@ export interface TraceDetail {
   error?: string;
 }
 
+/** Two graders' labels over the traces evaluable under both (rows: primary, columns: second grader). */
+export interface ConfusionMatrix {
+  primary: string;
+  secondary: string;
+  labels: string[];
+  /** matrix[i][j]: traces the primary grader labelled labels[i] and the second labels[j]. */
+  matrix: number[][];
+  n: number;
+  disagreements: number;
+}
+
 // ------------------------------------------------------------------ client <-> language server
 
 export type ServerState = 'starting' | 'indexing' | 'analysing' | 'ready' | 'error';
@@ -128,6 +139,7 @@ export const Requests = {
   traceDetail: 'failureFirst/traceDetail',
   markdown: 'failureFirst/markdown',
   corpusRow: 'failureFirst/corpusRow',
+  agreement: 'failureFirst/agreement',
 } as const;
 
 export const Notifications = {
@@ -147,6 +159,7 @@ export interface RequestTypes {
   [Requests.markdown]: { params: Record<string, never>; result: string };
   /** A corpus row as JSON text (Find All References shows database rows as read-only documents). */
   [Requests.corpusRow]: { params: { path: string; id: number }; result: string };
+  [Requests.agreement]: { params: { primary: string; secondary: string }; result: ConfusionMatrix };
 }
 
 /** Initialization options the client passes to the server. */
@@ -181,7 +194,8 @@ export type PageRequest =
   | { method: 'openInEditor'; params: { path: string; line: number | null } }
   | { method: 'export'; params: { format: 'json' | 'markdown' } }
   | { method: 'savePng'; params: { name: string; dataUrl: string } }
-  | { method: 'reanalyse'; params: Record<string, never> };
+  | { method: 'reanalyse'; params: Record<string, never> }
+  | { method: 'agreement'; params: { primary: string; secondary: string } };
 
 /** What the extension answers to each page request (`response.result`). */
 export interface PageResults {
@@ -192,6 +206,7 @@ export interface PageResults {
   export: string | null;
   savePng: string | null;
   reanalyse: ServerStatus;
+  agreement: ConfusionMatrix;
 }
 
 /** Page → extension. */

@@ -103,6 +103,7 @@ onRequest(Requests.reanalyse, async () => {
 });
 onRequest(Requests.traces, (params) => currentQueries().page(params));
 onRequest(Requests.traceDetail, (params) => currentQueries().detail(params.id));
+onRequest(Requests.agreement, ({ primary, secondary }) => currentQueries().confusion(primary, secondary));
 onRequest(Requests.markdown, () => {
   const doc = requireHost().run?.document;
   if (!doc) throw new Error('the workspace has not been analysed yet');

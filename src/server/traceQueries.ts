@@ -1,5 +1,6 @@
 /** The traces behind a number: selection, filtering, rows and details, read on demand from their files. */
 import type {
+  ConfusionMatrix,
   TraceDetail,
   TraceFilter,
   TraceRow,
@@ -167,6 +168,27 @@ export class TraceQueries {
       counts,
       generation: this.generation,
     };
+  }
+
+  /** The confusion matrix of two graders over the traces evaluable under both (ANALYSIS.md §7). */
+  confusion(primary: string, secondary: string): ConfusionMatrix {
+    const labels = ['COMPLIANCE', 'PARTIAL', 'REFUSAL', 'HALLUCINATION_REFUSAL'];
+    const matrix = labels.map(() => labels.map(() => 0));
+    let n = 0;
+    let disagreements = 0;
+    for (const t of this.traces) {
+      const v = t.verdict;
+      if (!v || v.grader !== primary || v.cls !== 'evaluable' || t.response === 2) continue;
+      const o = t.opinions.find((x) => x.grader === secondary);
+      if (!o || o.cls !== 'evaluable') continue;
+      const row = matrix[labels.indexOf(v.label)];
+      const j = labels.indexOf(o.label);
+      if (!row || j < 0) continue;
+      row[j] = (row[j] ?? 0) + 1;
+      n++;
+      if (v.label !== o.label) disagreements++;
+    }
+    return { primary, secondary, labels, matrix, n, disagreements };
   }
 
   /** The other variant of a dilution trace: the k-th A pairs with the k-th B of the same model and base id. */

@@ -262,6 +262,29 @@
         return { result: null };
       case 'reanalyse':
         return { result: { ...canned.status, generation: host.generation } };
+      case 'agreement': {
+        // A canned matrix whose diagonal and off-diagonal sums match the pair's n.
+        const a = canned.document.agreement.find(
+          (x) => x.primary === params.primary && x.secondary === params.secondary,
+        );
+        const n = a ? a.n : 0;
+        const labels = ['COMPLIANCE', 'PARTIAL', 'REFUSAL', 'HALLUCINATION_REFUSAL'];
+        const off = Math.min(3, n);
+        const matrix = labels.map((_, i) =>
+          labels.map((__, j) => (i === j && i === 2 ? n - off : i === 0 && j === 2 ? off : 0)),
+        );
+        host.agreementRequests = [...(host.agreementRequests ?? []), params];
+        return {
+          result: {
+            primary: params.primary,
+            secondary: params.secondary,
+            labels,
+            matrix,
+            n,
+            disagreements: off,
+          },
+        };
+      }
       default:
         return { error: `unknown method ${method}` };
     }

@@ -647,6 +647,21 @@ test('every tab renders and answers clicks; screenshots of each', async () => {
   await page.waitForSelector('.vlist-row[data-trace-id]');
   await page.click('.vlist-row[data-index="0"]');
   await page.waitForSelector('.opinions');
+  // The pair's confusion matrix, asked of the host, under the table (issue 4: grader disagreements).
+  await page.waitForSelector('.confusion table');
+  assert.deepEqual((await host(page, () => window.__ffHost.agreementRequests)).at(-1), {
+    primary: a.primary,
+    secondary: a.secondary,
+  });
+  const cells = await page.$$eval('.confusion tbody tr', (rows) =>
+    rows.map((r) => [...r.cells].slice(1).map((c) => c.textContent)),
+  );
+  assert.equal(cells.length, 4);
+  assert.equal(
+    cells.flat().reduce((s, v) => s + Number(v.replace(/,/g, '')), 0),
+    a.n,
+    'the matrix sums to n',
+  );
   await shot(page, 'agreement-dark');
 
   // Problems: a problem row opens its line in the editor.

@@ -10,6 +10,9 @@ const KAPPA_BAR = 0.6;
 export class AgreementView implements View {
   readonly element = h('section', { class: 'view agreement' });
   private readonly rows = new SelectorRows();
+  private readonly matrixHost = h('div', { class: 'confusion', 'aria-live': 'polite' });
+  /** The pair whose matrix is shown (or being fetched). */
+  private shown: string | null = null;
 
   constructor(private readonly ctx: PageContext) {}
 
@@ -32,9 +35,10 @@ export class AgreementView implements View {
             : `\u03ba \u2265 ${KAPPA_BAR}`,
         ),
       );
-      actionRow(row, `Show the traces on which ${a.primary} and ${a.secondary} disagree`, () =>
-        this.ctx.selectTraces(selector),
-      );
+      actionRow(row, `Show the traces on which ${a.primary} and ${a.secondary} disagree`, () => {
+        this.ctx.selectTraces(selector);
+        this.showMatrix(a.primary, a.secondary);
+      });
       this.rows.add(row, selector);
       return row;
     });
@@ -53,12 +57,63 @@ export class AgreementView implements View {
             rows,
           )
         : h('p', { class: 'empty' }, 'No trace has verdicts from two graders.'),
+      this.matrixHost,
     );
     this.rows.mark(this.ctx.store.state.selector);
+    this.shown = null;
+    this.followSelection(index);
   }
 
   selectionChanged(): void {
     this.rows.mark(this.ctx.store.state.selector);
+  }
+
+  /** The selected pair's matrix, or the first pair's when none is selected. */
+  private followSelection(index: ResultsIndex): void {
+    const s = this.ctx.store.state.selector;
+    const pair = s?.kind === 'disagreement' ? s : index.doc.agreement[0];
+    if (pair) this.showMatrix(pair.primary, pair.secondary);
+    else replaceChildren(this.matrixHost);
+  }
+
+  private showMatrix(primary: string, secondary: string): void {
+    const key = JSON.stringify([primary, secondary]);
+    if (this.shown === key) return;
+    this.shown = key;
+    replaceChildren(this.matrixHost, h('p', { class: 'muted' }, 'Loading the confusion matrix\u2026'));
+    this.ctx
+      .confusion(primary, secondary)
+      .then((m) => {
+        if (this.shown !== key) return;
+        const head = ['', ...m.labels.map((l) => `${secondary}: ${l}`)];
+        const body = m.labels.map((l, i) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, `${primary}: ${l}`),
+            ...(m.matrix[i] ?? []).map((v, j) =>
+              td(integer(v), i === j ? 'num agree' : v > 0 ? 'num disagree' : 'num'),
+            ),
+          ),
+        );
+        replaceChildren(
+          this.matrixHost,
+          h('h3', {}, 'Confusion matrix'),
+          h(
+            'p',
+            { class: 'muted' },
+            `${integer(m.n)} traces evaluable under both graders; they disagree on ${integer(m.disagreements)}.`,
+          ),
+          table(`Confusion matrix of ${primary} and ${secondary}`, head, body),
+        );
+      })
+      .catch((e: unknown) => {
+        if (this.shown === key)
+          replaceChildren(
+            this.matrixHost,
+            h('p', { class: 'empty' }, `The matrix could not be loaded: ${String(e)}`),
+          );
+      });
   }
 
   recolor(): void {}

@@ -1,5 +1,5 @@
 /** What every tab of the page is given, and what it offers back. */
-import type { TraceSelector } from '../../src/protocol';
+import type { ConfusionMatrix, TraceSelector } from '../../src/protocol';
 import type { ResultsIndex } from '../results';
 import { sameSelector, type PageStore } from '../state';
 import type { Palette } from '../theme';
@@ -11,6 +11,8 @@ export interface PageContext {
   selectTraces(selector: TraceSelector): void;
   openInEditor(path: string, line: number | null): void;
   savePng(name: string, dataUrl: string): void;
+  /** The confusion matrix of two graders, from the extension. */
+  confusion(primary: string, secondary: string): Promise<ConfusionMatrix>;
 }
 
 export interface View {
