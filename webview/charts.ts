@@ -163,6 +163,9 @@ export function scatterOptions(p: Palette, o: AxesOptions): ChartOptions<'scatte
     maintainAspectRatio: false,
     animation: false,
     color: p.foreground,
+    // Points at 0% and 100% sit on the axis edges: draw them whole, with room above the top one.
+    layout: { padding: { top: 10, right: 8 } },
+    datasets: { scatter: { clip: false } },
     interaction: { mode: 'nearest', intersect: true },
     scales: {
       x: {

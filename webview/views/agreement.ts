@@ -4,6 +4,13 @@ import { fixed, integer } from '../format';
 import type { ResultsIndex } from '../results';
 import { SelectorRows, type PageContext, type View } from './view';
 
+const SHORT_LABELS: Record<string, string> = {
+  COMPLIANCE: 'COMPLIANCE',
+  PARTIAL: 'PARTIAL',
+  REFUSAL: 'REFUSAL',
+  HALLUCINATION_REFUSAL: 'HALLUC. REFUSAL',
+};
+
 /** κ below this: the two graders are not interchangeable (ANALYSIS.md §7). */
 const KAPPA_BAR = 0.6;
 
@@ -85,12 +92,13 @@ export class AgreementView implements View {
       .confusion(primary, secondary)
       .then((m) => {
         if (this.shown !== key) return;
-        const head = ['', ...m.labels.map((l) => `${secondary}: ${l}`)];
+        const short = (l: string): string => SHORT_LABELS[l] ?? l;
+        const head = [`${primary} \u2193 / ${secondary} \u2192`, ...m.labels.map(short)];
         const body = m.labels.map((l, i) =>
           h(
             'tr',
             {},
-            h('th', { scope: 'row' }, `${primary}: ${l}`),
+            h('th', { scope: 'row' }, short(l)),
             ...(m.matrix[i] ?? []).map((v, j) =>
               td(integer(v), i === j ? 'num agree' : v > 0 ? 'num disagree' : 'num'),
             ),
@@ -102,7 +110,7 @@ export class AgreementView implements View {
           h(
             'p',
             { class: 'muted' },
-            `${integer(m.n)} traces evaluable under both graders; they disagree on ${integer(m.disagreements)}.`,
+            `Rows: ${primary} (primary); columns: ${secondary}. ${integer(m.n)} traces evaluable under both graders; they disagree on ${integer(m.disagreements)}.`,
           ),
           table(`Confusion matrix of ${primary} and ${secondary}`, head, body),
         );
