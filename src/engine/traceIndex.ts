@@ -64,19 +64,33 @@ export class TraceIndex {
     readonly location: string | null,
   ) {}
 
-  /** A file's segments in order, from the cache (emptied as it is read) or the database. */
+  /**
+   * Keep parsed segments after they are read (a long-lived process that analyses again and again:
+   * the language server), within the same row bound; a one-shot run lets them go once read.
+   */
+  keepSegments = false;
+
+  /** A file's segments in order, from the cache or the database. */
   segments(fileId: number): Segment[] {
     const cached: Map<number, Segment> = this.segmentCache.get(fileId) ?? new Map<number, Segment>();
-    this.segmentCache.delete(fileId);
-    for (const seg of cached.values()) this.cachedRows -= seg.rows.length / SEGMENT_STRIDE;
+    if (!this.keepSegments) {
+      this.segmentCache.delete(fileId);
+      for (const seg of cached.values()) this.cachedRows -= seg.rows.length / SEGMENT_STRIDE;
+    }
     const seqs = this.db
       .prepare('SELECT seq FROM segments WHERE file_id = ? ORDER BY seq')
       .pluck()
       .all(fileId) as number[];
     const load = this.db.prepare('SELECT data FROM segments WHERE file_id = ? AND seq = ?').pluck();
     const out: Segment[] = [];
-    for (const seq of seqs)
-      out.push(cached.get(seq) ?? (JSON.parse(load.get(fileId, seq) as string) as Segment));
+    for (const seq of seqs) {
+      let seg = cached.get(seq);
+      if (!seg) {
+        seg = JSON.parse(load.get(fileId, seq) as string) as Segment;
+        if (this.keepSegments) this.cacheSegment(fileId, seq, seg);
+      }
+      out.push(seg);
+    }
     return out;
   }
 

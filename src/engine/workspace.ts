@@ -21,6 +21,8 @@ export interface WorkspaceOptions {
   indexPath: string | null;
   /** A lineage map file that replaces the workspace's (CLI `--lineages`). */
   lineageMapFile?: string;
+  /** Keep parsed index segments in memory between analyses (the language server). */
+  keepParsedSegments?: boolean;
 }
 
 export interface AnalysisRun extends Analysis {
@@ -50,6 +52,7 @@ export class Workspace {
     private options: WorkspaceOptions,
   ) {
     this.index = TraceIndex.open(options.indexPath, root);
+    this.index.keepSegments = options.keepParsedSegments === true;
   }
 
   get settings(): Settings {
@@ -78,6 +81,7 @@ export class Workspace {
       this.index.close();
       for (const suffix of ['', '-wal', '-shm']) fs.rmSync(this.options.indexPath + suffix, { force: true });
       this.index = TraceIndex.open(this.options.indexPath, this.root);
+      this.index.keepSegments = this.options.keepParsedSegments === true;
       return await updateIndex(this.index, this.root, this.discovered, progress);
     }
   }

@@ -2,6 +2,8 @@
  * Owns the workspace's index and its latest analysis: refreshes on start, on file changes
  * (debounced, one run at a time, a change during a run schedules one more), and on request.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { ServerStatus } from '../protocol';
 import type { Settings } from '../engine/settings';
 import type { TraceIndex } from '../engine/traceIndex';
@@ -11,9 +13,13 @@ export interface HostEvents {
   status(status: ServerStatus): void;
   analysed(run: AnalysisRun): void;
   log(message: string): void;
+  info(message: string): void;
 }
 
-const DEBOUNCE_MS = 250;
+/** Files change in bursts (a runner appending, a grader writing): wait this long for the burst to end. */
+const DEBOUNCE_MS = 75;
+/** Folders watched directly at most (each is one inotify watch). */
+const MAX_WATCHED_FOLDERS = 2000;
 
 export class AnalysisHost {
   private workspace: Workspace;
@@ -35,7 +41,7 @@ export class AnalysisHost {
     settings: Settings,
     private readonly events: HostEvents,
   ) {
-    this.workspace = new Workspace(root, { settings, indexPath });
+    this.workspace = new Workspace(root, { settings, indexPath, keepParsedSegments: true });
   }
 
   get run(): AnalysisRun | null {
@@ -105,14 +111,20 @@ export class AnalysisHost {
           this.setStatus({ state: 'indexing', progress: pct });
         }
       });
+      this.watchFolders();
       if (!report.changed && this.current && !this.settingsChanged) {
         this.setStatus({ state: 'ready', progress: undefined, lastRunMs: Date.now() - started });
         return;
       }
       this.settingsChanged = false;
       this.setStatus({ state: 'analysing', progress: undefined });
+      const indexed = Date.now();
       const run = this.workspace.analyse();
       this.current = run;
+      const read = report.files.filter((f) => f.action !== 'unchanged').length;
+      this.events.info(
+        `analysed ${run.document.inputs.traces.total} traces: index ${indexed - started} ms (${read} files read, ${(report.bytesRead / 1e6).toFixed(1)} MB, ${report.threads} worker threads), analysis ${Date.now() - indexed} ms`,
+      );
       this.setStatus({
         state: 'ready',
         traces: run.document.inputs.traces.total,
@@ -138,7 +150,39 @@ export class AnalysisHost {
     return ++this.generationCounter;
   }
 
+  /**
+   * Watch the folders that hold indexed files directly (inotify through fs.watch): an append is heard
+   * at once, not after the editor's file watcher and the language client's batching (~400 ms). New
+   * folders still arrive through the client's workspace/didChangeWatchedFiles.
+   */
+  private watchFolders(): void {
+    const wanted = new Set(this.workspace.files.map((f) => path.dirname(path.join(this.root, f.path))));
+    for (const [dir, w] of this.watchers) {
+      if (!wanted.has(dir)) {
+        w.close();
+        this.watchers.delete(dir);
+      }
+    }
+    for (const dir of wanted) {
+      if (this.watchers.has(dir) || this.watchers.size >= MAX_WATCHED_FOLDERS) continue;
+      try {
+        const w = fs.watch(dir, { persistent: false }, () => this.scheduleRefresh());
+        w.on('error', () => {
+          w.close();
+          this.watchers.delete(dir);
+        });
+        this.watchers.set(dir, w);
+      } catch {
+        // a folder that vanished or cannot be watched: the editor's watcher still reports it
+      }
+    }
+  }
+
+  private readonly watchers = new Map<string, fs.FSWatcher>();
+
   close(): void {
+    for (const w of this.watchers.values()) w.close();
+    this.watchers.clear();
     if (this.timer) clearTimeout(this.timer);
     this.workspace.close();
   }

@@ -63,6 +63,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
         editor.publish();
       },
       log: (m) => connection.console.error(m),
+      info: (m) => connection.console.info(m),
     });
   }
   return { capabilities: editorCapabilities, serverInfo: { name: 'failure-first-lens' } };
@@ -78,7 +79,10 @@ connection.onDidChangeConfiguration(async () => {
   host.setSettings(settingsFromConfig(config));
 });
 
-connection.onDidChangeWatchedFiles(() => host?.scheduleRefresh());
+connection.onDidChangeWatchedFiles((e) => {
+  connection.console.info(`${e.changes.length} watched file change(s); refreshing`);
+  host?.scheduleRefresh();
+});
 
 onRequest(
   Requests.status,

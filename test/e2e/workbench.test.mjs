@@ -147,7 +147,11 @@ async function paneTotal(frame) {
 
 /** The text of the log the extension writes (its output channel), from the server's log folder. */
 function extensionLog() {
-  const logs = path.join(srv.userDataDir, 'logs');
+  return logText(srv.userDataDir);
+}
+
+function logText(userDataDir) {
+  const logs = path.join(userDataDir, 'logs');
   const found = [];
   const walk = (d) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
@@ -614,3 +618,67 @@ test('grader disagreements list the traces the graders disagree on', async () =>
   assert.ok(a.n > 0);
   await screenshot(page, '18-agreement-disagreements');
 });
+
+// ------------------------------------------------------------------ speed on the benchmark corpus
+
+test(
+  'speed on the 40,000-trace benchmark corpus: the page follows a changed file (figures printed)',
+  { skip: process.env.FF_E2E_BENCH === '0' },
+  async () => {
+    const { writeCorpus, appendTraces } = await import('../../scripts/bench/corpus.mjs');
+    const corpus = path.join(base, 'bench-40k');
+    const info = writeCorpus(corpus, 40_000);
+    const ud2 = path.join(base, 'ud-bench');
+    const t0 = Date.now();
+    const srv2 = await startCodeServer({
+      folder: corpus,
+      userDataDir: ud2,
+      extensionsDir: path.join(base, 'ext'),
+      logFile: path.join(OUT, 'code-server-bench.log'),
+    });
+    const wb2 = await openWorkbench({ url: srv2.url, screenshotsDir: OUT });
+    const p2 = wb2.page;
+    try {
+      await waitForStatusBarText(p2, new RegExp(`${info.traces.toLocaleString('en-US')} traces`), {
+        timeout: 120000,
+      });
+      timings.bench40kIndexedAfterOpenMs = Date.now() - t0;
+      await runCommand(p2, 'Failure-First: Open Analysis Page');
+      const frame = await webviewFrame(p2, { title: PAGE_TITLE, timeout: 30000 });
+      const status = frame.locator('.status');
+      await waitUntil(
+        async () => (await status.textContent())?.includes(`${info.traces.toLocaleString('en-US')} traces`),
+        'the page on the corpus',
+        60000,
+      );
+      // One file changes (1,000 traces appended); time until the page shows the new analysis.
+      const before = Date.now();
+      appendTraces(corpus, 1000, 4242);
+      const want = `${(info.traces + 1000).toLocaleString('en-US')} traces`;
+      await waitUntil(
+        async () => (await status.textContent())?.includes(want),
+        `the page to show ${want}`,
+        60000,
+      );
+      timings.bench40kPageUpdateAfterAppendMs = Date.now() - before;
+      // The server's own account of that run (its log, the extension's output channel).
+      await new Promise((r) => setTimeout(r, 500));
+      const log = logText(ud2);
+      const runs = log.match(/analysed \d+ traces: index \d+ ms \([^)]*\), analysis \d+ ms/g) ?? [];
+      if (runs.length) timings.bench40kServerLastRun = runs.at(-1);
+      // When the change reached the server, and when its analysis was done, by the log's clock.
+      const at = (re) => {
+        const m = [...log.matchAll(re)].at(-1);
+        return m ? new Date(m[1].replace(' ', 'T')).getTime() : null;
+      };
+      const heard = at(/(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) \[info\] \d+ watched file change/g);
+      const analysed = at(/(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) \[info\] analysed/g);
+      if (heard) timings.bench40kChangeReachedServerAfterMs = heard - before;
+      if (analysed) timings.bench40kAnalysisDoneAfterMs = analysed - before;
+      await screenshot(p2, '19-bench-40k-page');
+    } finally {
+      await closeWorkbench(wb2);
+      await srv2.stop();
+    }
+  },
+);
