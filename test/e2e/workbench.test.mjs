@@ -525,10 +525,7 @@ test('Go to Definition from a scenario_id lands on the scenario line', async () 
   const scenarios = JSON.parse(cli('scenarios', ws, '--no-index')).scenarios;
   const target = scenarios.find((s) => s.scenarioId === 'BT-FMT-034').defined_at[0];
   await open(SCRIPT_TRACE.path);
-  await page.keyboard.press('Control+f');
-  await page.keyboard.insertText('"scenario_id":"BT-FMT-034');
-  await page.keyboard.press('Enter');
-  await page.keyboard.press('Escape');
+  await cursorOn('"scenario_id":"BT-FMT-034');
   await page.keyboard.press('F12');
   await waitUntil(
     async () => (await activeTab()).trim() === path.basename(target.path),
@@ -536,6 +533,46 @@ test('Go to Definition from a scenario_id lands on the scenario line', async () 
   );
   assert.equal(await readEditorCursorLine(page, { expected: target.line }), target.line);
   await screenshot(page, '13-go-to-definition');
+});
+
+/** Puts the cursor inside the first occurrence of `text` in the active editor. */
+async function cursorOn(text) {
+  await page.keyboard.press('Control+f');
+  await page.keyboard.insertText(text);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+}
+
+test('a hover on a scenario id shows its per-model table', async () => {
+  const scenarios = JSON.parse(cli('scenarios', ws, '--no-index')).scenarios;
+  const s = scenarios.find((x) => x.scenarioId === 'BT-DAN-004');
+  await open('data/scenarios/benchmark_core.jsonl');
+  await cursorOn('"id":"BT-DAN-004');
+  await runCommand(page, 'Show or Focus Hover');
+  const hover = await waitUntil(async () => {
+    const t = await page.locator('.monaco-hover-content').first().textContent({ timeout: 1000 });
+    return t?.includes('BT-DAN-004') ? t : null;
+  }, 'the hover');
+  for (const m of s.perModel) assert.ok(hover.includes(m.model), `${m.model} in the hover`);
+  await screenshot(page, '13b-hover');
+  await page.keyboard.press('Escape');
+});
+
+test('Find All References from a scenario lists every trace of it', async () => {
+  const scenarios = JSON.parse(cli('scenarios', ws, '--no-index')).scenarios;
+  const s = scenarios.find((x) => x.scenarioId === 'BT-DAN-004');
+  await open('data/scenarios/benchmark_core.jsonl');
+  await cursorOn('"id":"BT-DAN-004');
+  await runCommand(page, 'References: Find All References');
+  const want = s.traces + s.defined_at.length;
+  const count = await waitUntil(async () => {
+    const t = (await page.locator('.part.sidebar').allTextContents()).join(' ');
+    const m = /(\d+) results? in (\d+) files?/.exec(t) ?? /(\d+) references?/.exec(t);
+    return m ? Number(m[1]) : null;
+  }, 'the references');
+  assert.equal(count, want, `${want} references (${s.traces} traces and the definition)`);
+  await screenshot(page, '13c-references');
+  await page.keyboard.press('Escape');
 });
 
 test("the Problems panel lists the demo's bad lines", async () => {
@@ -617,6 +654,58 @@ test('grader disagreements list the traces the graders disagree on', async () =>
   );
   assert.ok(a.n > 0);
   await screenshot(page, '18-agreement-disagreements');
+});
+
+// ------------------------------------------------------------------ robustness
+
+test('a crash of the analysis server is survived: restarted, said once, and analysing again', async () => {
+  const ps = spawnSync('ps', ['-eo', 'pid=,args='], { encoding: 'utf8' }).stdout.split('\n');
+  const server = ps
+    .map((l) => l.trim())
+    .find((l) => l.includes(path.join(base, 'ext')) && l.includes('dist/server.js'));
+  assert.ok(server, 'the language server runs as its own process');
+  process.kill(Number(server.split(' ')[0]), 'SIGKILL');
+  const toast = await waitUntil(async () => {
+    const t = (
+      await page.locator('.notifications-toasts .notification-list-item-message').allTextContents()
+    ).join('\n');
+    return t.includes('stopped unexpectedly and was restarted') ? t : null;
+  }, 'the restart notice');
+  assert.equal(toast.match(/stopped unexpectedly/g)?.length, 1);
+  await screenshot(page, '20-server-restarted');
+  await runCommand(page, 'Failure-First: Re-analyse');
+  await waitForStatusBarText(page, new RegExp(`${doc.inputs.traces.total.toLocaleString('en-US')} traces`));
+  await waitUntil(
+    async () => rowByLabel(await lineagesRows(), 'Qwen 3.5')?.description?.startsWith('PEAK'),
+    'the tree after the restart',
+  );
+});
+
+test('a folder without runs shows the welcome view saying what the extension looks for', async () => {
+  const empty = path.join(base, 'empty-folder');
+  fs.mkdirSync(path.join(empty, 'notes'), { recursive: true });
+  fs.writeFileSync(path.join(empty, 'notes', 'todo.md'), 'nothing to analyse\n');
+  const srv3 = await startCodeServer({
+    folder: empty,
+    userDataDir: path.join(base, 'ud-empty'),
+    extensionsDir: path.join(base, 'ext'),
+    logFile: path.join(OUT, 'code-server-empty.log'),
+  });
+  const wb3 = await openWorkbench({ url: srv3.url, screenshotsDir: OUT });
+  try {
+    await clickActivityBar(wb3.page, 'Failure-First');
+    const welcome = wb3.page.locator('.part.sidebar .welcome-view-content');
+    const text = await waitUntil(async () => {
+      const t = (await welcome.allTextContents()).join(' ');
+      return t.includes('No Failure-First runs') ? t : null;
+    }, 'the welcome view');
+    for (const what of ['_traces.jsonl', 'flip_graded', 'jailbreak_corpus.db', 'lineages.json'])
+      assert.ok(text.includes(what), `it names ${what}`);
+    await screenshot(wb3.page, '21-welcome-view');
+  } finally {
+    await closeWorkbench(wb3);
+    await srv3.stop();
+  }
 });
 
 // ------------------------------------------------------------------ speed on the benchmark corpus

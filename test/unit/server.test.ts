@@ -1,0 +1,231 @@
+/** The language server's features on a real index (a temporary workspace and SQLite file): no editor needed. */
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { ScenarioCatalog, evidenceTitle } from '../../src/engine/scenarios';
+import { withDefaults } from '../../src/engine/settings';
+import { Workspace } from '../../src/engine/workspace';
+import { computeDiagnostics } from '../../src/server/diagnostics';
+import { stringTokens, tokenAt, valueOf } from '../../src/server/jsonLine';
+import { lineageMapActions, lineageMapDiagnostics } from '../../src/server/lineageMapFeatures';
+import { TraceQueries } from '../../src/server/traceQueries';
+import { jsonl, tempWorkspace } from './workspaces';
+
+const t = (id: string, scenario: string, model: string, verdict: string | null, extra: object = {}) => ({
+  trace_id: id,
+  scenario_id: scenario,
+  model_id: model,
+  attack_class: 'dan',
+  turns: [
+    { role: 'user', text: `prompt of ${id}` },
+    { role: 'agent', text: `answer of ${id}` },
+  ],
+  ...(verdict ? { llm_verdict: verdict, grader_model: 'g1' } : {}),
+  ...extra,
+});
+
+async function setup() {
+  const root = tempWorkspace({
+    'data/scenarios/s.jsonl': jsonl([
+      { id: 'S1', prompt: 'p1' },
+      { id: 'S2', prompt: 'p2' },
+      { prompt: 'no id' },
+      { id: 'S1', prompt: 'again' },
+    ]),
+    'runs/ds/qwen3.5-2b_traces.jsonl': jsonl([
+      t('a1', 'S1', 'qwen3.5:2b', 'COMPLIANCE'),
+      t('a2', 'S1', 'qwen3.5:2b', 'REFUSAL', { variant: 'baseline' }),
+      t('a3', 'S1__dilution', 'qwen3.5:2b', 'COMPLIANCE', { variant: 'dilution' }),
+      t('a4', 'S2', 'qwen3.5:2b', 'Complaince'),
+      '{"trace_id": "broken", "scenario_id": "S2" oops}',
+    ]),
+    'runs/ds/qwen3.5-9b_traces.jsonl': jsonl([
+      t('b1', 'S1', 'qwen3.5:9b', 'REFUSAL'),
+      t('b2', 'S2', 'qwen3.5:9b', 'PARTIAL'),
+    ]),
+    'runs/ds/x_xgrader_g2.jsonl': jsonl([
+      { trace_id: 'a1', llm_verdict: 'REFUSAL', grader_model: 'g2' },
+      { trace_id: 'b1', llm_verdict: 'REFUSAL', grader_model: 'g2' },
+      { trace_id: 'b2', llm_verdict: 'COMPLIANCE', grader_model: 'g2' },
+    ]),
+  });
+  const ws = new Workspace(root, {
+    settings: withDefaults({}),
+    indexPath: path.join(tempWorkspace({}), 'i.sqlite'),
+  });
+  await ws.refresh();
+  const run = ws.analyse();
+  return { root, ws, run, catalog: new ScenarioCatalog(run, ws.traceIndex) };
+}
+
+describe('JSON line tokens (hover, definition and diagnostic ranges)', () => {
+  it('finds string literals, their keys and the token under a cursor, escapes included', () => {
+    const line = '{"trace_id":"t\\"1","scenario_id": "S-1","input":{"scenario":{"id":"S-1"}}}';
+    const tokens = stringTokens(line);
+    assert.deepEqual(
+      tokens.filter((x) => !x.isKey).map((x) => [x.key, x.value]),
+      [
+        ['trace_id', 't"1'],
+        ['scenario_id', 'S-1'],
+        ['id', 'S-1'],
+      ],
+    );
+    const at = line.indexOf('"S-1"') + 2;
+    assert.equal(tokenAt(line, at)?.value, 'S-1');
+    assert.equal(tokenAt(line, at)?.key, 'scenario_id');
+    assert.equal(
+      line.slice(valueOf(line, ['scenario_id'])?.start, valueOf(line, ['scenario_id'])?.end),
+      '"S-1"',
+    );
+  });
+});
+
+describe('scenario evidence (CodeLens and hover)', () => {
+  it('counts traces, models, strict ASR over baseline traces and the dilution delta', async () => {
+    const { catalog, ws } = await setup();
+    const e = catalog.evidence('S1');
+    // S1: a1 C and a2 R (both A: a2 by its field, a1 by rule 3 since S1__dilution exists for its model),
+    // b1 R; the diluted a3 C (B) counts in traces but not in strict
+    assert.equal(e.traces, 4);
+    assert.equal(e.models, 2);
+    assert.equal(e.evaluable, 3);
+    assert.equal(e.compliance, 1);
+    assert.equal(e.dilutionDeltaPp, 50); // A: 1/2, B: 1/1
+    assert.equal(evidenceTitle(e), '4 traces · 2 models · strict 33% · dilution Δ +50 pp');
+    assert.deepEqual(
+      e.perModel.map((m) => [m.model, m.n, m.compliance, m.dilution]),
+      [
+        ['qwen3.5:2b', 2, 1, { a: 2, b: 1, aCompliance: 1, bCompliance: 1 }],
+        ['qwen3.5:9b', 1, 0, null],
+      ],
+    );
+    assert.equal(evidenceTitle(catalog.evidence('nothing')), 'no traces yet');
+    assert.deepEqual(
+      catalog.definitionsOf('S1__dilution').map((d) => d.line),
+      [1, 4],
+      'a dilution id finds its base scenario',
+    );
+    ws.close();
+  });
+});
+
+describe('diagnostics from the index', () => {
+  it('gives every unusable line an exact range, and flags duplicate and missing scenario ids', async () => {
+    const { root, ws, run, catalog } = await setup();
+    const d = computeDiagnostics(root, ws.traceIndex, run, catalog);
+    const runs = d.get('runs/ds/qwen3.5-2b_traces.jsonl') ?? [];
+    const byCode = new Map(runs.map((x) => [String(x.code), x]));
+    const unknown = byCode.get('unknown-label');
+    assert.ok(unknown);
+    assert.equal(unknown.range.start.line, 3);
+    const line4 = JSON.stringify(t('a4', 'S2', 'qwen3.5:2b', 'Complaince'));
+    assert.equal(line4.slice(unknown.range.start.character, unknown.range.end.character), '"Complaince"');
+    const bad = byCode.get('invalid-json');
+    assert.ok(bad);
+    assert.equal(bad.range.start.line, 4);
+    assert.equal(bad.range.start.character, '{"trace_id": "broken", "scenario_id": "S2" '.length);
+    const scen = d.get('data/scenarios/s.jsonl') ?? [];
+    assert.deepEqual(scen.map((x) => [x.code, x.range.start.line]).sort(), [
+      ['duplicate-scenario', 3],
+      ['scenario-without-id', 2],
+    ]);
+    ws.close();
+  });
+});
+
+describe('the traces behind a number', () => {
+  it('selects, filters, pages, reads details and builds the confusion matrix', async () => {
+    const { root, ws, run } = await setup();
+    const q = new TraceQueries(run, root, 1);
+    const cell = q.page({
+      selector: { kind: 'cell', attackClass: 'dan', model: 'qwen3.5:2b' },
+      offset: 0,
+      limit: 10,
+    });
+    assert.deepEqual(
+      cell.rows.map((r) => r.id),
+      ['a1', 'a2', 'a4'],
+      'variant B traces are not in a cell',
+    );
+    assert.deepEqual(cell.counts, { COMPLIANCE: 1, REFUSAL: 1, unknown: 1 });
+    assert.equal(cell.rows[0]?.excerpt, 'answer of a1');
+    const filtered = q.page({
+      selector: { kind: 'cell', attackClass: 'dan', model: 'qwen3.5:2b' },
+      filter: { text: 'PROMPT OF A2' },
+      offset: 0,
+      limit: 10,
+      locate: 'a2',
+    });
+    assert.deepEqual([filtered.total, filtered.unfiltered, filtered.locatedIndex], [1, 3, 0]);
+    const detail = q.detail('a3');
+    assert.equal(detail?.text.response, 'answer of a3');
+    assert.equal(
+      detail?.pair?.a?.id,
+      'a1',
+      'the B trace pairs with the k-th A trace of its base scenario (k = 1)',
+    );
+    assert.deepEqual(detail?.row, {
+      ...detail?.row,
+      path: 'runs/ds/qwen3.5-2b_traces.jsonl',
+      line: 3,
+      variant: 'B',
+    });
+    const m = q.confusion('g1', 'g2');
+    assert.deepEqual(m.matrix, [
+      [0, 0, 1, 0],
+      [1, 0, 0, 0],
+      [0, 0, 1, 0],
+      [0, 0, 0, 0],
+    ]);
+    assert.equal(m.disagreements, 2);
+    const dis = q.page({
+      selector: { kind: 'disagreement', primary: 'g1', secondary: 'g2' },
+      offset: 0,
+      limit: 10,
+    });
+    assert.deepEqual(
+      dis.rows.map((r) => [r.id, r.verdict, r.secondVerdict]),
+      [
+        ['a1', 'COMPLIANCE', 'REFUSAL'],
+        ['b2', 'PARTIAL', 'COMPLIANCE'],
+      ],
+    );
+    ws.close();
+  });
+});
+
+describe('the lineage map in the editor', () => {
+  it('flags a bad regex, a member matching nothing, a model matched twice and a size contradicting the name', async () => {
+    const { ws, run } = await setup();
+    const text = JSON.stringify(
+      {
+        lineages: [
+          {
+            name: 'Qwen',
+            members: [{ match: 'qwen3\\.5[:-]2b', params: 3 }, { match: 'qwen(3' }, { match: 'gemma' }],
+          },
+          { name: 'Again', members: [{ match: 'qwen3\\.5' }] },
+        ],
+      },
+      null,
+      2,
+    );
+    const doc = TextDocument.create('file:///x/.failure-first/lineages.json', 'json', 1, text);
+    const diags = lineageMapDiagnostics(doc, run.document.models);
+    const codes = diags.map((x) => x.code).sort();
+    assert.deepEqual(codes, ['bad-regex', 'matched-twice', 'matches-nothing', 'size-contradicts-name']);
+    const bad = diags.find((x) => x.code === 'bad-regex');
+    assert.equal(doc.getText(bad?.range), '"qwen(3"');
+    const size = diags.find((x) => x.code === 'size-contradicts-name');
+    assert.equal(doc.getText(size?.range), '3');
+    // Models that no lineage matches can be added by a quick fix (here: none outside the defaults).
+    assert.deepEqual(
+      lineageMapActions(doc.uri, [
+        { ...run.document.models[0]!, key: 'm-7b', lineage: null, excluded: false, params_b: 7 },
+      ]).map((a) => a.title),
+      ['Add m-7b to a lineage…'],
+    );
+    ws.close();
+  });
+});
