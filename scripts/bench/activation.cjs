@@ -1,0 +1,12 @@
+// How long the extension's bundle takes to load, outside the editor: dist/extension.js is required
+// with a stand-in `vscode` module (nothing of it runs at load time). Prints milliseconds.
+const Module = require('node:module');
+const path = require('node:path');
+const original = Module._load;
+Module._load = function (request, ...rest) {
+  if (request === 'vscode') return new Proxy({}, { get: () => new Proxy(function () {}, { get: () => ({}) }) });
+  return original.call(this, request, ...rest);
+};
+const t0 = process.hrtime.bigint();
+require(path.resolve(__dirname, '../../dist/extension.js'));
+process.stdout.write(`${(Number(process.hrtime.bigint() - t0) / 1e6).toFixed(1)}\n`);
