@@ -306,23 +306,15 @@ function indexDatabase(index: TraceIndex, p: Plan): void {
   const db = index.db;
   const seg = new SegmentBuilder();
   for (const r of read.rows) {
-    seg.rows.push([
-      r.id,
-      0,
-      0,
-      `db:${r.id}`,
-      seg.ref(r.scenarioId),
-      seg.ref(r.model),
-      seg.ref(r.family),
-      seg.ref(r.technique),
-      -1,
-      seg.ref(r.params),
-      seg.ref(r.verdict),
-      seg.ref(r.grader),
-      r.response,
-      -1,
-      seg.ref(r.dataset),
-    ]);
+    seg.add({
+      ...r,
+      line: r.id,
+      offset: 0,
+      length: 0,
+      traceId: `db:${r.id}`,
+      attackClass: r.family,
+      altClass: r.technique,
+    });
   }
   db.transaction(() => {
     const fileId = writeMeta(index, p, {

@@ -80,12 +80,52 @@ export function crcOf(fd: number, start: number, end: number): number {
   return crc;
 }
 
+/** What one row says, by name; absent fields are null (response: 0). */
+export interface SegmentFields {
+  line: number;
+  offset: number;
+  length: number;
+  traceId?: string | null;
+  scenarioId?: string | null;
+  model?: string | null;
+  attackClass?: string | null;
+  altClass?: string | null;
+  variant?: string | null;
+  params?: string | null;
+  verdict?: string | null;
+  grader?: string | null;
+  response?: number;
+  preambleId?: string | null;
+  dataset?: string | null;
+}
+
 export class SegmentBuilder {
   private readonly dict: string[] = [];
   private readonly index = new Map<string, number>();
   readonly rows: SegmentRow[] = [];
 
-  ref(s: string | null): number {
+  /** Append a row (in the column order of SegmentRow). */
+  add(f: SegmentFields): void {
+    this.rows.push([
+      f.line,
+      f.offset,
+      f.length,
+      f.traceId ?? null,
+      this.ref(f.scenarioId ?? null),
+      this.ref(f.model ?? null),
+      this.ref(f.attackClass ?? null),
+      this.ref(f.altClass ?? null),
+      this.ref(f.variant ?? null),
+      this.ref(f.params ?? null),
+      this.ref(f.verdict ?? null),
+      this.ref(f.grader ?? null),
+      f.response ?? 0,
+      this.ref(f.preambleId ?? null),
+      this.ref(f.dataset ?? null),
+    ]);
+  }
+
+  private ref(s: string | null): number {
     if (s === null) return -1;
     let i = this.index.get(s);
     if (i === undefined) {
@@ -186,30 +226,23 @@ export function parseRange(job: ParseJob): ParseResult {
         }
         const b = terminated ? body : tail;
         if (scenarios) {
-          let s = extractScenario(value);
-          if (!ascii(s.id) || !ascii(s.attackClass) || !ascii(s.variant))
-            s = extractScenario(parseObject(buf.toString('utf8', start, end)) as Obj);
-          if (s.id !== null) {
+          let sc = extractScenario(value);
+          if (!ascii(sc.id) || !ascii(sc.attackClass) || !ascii(sc.variant)) {
+            const exact = parseObject(buf.toString('utf8', start, end));
+            if (typeof exact !== 'string') sc = extractScenario(exact);
+          }
+          if (sc.id !== null) {
             if (terminated) records++;
             else tailRecords++;
           }
-          b.rows.push([
+          b.add({
             line,
             offset,
             length,
-            null,
-            b.ref(s.id),
-            -1,
-            b.ref(s.attackClass),
-            -1,
-            b.ref(s.variant),
-            -1,
-            -1,
-            -1,
-            0,
-            -1,
-            -1,
-          ]);
+            scenarioId: sc.id,
+            attackClass: sc.attackClass,
+            variant: sc.variant,
+          });
           return;
         }
         let f = extractLine(value);
@@ -219,23 +252,7 @@ export function parseRange(job: ParseJob): ParseResult {
         }
         if (terminated) records++;
         else tailRecords++;
-        b.rows.push([
-          line,
-          offset,
-          length,
-          f.traceId,
-          b.ref(f.scenarioId),
-          b.ref(f.model),
-          b.ref(f.attackClass),
-          -1,
-          b.ref(f.variant),
-          b.ref(f.params),
-          b.ref(f.verdict),
-          b.ref(f.grader),
-          f.response,
-          b.ref(f.preambleId),
-          -1,
-        ]);
+        b.add({ line, offset, length, ...f });
       },
       { update: (chunk: Buffer) => (crc = zlib.crc32(chunk, crc)) },
     );
