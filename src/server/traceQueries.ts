@@ -81,6 +81,7 @@ export class TraceQueries {
         break;
     }
     const out = this.traces.filter(test);
+    if (this.selections.size > 50) this.selections.clear();
     this.selections.set(key, out);
     return out;
   }
