@@ -61,6 +61,8 @@ export class AnalysisHost {
   }
 
   setSettings(settings: Settings): void {
+    // The client announces the configuration at start-up too: only a real change re-analyses.
+    if (JSON.stringify(settings) === JSON.stringify(this.workspace.settings)) return;
     this.workspace.setSettings(settings);
     this.settingsChanged = true;
     void this.refreshNow();
