@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 const noVscode = { paths: [{ name: 'vscode', message: 'engine/ and server/ never import vscode' }] };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.code-server/**', 'test-output/**', 'examples/**', '**/*.mjs', '**/*.js', 'test/reference/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.code-server/**', 'test-output/**', 'examples/**', '**/*.mjs', '**/*.js', '**/*.cjs', 'test/reference/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
