@@ -523,6 +523,14 @@ test('the CodeLens over a scenario line shows the same figures as ff-lens scenar
     'a CodeLens',
   );
   assert.equal(lens.trim(), title(first));
+  // A click on the lens opens the page on that scenario's traces.
+  await page.locator('.codelens-decoration a').first().click();
+  const frame = await analysisPage();
+  await waitUntil(
+    async () => (await paneTotal(frame)) === first.traces,
+    `the page to list the ${first.traces} traces of ${first.scenarioId}`,
+  );
+  assert.ok((await frame.locator('.pane-title').textContent()).includes(first.scenarioId));
   const dil = scenarios.find((s) => s.dilutionDeltaPp !== null);
   assert.ok(dil, 'the demo has a diluted scenario');
   await open(dil.defined_at[0].path);
