@@ -21,8 +21,6 @@ export interface LineFields {
   preambleId: string | null;
 }
 
-export const EXCERPT_CHARS = 240;
-
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -69,11 +67,6 @@ function turnText(turn: Obj): unknown {
     return parts.join('');
   }
   return c !== undefined ? c : turn.text;
-}
-
-function excerpt(s: string | null): string | null {
-  if (s === null) return null;
-  return s.length > EXCERPT_CHARS ? s.slice(0, EXCERPT_CHARS) : s;
 }
 
 export interface ResolvedText {
@@ -194,12 +187,11 @@ export function extractLine(o: Obj): LineFields {
   };
 }
 
-/** A scenario file line: its id, class and a short description. */
+/** A scenario file line: its id and class (the editor reads the rest from the file). */
 export interface ScenarioFields {
   id: string | null;
   attackClass: string | null;
   variant: string | null;
-  description: string | null;
 }
 
 export function extractScenario(o: Obj): ScenarioFields {
@@ -207,7 +199,6 @@ export function extractScenario(o: Obj): ScenarioFields {
     id: str(o.id),
     attackClass: firstStr(o.attack_class, o.scenario_class, o.technique_family),
     variant: str(o.variant),
-    description: excerpt(firstStr(o.description, o.title, resolvePrompt(o))),
   };
 }
 
