@@ -138,7 +138,7 @@
   }
 
   /** A million rows, made by index on demand (no filter): for the compressed scroll range. */
-  function million(offset, limit) {
+  function million(offset, limit, locate) {
     const n = canned.million.rows;
     const rows = [];
     for (let i = offset; i < Math.min(n, offset + limit); i++)
@@ -156,12 +156,23 @@
         path: 'runs/stress/million.jsonl',
         line: i + 1,
       });
-    return { total: n, unfiltered: n, offset, rows, counts: { REFUSAL: n }, generation: host.generation };
+    const m = locate === undefined ? null : /^million-(\d+)$/.exec(locate);
+    const located =
+      locate === undefined ? {} : { locatedIndex: m && Number(m[1]) <= n ? Number(m[1]) - 1 : null };
+    return {
+      ...located,
+      total: n,
+      unfiltered: n,
+      offset,
+      rows,
+      counts: { REFUSAL: n },
+      generation: host.generation,
+    };
   }
 
-  function traces({ selector, filter = {}, offset, limit }) {
+  function traces({ selector, filter = {}, offset, limit, locate }) {
     if (selector.kind === 'scenario' && selector.scenarioId === canned.million.scenarioId)
-      return million(offset, limit);
+      return million(offset, limit, locate);
     const all = select(selector);
     const counts = {};
     for (const r of all) counts[countKey(r)] = (counts[countKey(r)] ?? 0) + 1;
@@ -179,7 +190,10 @@
         );
       });
     }
+    const located = locate === undefined ? {} : { locatedIndex: rows.findIndex((r) => r.id === locate) };
+    if (located.locatedIndex === -1) located.locatedIndex = null;
     return {
+      ...located,
       total: rows.length,
       unfiltered: all.length,
       offset,

@@ -35,6 +35,8 @@ class TracePages {
     private readonly client: HostClient,
     private readonly arrived: (page: number) => void,
     private readonly failed: (message: string) => void,
+    /** The answer to a `locate`: where that trace now is among the rows, or null. */
+    private readonly located: (id: string, index: number | null) => void,
   ) {}
 
   reset(selector: TraceSelector | null, filter: TraceFilter): void {
@@ -59,7 +61,8 @@ class TracePages {
     for (let p = Math.floor(first / PAGE); p <= Math.floor(last / PAGE); p++) this.fetch(p);
   }
 
-  fetch(page: number): void {
+  /** Fetches a page; with `locate`, also asks where that trace is among all the rows. */
+  fetch(page: number, locate?: string): void {
     const selector = this.selector;
     if (!selector || page < 0 || this.pages.has(page) || this.inflight.has(page)) return;
     if (this.result && page * PAGE >= this.result.total && page > 0) return;
@@ -67,7 +70,13 @@ class TracePages {
     this.inflight.add(page);
     const filter = this.filter;
     this.client
-      .request('traces', { selector, filter, offset: page * PAGE, limit: PAGE })
+      .request('traces', {
+        selector,
+        filter,
+        offset: page * PAGE,
+        limit: PAGE,
+        ...(locate ? { locate } : {}),
+      })
       .then((res) => {
         if (query !== this.query) return;
         this.inflight.delete(page);
@@ -80,6 +89,7 @@ class TracePages {
         };
         this.evict(page);
         this.arrived(page);
+        if (locate !== undefined && res.locatedIndex !== undefined) this.located(locate, res.locatedIndex);
       })
       .catch((e: unknown) => {
         if (query !== this.query) return;
@@ -117,8 +127,8 @@ export class TracePane {
   private detailQuery = 0;
   /** The selection moved to a row not loaded yet: record its id when it arrives. */
   private pendingSelect = false;
-  /** The selected trace to find again after the list was reloaded. */
-  private relocate: { id: string; first: number; candidates: Set<number> | null } | null = null;
+  /** The selected trace to find again after the list was reloaded (the host locates it). */
+  private relocate: string | null = null;
 
   constructor(
     private readonly store: PageStore,
@@ -127,8 +137,9 @@ export class TracePane {
   ) {
     this.pages = new TracePages(
       client,
-      (page) => this.arrived(page),
+      () => this.arrived(),
       (m) => hooks.error(`Traces: ${m}`),
+      (id, index) => this.located(id, index),
     );
     this.list = new VirtualList({
       rowHeight: ROW_HEIGHT,
@@ -226,10 +237,11 @@ export class TracePane {
       this.pages.fetch(0);
       return;
     }
-    this.list.clearSelection();
+    // Ask where the selected trace now is with the first request, before the list asks for rows.
     const page = hint >= 0 ? Math.floor(hint / PAGE) : 0;
-    if (selectedTraceId) this.relocate = { id: selectedTraceId, first: page, candidates: null };
-    this.pages.fetch(page);
+    this.relocate = selectedTraceId;
+    this.pages.fetch(page, selectedTraceId ?? undefined);
+    this.list.clearSelection();
     if (mode === 'refresh' && selectedTraceId) this.openDetail(selectedTraceId, false);
     else if (mode === 'refresh') this.showNoTrace();
   }
@@ -267,7 +279,7 @@ export class TracePane {
     if (document.activeElement !== this.textInput) this.textInput.value = filter.text ?? '';
   }
 
-  private arrived(page: number): void {
+  private arrived(): void {
     const result = this.pages.result;
     if (!result) return;
     if (this.list.size !== result.total) this.list.setCount(result.total);
@@ -280,28 +292,16 @@ export class TracePane {
         this.store.update({ selectedTraceId: row.id });
       }
     }
-    this.findSelected(page);
   }
 
-  /**
-   * After a reload of the list, puts the selection back on the selected trace: on the page where
-   * it was, else one page either side; otherwise the row is given up (the detail stays).
-   */
-  private findSelected(page: number): void {
-    const r = this.relocate;
-    const total = this.pages.result?.total ?? 0;
-    if (!r) return;
-    const at = (this.pages.loadedPage(page) ?? []).findIndex((row) => row.id === r.id);
-    if (at >= 0) {
-      this.relocate = null;
-      this.list.select(page * PAGE + at, true);
-      return;
-    }
-    if (r.candidates === null) {
-      r.candidates = new Set([r.first - 1, r.first + 1].filter((p) => p >= 0 && p * PAGE < total));
-      for (const p of r.candidates) this.pages.fetch(p);
-    } else r.candidates.delete(page);
-    if (r.candidates.size === 0) this.relocate = null;
+  /** After a reload of the list, the selection goes back on the selected trace wherever it now is. */
+  private located(id: string, index: number | null): void {
+    if (this.relocate !== id) return;
+    this.relocate = null;
+    // Gone from this selection (a new filter, a changed file): the detail stays open on it.
+    if (index === null) return;
+    this.list.select(index, true);
+    this.pages.fetch(Math.floor(index / PAGE));
   }
 
   private drawTotals(): void {
