@@ -116,6 +116,10 @@ export abstract class LensNode {
   abstract readonly id: string;
   parent: LensNode | undefined;
   abstract item(): vscode.TreeItem;
+  /** The item with the figures of the current results (description, tooltip). */
+  decorate(t: vscode.TreeItem, _r: ResultsIndex): vscode.TreeItem {
+    return t;
+  }
   children(_r: ResultsIndex): LensNode[] {
     return [];
   }
@@ -181,7 +185,7 @@ export class ModelNode extends LensNode {
     t.command = showTraces('Show traces', { kind: 'model', model: m.key });
     return t;
   }
-  decorate(t: vscode.TreeItem, r: ResultsIndex): vscode.TreeItem {
+  override decorate(t: vscode.TreeItem, r: ResultsIndex): vscode.TreeItem {
     const m = this.model;
     const member = r.memberOf(m.key);
     const cells = r.cellsByModel.get(m.key) ?? [];
@@ -235,7 +239,7 @@ export class LineageNode extends LensNode {
     t.contextValue = 'lineage';
     return t;
   }
-  decorate(t: vscode.TreeItem, r: ResultsIndex): vscode.TreeItem {
+  override decorate(t: vscode.TreeItem, r: ResultsIndex): vscode.TreeItem {
     const l = r.doc.lineages.find((x) => x.name === this.name);
     const reg = r.regression('lineage', { lineage: this.name });
     t.description = l
@@ -319,7 +323,7 @@ export class ProblemsNode extends LensNode {
     t.iconPath = new vscode.ThemeIcon('warning');
     return t;
   }
-  decorate(t: vscode.TreeItem, r: ResultsIndex): vscode.TreeItem {
+  override decorate(t: vscode.TreeItem, r: ResultsIndex): vscode.TreeItem {
     t.description = `${r.doc.inputs.problems.length} lines or files could not be used`;
     return t;
   }
@@ -369,7 +373,7 @@ export class AttackClassNode extends LensNode {
     t.contextValue = 'attackClass';
     return t;
   }
-  decorate(t: vscode.TreeItem, r: ResultsIndex): vscode.TreeItem {
+  override decorate(t: vscode.TreeItem, r: ResultsIndex): vscode.TreeItem {
     const reg = r.regression('attack_class', { attack_class: this.attackClass });
     const flagged = (r.cellsByClass.get(this.attackClass) ?? []).filter(
       (c) => c.outlier || c.off_line,
@@ -457,8 +461,7 @@ abstract class LensTree extends Disposable implements vscode.TreeDataProvider<Le
   getTreeItem(node: LensNode): vscode.TreeItem {
     const t = node.item();
     const r = this.index;
-    if (r && 'decorate' in node && typeof node.decorate === 'function')
-      return (node.decorate as (t: vscode.TreeItem, r: ResultsIndex) => vscode.TreeItem)(t, r);
+    if (r) return node.decorate(t, r);
     return t;
   }
 
