@@ -25,7 +25,17 @@ import type {
 } from './results';
 import { SCHEMA } from './results';
 import type { Settings } from './settings';
-import { cohenKappa, logistic, mcnemarExact, newcombe, ols, wilson, wls, type BinomialPoint } from './stats';
+import {
+  cohenKappa,
+  logistic,
+  mcnemarExact,
+  newcombe,
+  ols,
+  wilson,
+  wls,
+  type BinomialPoint,
+  type OlsFit,
+} from './stats';
 import type { Problem, Trace, TraceSet } from './traces';
 
 const cmp = compareCodePoints;
@@ -410,7 +420,7 @@ function bySize(a: ModelInfo, b: ModelInfo): number {
 
 interface FitResult {
   json: RegressionJson;
-  fit: ReturnType<typeof ols> | null;
+  fit: OlsFit | null;
   pointKeys: Set<string>;
 }
 
@@ -448,17 +458,12 @@ function scalingRegression(
       pointKeys.add(c.key);
     }
   }
-  const json = fitPoints(group, key, points, left_out, threshold);
-  if (json.ols) {
-    const fit = ols(
-      points.map((p) => p.x),
-      points.map((p) => p.y_pp),
-    );
+  const { json, fit } = fitPoints(group, key, points, left_out, threshold);
+  if (fit) {
     const lg = logistic(binomial);
     json.logistic = { beta: lg.beta, se: lg.se, ci: lg.ci, converged: lg.converged };
-    return { json, fit, pointKeys };
   }
-  return { json, fit: null, pointKeys };
+  return { json, fit, pointKeys };
 }
 
 function fitPoints(
@@ -467,7 +472,7 @@ function fitPoints(
   points: PointJson[],
   left_out: RegressionJson['left_out'],
   threshold: number,
-): RegressionJson {
+): { json: RegressionJson; fit: OlsFit | null } {
   const n_traces = points.reduce((s, p) => s + p.n, 0);
   const distinct = new Set(points.map((p) => p.x)).size;
   const base: RegressionJson = {
@@ -481,7 +486,7 @@ function fitPoints(
     wls: null,
     logistic: null,
   };
-  if (distinct < 2) return base;
+  if (distinct < 2) return { json: base, fit: null };
   const xs = points.map((p) => p.x);
   const ys = points.map((p) => p.y_pp);
   const o = ols(xs, ys);
@@ -493,7 +498,7 @@ function fitPoints(
   base.classification = classify(o.slope, threshold);
   base.ols = { slope_pp: o.slope, intercept_pp: o.intercept, r2: o.r2, se_pp: o.se, ci_pp: o.ci };
   base.wls = { slope_pp: w.slope, intercept_pp: w.intercept, r2: w.r2 };
-  return base;
+  return { json: base, fit: o };
 }
 
 /** Lineage shape (ANALYSIS.md §4), members in size order, y in pp. */
@@ -611,7 +616,7 @@ function dilutionAnalysis(
       else if (d.delta_pp === null) left_out.empty++;
       else points.push({ model: d.model, x: info.x, y_pp: d.delta_pp, n: d.a.n + d.b.n });
     }
-    regressions.push(fitPoints('dilution', { lineage: name }, points, left_out, threshold));
+    regressions.push(fitPoints('dilution', { lineage: name }, points, left_out, threshold).json);
   };
   regress('all', out);
   const lineageNames = [...new Set(out.map((d) => d.lineage).filter((l): l is string => l !== null))];

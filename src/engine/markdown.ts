@@ -1,4 +1,5 @@
 /** The results as the tables a researcher pastes into a report. */
+import { percent, pValue, signed } from '../shared/format';
 import type { CellJson, RateJson, RegressionJson, ResultsDocument } from './results';
 
 /** Table-cell text: no markup survives (names and problem reasons are data, not Markdown). */
@@ -8,13 +9,10 @@ export function mdText(s: string): string {
     .replace(/[\\`*_[\]<>|#]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`));
 }
 
-const pct = (r: RateJson | null): string => (r === null ? '–' : `${(100 * r.rate).toFixed(1)}%`);
+const pct = (r: RateJson | null): string => percent(r?.rate);
 const ci = (r: RateJson | null): string =>
   r === null ? '' : ` [${(100 * r.lo).toFixed(1)}, ${(100 * r.hi).toFixed(1)}]`;
-const signed = (v: number | null, digits = 1): string =>
-  v === null ? '–' : `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}`;
 const num = (v: number | null, digits: number): string => (v === null ? '–' : v.toFixed(digits));
-const pval = (p: number): string => (p >= 0.001 ? p.toFixed(3) : p.toExponential(1));
 
 function direction(r: RegressionJson): string {
   switch (r.classification) {
@@ -112,7 +110,7 @@ export function renderMarkdown(doc: ResultsDocument): string {
     for (const d of doc.dilution.models) {
       const dci = d.delta_ci_pp ? ` [${signed(d.delta_ci_pp[0])}, ${signed(d.delta_ci_pp[1])}]` : '';
       lines.push(
-        `| ${mdText(d.model)}${d.excluded ? ' (excluded)' : ''} | ${d.params_b ?? '?'} | ${d.a.n} | ${pct(d.a.strict)} | ${d.b.n} | ${pct(d.b.strict)} | ${signed(d.delta_pp)}${dci} | ${d.pairs} | ${d.b_only_a} | ${d.b_only_b} | ${pval(d.mcnemar_p)} |`,
+        `| ${mdText(d.model)}${d.excluded ? ' (excluded)' : ''} | ${d.params_b ?? '?'} | ${d.a.n} | ${pct(d.a.strict)} | ${d.b.n} | ${pct(d.b.strict)} | ${signed(d.delta_pp)}${dci} | ${d.pairs} | ${d.b_only_a} | ${d.b_only_b} | ${pValue(d.mcnemar_p)} |`,
       );
     }
     lines.push('');

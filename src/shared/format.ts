@@ -1,4 +1,7 @@
-/** How numbers are written for researchers, in the tree, tooltips and the page alike. Pure, no Node. */
+/**
+ * How numbers are written in the tree, its tooltips and the Markdown report. Pure, no Node. (The
+ * analysis page has its own richer set in webview/format.ts: superscript exponents, thousands.)
+ */
 
 export interface RateLike {
   rate: number;
