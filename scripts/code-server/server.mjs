@@ -298,6 +298,18 @@ function serverEnv(p, userDataDir, { isolateHome = true, tmpDir, env = {} } = {}
   return out;
 }
 
+/** Where a server keeps its state; --config too, else ~/.config/code-server/config.yaml is written. */
+function dirArgs(userDataDir, extensionsDir) {
+  return [
+    '--config',
+    path.join(userDataDir, 'config.yaml'),
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+  ];
+}
+
 function requireInstalled(codeServer) {
   const p = codeServer ?? codeServerPaths();
   if (!fs.existsSync(p.entry) || !fs.existsSync(p.node)) {
@@ -321,12 +333,7 @@ export async function installExtension({ vsix, extensionsDir, userDataDir, codeS
   const env = serverEnv(p, userDataDir);
   const args = [
     p.entry,
-    '--config',
-    path.join(userDataDir, 'config.yaml'),
-    '--user-data-dir',
-    userDataDir,
-    '--extensions-dir',
-    extensionsDir,
+    ...dirArgs(userDataDir, extensionsDir),
     '--install-extension',
     path.resolve(vsix),
     '--force',
@@ -474,13 +481,7 @@ export async function startCodeServer({
     '--disable-workspace-trust',
     // else the last folder opened with this user-data-dir wins over `folder`
     '--ignore-last-opened',
-    // else ~/.config/code-server/config.yaml is written
-    '--config',
-    path.join(userDataDir, 'config.yaml'),
-    '--user-data-dir',
-    userDataDir,
-    '--extensions-dir',
-    extensionsDir,
+    ...dirArgs(userDataDir, extensionsDir),
     // default is <userDataDir>/code-server-ipc.sock, which may exceed the socket path limit
     '--session-socket',
     path.join(tmpDir, `cs-${port}.sock`),
