@@ -24,14 +24,14 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { ...noVscode, patterns: [{ group: ['vscode-languageserver*', 'vscode-languageclient*', '../server/*', '../client/*'], message: 'engine/ is pure: no editor, no server' }] },
+        { ...noVscode, patterns: [{ group: ['vscode-languageserver*', 'vscode-languageclient*', '**/server/**', '**/client/**', '**/protocol/**'], message: 'engine/ is pure: no editor, no server' }] },
       ],
     },
   },
   {
     files: ['src/server/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { ...noVscode, patterns: [{ group: ['../client/*', 'vscode-languageclient*'], message: 'server/ does not import the client' }] }],
+      '@typescript-eslint/no-restricted-imports': ['error', { ...noVscode, patterns: [{ group: ['**/client/**', 'vscode-languageclient*'], message: 'server/ does not import the client' }] }],
     },
   },
   {
@@ -39,7 +39,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', 'fs', 'path', 'vscode', '../src/engine/*', '../src/server/*', '../src/client/*'], message: 'webview/ runs in the browser sandbox and talks to the client only' }] },
+        { patterns: [{ group: ['node:*', 'fs', 'path', 'vscode', '**/src/engine/**', '**/src/server/**', '**/src/client/**'], message: 'webview/ runs in the browser sandbox and talks to the client only' }] },
       ],
       'no-restricted-properties': [
         'error',

@@ -22,7 +22,7 @@ const node = {
 
 const builds = [
   // parseWorker runs beside cli.js and server.js (worker threads of the indexer).
-  { ...node, entryPoints: { cli: 'src/cli/main.ts', parseWorker: 'src/engine/parseWorker.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts', parseWorker: 'src/engine/read/parseWorker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { extension: 'src/client/extension.ts' }, outdir: 'dist' },
   {

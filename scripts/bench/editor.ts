@@ -2,7 +2,7 @@
 // CodeLens pass over a 10,000-line scenario file and for a hover, from the index.
 //   node --import tsx scripts/bench/editor.ts <corpus-folder> <index-file>
 import * as fs from 'node:fs';
-import { ScenarioCatalog, evidenceTitle } from '../../src/engine/scenarios';
+import { ScenarioCatalog, evidenceTitle } from '../../src/engine/analyse/scenarios';
 import { withDefaults } from '../../src/engine/settings';
 import { Workspace } from '../../src/engine/workspace';
 

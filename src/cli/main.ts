@@ -1,9 +1,9 @@
 /** `ff-lens analyze <folder>`: the engine's results document for scripts and CI. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeDilutionVariants } from '../engine/dilution';
-import { renderMarkdown } from '../engine/markdown';
-import { ScenarioCatalog } from '../engine/scenarios';
+import { makeDilutionVariants } from '../engine/report/variants';
+import { renderMarkdown } from '../engine/report/markdown';
+import { ScenarioCatalog } from '../engine/analyse/scenarios';
 import { withDefaults, type Settings } from '../engine/settings';
 import { defaultIndexPath, Workspace } from '../engine/workspace';
 

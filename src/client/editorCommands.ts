@@ -2,7 +2,7 @@
 import { applyEdits, modify, parse } from 'jsonc-parser';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { makeDilutionVariants } from '../engine/dilution';
+import { makeDilutionVariants } from '../engine/report/variants';
 import { Requests } from '../protocol';
 import { SETTINGS_SECTION } from './ids';
 import type { AnalysisServer } from './server';

@@ -3,14 +3,14 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyse, type Analysis } from './analysis';
-import { discover, type DiscoveredFile } from './discover';
-import { updateIndex, type Progress, type UpdateReport } from './indexer';
-import { defaultLineageMap, parseLineageMap, type LineageMap } from './lineages';
-import type { ResultsDocument } from './results';
+import { analyse, type Analysis } from './analyse/analysis';
+import { discover, type DiscoveredFile } from './read/discover';
+import { updateIndex, type Progress, type UpdateReport } from './index/indexer';
+import { defaultLineageMap, parseLineageMap, type LineageMap } from './analyse/lineageMap';
+import type { ResultsDocument } from './report/results';
 import type { Settings } from './settings';
-import { TraceIndex } from './traceIndex';
-import { buildTraces, type Problem, type TraceSet } from './traces';
+import { TraceIndex } from './index/traceIndex';
+import { buildTraces, type Problem, type TraceSet } from './analyse/join';
 
 /** Changes whenever the engine's output for the same input may change. */
 export const ENGINE_VERSION = '0.1.0+1';

@@ -3,9 +3,9 @@
  * the language server, and messages between the extension and the analysis page (webview).
  * Imported by src/server, src/client and webview/; it imports nothing but types.
  */
-import type { ResultsDocument } from '../engine/results';
+import type { ResultsDocument } from '../engine/report/results';
 
-export type * from '../engine/results';
+export type * from '../engine/report/results';
 
 // ------------------------------------------------------------------ what a trace list shows
 

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ServerStatus } from '../protocol';
 import type { Settings } from '../engine/settings';
-import type { TraceIndex } from '../engine/traceIndex';
+import type { TraceIndex } from '../engine/index/traceIndex';
 import { Workspace, type AnalysisRun } from '../engine/workspace';
 
 export interface HostEvents {

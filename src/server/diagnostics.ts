@@ -4,13 +4,13 @@
  */
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
-import { readRange } from '../engine/jsonl';
-import type { TraceIndex } from '../engine/traceIndex';
-import { forEachRecord } from '../engine/traces';
-import { normaliseLabel } from '../engine/verdicts';
+import { readRange } from '../engine/read/jsonl';
+import type { TraceIndex } from '../engine/index/traceIndex';
+import { forEachRecord } from '../engine/analyse/join';
+import { normaliseLabel } from '../engine/read/verdicts';
 import type { AnalysisRun } from '../engine/workspace';
 import { stringTokens, valueOf } from './jsonLine';
-import type { ScenarioCatalog } from '../engine/scenarios';
+import type { ScenarioCatalog } from '../engine/analyse/scenarios';
 
 const SOURCE = 'Failure-First Lens';
 const MAX_PER_FILE = 1000;

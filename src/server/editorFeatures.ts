@@ -16,15 +16,15 @@ import {
   type ServerCapabilities,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { fileClassifier } from '../engine/discover';
-import { readRange } from '../engine/jsonl';
+import { fileClassifier } from '../engine/read/discover';
+import { readRange } from '../engine/read/jsonl';
 import type { FileKind } from '../engine/settings';
 import { Commands, CORPUS_ROW_SCHEME } from '../protocol/commands';
 import type { AnalysisHost } from './analysisHost';
 import { computeDiagnostics } from './diagnostics';
 import { tokenAt, valueOf } from './jsonLine';
 import { lineageMapActions, lineageMapDiagnostics } from './lineageMapFeatures';
-import { evidenceTitle, ScenarioCatalog } from '../engine/scenarios';
+import { evidenceTitle, ScenarioCatalog } from '../engine/analyse/scenarios';
 
 export const editorCapabilities: ServerCapabilities = {
   textDocumentSync: { openClose: true, change: 2 },

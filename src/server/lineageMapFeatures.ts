@@ -7,9 +7,9 @@ import {
   type Diagnostic,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { parseLineageMap } from '../engine/lineages';
-import { sizeFromName } from '../engine/models';
-import type { ModelJson } from '../engine/results';
+import { parseLineageMap } from '../engine/analyse/lineageMap';
+import { sizeFromName } from '../engine/analyse/models';
+import type { ModelJson } from '../engine/report/results';
 import { Commands } from '../protocol/commands';
 
 const SOURCE = 'Failure-First Lens';

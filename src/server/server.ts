@@ -9,7 +9,7 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { renderMarkdown } from '../engine/markdown';
+import { renderMarkdown } from '../engine/report/markdown';
 import {
   Notifications,
   Requests,
@@ -18,7 +18,7 @@ import {
   type ServerStatus,
 } from '../protocol';
 import { AnalysisHost } from './analysisHost';
-import { readRowText } from '../engine/traceText';
+import { readRowText } from '../engine/read/traceText';
 import { EditorFeatures, editorCapabilities } from './editorFeatures';
 import { settingsFromConfig, type EditorConfig } from './settings';
 import { TraceQueries } from './traceQueries';

@@ -9,9 +9,9 @@ import type {
   TraceSelector,
   TraceText,
 } from '../protocol';
-import { readLineText, readRowText, type LineText } from '../engine/traceText';
+import { readLineText, readRowText, type LineText } from '../engine/read/traceText';
 import type { AnalysisRun } from '../engine/workspace';
-import type { Trace } from '../engine/traces';
+import type { Trace } from '../engine/analyse/join';
 
 const EXCERPT = 240;
 

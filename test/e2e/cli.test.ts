@@ -24,7 +24,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CellJson, RateJson, RegressionJson, ResultsDocument } from '../../src/engine/results';
+import type { CellJson, RateJson, RegressionJson, ResultsDocument } from '../../src/engine/report/results';
 import { jsonl, tempWorkspace } from '../unit/workspaces';
 import { compareResults } from './compareResults';
 import { ageFiles, makeLargeWorkspace, makeQuirksWorkspace, QUIRK_DB, writeQuirkCorpus } from './quirks';

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { withDefaults } from '../../src/engine/settings';
-import { SCHEMA_VERSION, TraceIndex } from '../../src/engine/traceIndex';
+import { SCHEMA_VERSION, TraceIndex } from '../../src/engine/index/traceIndex';
 import { Workspace } from '../../src/engine/workspace';
 import { jsonl, tempWorkspace, writeFile } from './workspaces';
 

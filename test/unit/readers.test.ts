@@ -1,12 +1,12 @@
 /** Reader rules of FORMATS.md, each tested on the literal examples the spec gives. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { datasetOf, discover, fileClassifier, compareCodePoints } from '../../src/engine/discover';
-import { canonicalModelKey, sizeFromField, sizeFromName } from '../../src/engine/models';
-import { extractLine, resolvePrompt, resolveResponse } from '../../src/engine/records';
+import { datasetOf, discover, fileClassifier, compareCodePoints } from '../../src/engine/read/discover';
+import { canonicalModelKey, sizeFromField, sizeFromName } from '../../src/engine/analyse/models';
+import { extractLine, resolvePrompt, resolveResponse } from '../../src/engine/read/records';
 import { DEFAULT_SETTINGS } from '../../src/engine/settings';
-import { classifyVerdict, verdictFromRaw } from '../../src/engine/verdicts';
-import { defaultLineageMap, parseLineageMap } from '../../src/engine/lineages';
+import { classifyVerdict, verdictFromRaw } from '../../src/engine/read/verdicts';
+import { defaultLineageMap, parseLineageMap } from '../../src/engine/analyse/lineageMap';
 import { tempWorkspace } from './workspaces';
 
 describe('parameter counts (FORMATS.md §5 table)', () => {

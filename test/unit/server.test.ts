@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { ScenarioCatalog, evidenceTitle } from '../../src/engine/scenarios';
+import { ScenarioCatalog, evidenceTitle } from '../../src/engine/analyse/scenarios';
 import { withDefaults } from '../../src/engine/settings';
 import { Workspace } from '../../src/engine/workspace';
 import { computeDiagnostics } from '../../src/server/diagnostics';

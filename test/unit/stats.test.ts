@@ -14,7 +14,7 @@ import {
   tQuantile,
   wilson,
   wls,
-} from '../../src/engine/stats';
+} from '../../src/engine/analyse/stats';
 import { close } from './helpers';
 
 describe('wilson', () => {

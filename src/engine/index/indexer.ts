@@ -1,8 +1,8 @@
 /** Bring the index up to date with the workspace: read only what is new. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readCorpus } from './corpusDb';
-import { datasetOf, type DiscoveredFile } from './discover';
+import { readCorpus } from '../read/corpusDb';
+import { datasetOf, type DiscoveredFile } from '../read/discover';
 import {
   crcOf,
   SAMPLE_BYTES as SAMPLE,
@@ -10,8 +10,8 @@ import {
   type ParseJob,
   type ParseResult,
   type Segment,
-} from './parse';
-import { ParsePool } from './pool';
+} from '../read/parse';
+import { ParsePool } from '../read/pool';
 import type { FileRow, TraceIndex } from './traceIndex';
 
 /** A file modified this close to when it was read may have changed within the same mtime tick. */

@@ -2,15 +2,15 @@
  * The index: what the analysis and the tree need of every line, and where each line lives
  * (file, line, byte offset), in segments of compact rows. Trace text stays in the researcher's files.
  */
-import './sqliteUri';
+import '../read/sqliteUri';
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SEGMENT_STRIDE, type Segment } from './parse';
+import { SEGMENT_STRIDE, type Segment } from '../read/parse';
 
 /** Parsed rows kept between writing and building traces: enough for a 100k-trace corpus, bounded memory beyond. */
 const CACHE_ROWS = 150_000;
-import type { FileKind } from './settings';
+import type { FileKind } from '../settings';
 
 /** Bump when the tables or what a row means change: an older index is rebuilt, not trusted. */
 export const SCHEMA_VERSION = 6;

@@ -1,5 +1,5 @@
 /** The results as the tables a researcher pastes into a report. */
-import { percent, pValue, signed } from '../shared/format';
+import { percent, pValue, signed } from '../../shared/format';
 import type { CellJson, RateJson, RegressionJson, ResultsDocument } from './results';
 
 /** Table-cell text: no markup survives (names and problem reasons are data, not Markdown). */

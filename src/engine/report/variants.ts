@@ -4,7 +4,7 @@
  * seeded hash of its id, so the same file and seed always give the same variants.
  */
 import { createHash } from 'node:crypto';
-import { isObj } from './records';
+import { isObj } from '../read/records';
 
 export interface Puzzle {
   id: string;

@@ -1,9 +1,9 @@
 /** Scenarios as the index knows them: where each is defined, and the evidence of its traces. */
-import type { ScenarioEvidence } from './results';
-import type { TraceIndex } from './traceIndex';
-import { forEachRecord, type Trace } from './traces';
-import type { AnalysisRun } from './workspace';
-import { compareCodePoints } from './discover';
+import type { ScenarioEvidence } from '../report/results';
+import type { TraceIndex } from '../index/traceIndex';
+import { forEachRecord, type Trace } from './join';
+import type { AnalysisRun } from '../workspace';
+import { compareCodePoints } from '../read/discover';
 
 export interface ScenarioLine {
   path: string;

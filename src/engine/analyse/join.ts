@@ -2,12 +2,12 @@
  * From indexed lines to traces: the join of graded lines to trace lines, duplicates, second
  * opinions, variants (FORMATS.md §2–3, §6; DECISIONS.md 4–11).
  */
-import { compareCodePoints } from './discover';
+import { compareCodePoints } from '../read/discover';
 import { canonicalModelKey } from './models';
-import { SEGMENT_STRIDE } from './parse';
-import type { FileKind } from './settings';
-import type { TraceIndex } from './traceIndex';
-import { classifyVerdict, type VerdictClass } from './verdicts';
+import { SEGMENT_STRIDE } from '../read/parse';
+import type { FileKind } from '../settings';
+import type { TraceIndex } from '../index/traceIndex';
+import { classifyVerdict, type VerdictClass } from '../read/verdicts';
 
 export interface SourceFile {
   /** Position in (path, line) order: JSONL files by path, then databases by path. */

@@ -1,5 +1,5 @@
 /** The results document (RESULTS.md, schema failure-first-lens/results@1): types only. */
-import type { FileKind } from './settings';
+import type { FileKind } from '../settings';
 
 export const SCHEMA = 'failure-first-lens/results@1';
 

@@ -1,7 +1,7 @@
 /** Creating reasoning-dilution variants (FORMATS.md §6 convention; issue 4). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { makeDilutionVariants, PUZZLES, puzzleFor } from '../../src/engine/dilution';
+import { makeDilutionVariants, PUZZLES, puzzleFor } from '../../src/engine/report/variants';
 
 describe('dilution variants', () => {
   it('ships at least seven benign puzzles of 5 to 10 lines', () => {

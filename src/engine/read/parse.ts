@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 import { scanLines } from './jsonl';
 import { extractLine, extractScenario, isObj, type LineFields } from './records';
-import type { FileKind } from './settings';
+import type { FileKind } from '../settings';
 
 export interface ParseJob {
   abs: string;

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import type { FileKind, Globs, Settings } from './settings';
+import type { FileKind, Globs, Settings } from '../settings';
 
 export interface DiscoveredFile {
   /** Workspace-relative, `/`-separated. */

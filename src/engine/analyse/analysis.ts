@@ -1,0 +1,110 @@
+/** From traces to the results document: ANALYSIS.md, one call per figure. */
+import { compareCodePoints as cmp } from '../read/discover';
+import type { FileJson, ProblemJson, RegressionJson, ResultsDocument } from '../report/results';
+import { SCHEMA } from '../report/results';
+import type { Settings } from '../settings';
+import { graderAgreement } from './agreement';
+import { cellDocuments, lineageMembersOf, tallyCells } from './cells';
+import { dilutionAnalysis } from './dilution';
+import type { Problem, Trace, TraceSet } from './join';
+import type { LineageMap } from './lineageMap';
+import { matchedLineages } from './matchedLineages';
+import { describeModels, stripX, type ModelInfo } from './models';
+import { compareRegressions, scalingRegressions } from './regressions';
+
+export interface AnalysisInput {
+  traceSet: TraceSet;
+  settings: Settings;
+  lineages: LineageMap;
+  /** Every discovered file with its kind and usable records (run files, databases, scenarios, map). */
+  files: { path: string; kind: FileJson['kind']; records: number }[];
+  /** Problems found while reading lines (invalid JSON, …) and in the lineage map. */
+  readProblems: Problem[];
+  generatedAt?: string;
+}
+
+export interface Analysis {
+  document: ResultsDocument;
+  models: Map<string, ModelInfo>;
+  /** The attack class each trace counts under. */
+  attackClassOf: (t: Trace) => string;
+}
+
+export function attackClassResolver(settings: Settings, set: TraceSet): (t: Trace) => string {
+  return (t) => {
+    const isDb = set.files[t.file]?.kind === 'database';
+    const field = isDb && settings.attackClassSource === 'name' ? t.techniqueName : t.attackClassField;
+    return field ?? (t.dataset !== null && t.dataset !== '' ? t.dataset : 'unknown');
+  };
+}
+
+export function analyse(input: AnalysisInput): Analysis {
+  const { traceSet, settings, lineages } = input;
+  const th = settings.thresholds;
+  const traces = traceSet.traces;
+  const attackClassOf = attackClassResolver(settings, traceSet);
+  const models = describeModels(traces, lineages);
+  const tallies = tallyCells(traces, attackClassOf);
+  const cellJson = cellDocuments(tallies.cells, models, th.thinN);
+  const lineageMembers = lineageMembersOf(models);
+  const regressions: RegressionJson[] = scalingRegressions(
+    tallies.cells,
+    tallies.datasetCells,
+    tallies.modelTallies,
+    cellJson,
+    models,
+    lineageMembers,
+    th.slopePpPerDecade,
+  );
+  const lineageJson = matchedLineages(
+    lineages.names,
+    lineageMembers,
+    tallies.modelTallies,
+    models,
+    th.flatPp,
+  );
+  const dilution = dilutionAnalysis(traces, models, th.headlinePp, lineages.names, th.slopePpPerDecade);
+  regressions.push(...dilution.regressions);
+  regressions.sort(compareRegressions);
+  for (const r of regressions) r.points.sort((a, b) => a.x - b.x || cmp(a.model, b.model));
+  const { files, problems } = inputProblems(input, traceSet);
+
+  const document: ResultsDocument = {
+    schema: SCHEMA,
+    generated_at: input.generatedAt ?? new Date().toISOString(),
+    settings: {
+      flat_threshold_pp: th.flatPp,
+      thin_n: th.thinN,
+      headline_threshold_pp: th.headlinePp,
+      attack_class_source: settings.attackClassSource,
+      slope_threshold_pp_per_decade: th.slopePpPerDecade,
+    },
+    inputs: { files, traces: tallies.counts, problems },
+    models: [...models.values()].sort((a, b) => cmp(a.key, b.key)).map(stripX),
+    cells: [...cellJson.values()],
+    regressions,
+    lineages: lineageJson,
+    dilution: { models: dilution.models, headlines: dilution.headlines },
+    agreement: graderAgreement(traces),
+  };
+  return { document, models, attackClassOf };
+}
+
+/** The input files with their problem counts, and every problem in order (DECISIONS.md 22). */
+function inputProblems(
+  input: AnalysisInput,
+  traceSet: TraceSet,
+): { files: FileJson[]; problems: ProblemJson[] } {
+  const problems: ProblemJson[] = [...input.readProblems, ...traceSet.problems].map((p) => ({
+    path: p.path,
+    line: p.line,
+    reason: p.reason,
+  }));
+  problems.sort((a, b) => cmp(a.path, b.path) || (a.line ?? -1) - (b.line ?? -1) || cmp(a.reason, b.reason));
+  const perFile = new Map<string, number>();
+  for (const p of problems) perFile.set(p.path, (perFile.get(p.path) ?? 0) + 1);
+  const files: FileJson[] = input.files
+    .map((f) => ({ path: f.path, kind: f.kind, records: f.records, problems: perFile.get(f.path) ?? 0 }))
+    .sort((a, b) => cmp(a.path, b.path));
+  return { files, problems };
+}

@@ -1,0 +1,67 @@
+/** Matched lineages (ANALYSIS.md §4): each lineage's members by size, their transitions and its shape. */
+import type { LineageJson, RateJson, Shape } from '../report/results';
+import { bySize, type ModelInfo } from './models';
+import type { Tally } from './tally';
+
+const pp = (r: RateJson | null): number | null => (r === null ? null : 100 * r.rate);
+
+export function matchedLineages(
+  names: string[],
+  lineageMembers: Map<string, string[]>,
+  modelTallies: Map<string, Tally>,
+  models: Map<string, ModelInfo>,
+  flatPp: number,
+): LineageJson[] {
+  const lineageJson: LineageJson[] = [];
+  for (const name of names) {
+    if (lineageJson.some((l) => l.name === name)) continue; // a map may repeat a name; the first wins
+    const keys = (lineageMembers.get(name) ?? []).filter((k) => (modelTallies.get(k)?.n ?? 0) > 0);
+    if (keys.length === 0) continue;
+    keys.sort((a, b) => bySize(models.get(a) as ModelInfo, models.get(b) as ModelInfo));
+    const members = keys.map((k) => {
+      const t = modelTallies.get(k) as Tally;
+      return { model: k, params_b: (models.get(k) as ModelInfo).params_b, n: t.n, strict: t.strict() };
+    });
+    const transitions = [];
+    for (let i = 1; i < members.length; i++) {
+      const a = members[i - 1] as (typeof members)[number];
+      const b = members[i] as (typeof members)[number];
+      transitions.push({
+        from: a.model,
+        to: b.model,
+        delta_pp: (pp(b.strict) as number) - (pp(a.strict) as number),
+        same_size: a.params_b !== null && a.params_b === b.params_b,
+      });
+    }
+    lineageJson.push({
+      name,
+      members,
+      transitions,
+      shape: lineageShape(
+        members.map((m) => ({ size: m.params_b, y: pp(m.strict) as number })),
+        flatPp,
+      ),
+    });
+  }
+  return lineageJson;
+}
+
+/** Lineage shape (ANALYSIS.md §4), members in size order, y in pp. */
+export function lineageShape(members: { size: number | null; y: number }[], t: number): Shape {
+  if (members.length === 1) return 'SINGLE';
+  const first = members[0] as { size: number | null; y: number };
+  if (first.size !== null && members.every((m) => m.size === first.size)) return 'SAME_SIZE';
+  const ys = members.map((m) => m.y);
+  const max = Math.max(...ys);
+  const min = Math.min(...ys);
+  if (max - min < t) return 'FLAT';
+  const steps = ys.slice(1).map((y, i) => y - (ys[i] as number));
+  if (steps.every((s) => s >= 0)) return 'INCREASING';
+  if (steps.every((s) => s <= 0)) return 'DECREASING';
+  const y0 = ys[0] as number;
+  const yl = ys[ys.length - 1] as number;
+  const interior = ys.slice(1, -1);
+  if (interior.includes(max) && max - y0 >= t && max - yl >= t) return 'PEAK';
+  if (interior.includes(min) && y0 - min >= t && yl - min >= t) return 'TROUGH';
+  return 'NON_MONOTONIC';
+}
