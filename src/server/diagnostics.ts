@@ -7,6 +7,7 @@ import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node'
 import { readRange } from '../engine/read/jsonl';
 import type { TraceIndex } from '../engine/index/traceIndex';
 import { forEachRecord } from '../engine/analyse/join';
+import { PROBLEM_CODES, type Problem, type ProblemCode } from '../engine/problems';
 import { normaliseLabel } from '../engine/read/verdicts';
 import type { AnalysisRun } from '../engine/workspace';
 import { stringTokens, valueOf } from './jsonLine';
@@ -27,44 +28,27 @@ interface Found {
   /** Keys whose value the range should cover, when present on the line. */
   keys?: string[];
   label?: string;
+  /** Where a line stops being JSON (1-based). */
+  column?: number;
 }
 
-function classify(reason: string): { code: string; severity: DiagnosticSeverity; keys?: string[] } {
-  if (reason.startsWith('invalid JSON')) return { code: 'invalid-json', severity: DiagnosticSeverity.Error };
-  if (reason.startsWith('truncated last line'))
-    return { code: 'truncated-line', severity: DiagnosticSeverity.Error };
-  if (reason.startsWith('not a JSON object'))
-    return { code: 'not-an-object', severity: DiagnosticSeverity.Error };
-  if (reason.startsWith('missing model'))
-    return { code: 'missing-model', severity: DiagnosticSeverity.Error };
-  if (reason.startsWith('unknown verdict label'))
-    return {
-      code: 'unknown-label',
-      severity: DiagnosticSeverity.Warning,
-      keys: ['llm_verdict', 'flip_verdict', 'verdict', 'llm_raw'],
-    };
-  if (reason.startsWith('duplicate trace id'))
-    return { code: 'duplicate-trace', severity: DiagnosticSeverity.Warning, keys: ['trace_id'] };
-  if (reason.startsWith('graded line matches no trace'))
-    return {
-      code: 'unmatched-graded',
-      severity: DiagnosticSeverity.Error,
-      keys: ['trace_id', 'scenario_id'],
-    };
-  if (reason.startsWith('cross-grader line matches no trace'))
-    return {
-      code: 'unmatched-xgrader',
-      severity: DiagnosticSeverity.Error,
-      keys: ['trace_id', 'scenario_id'],
-    };
-  if (reason.includes('already graded'))
-    return {
-      code: 'second-verdict',
-      severity: DiagnosticSeverity.Warning,
-      keys: ['llm_verdict', 'flip_verdict', 'verdict'],
-    };
-  if (reason.includes('has no verdict')) return { code: 'no-verdict', severity: DiagnosticSeverity.Warning };
-  return { code: 'input-problem', severity: DiagnosticSeverity.Warning };
+/** The keys on a line whose value a problem is about (the diagnostic's range covers it). */
+const KEYS: Partial<Record<ProblemCode, string[]>> = {
+  'unknown-label': ['llm_verdict', 'flip_verdict', 'verdict', 'llm_raw'],
+  'duplicate-trace': ['trace_id'],
+  'unmatched-graded': ['trace_id', 'scenario_id'],
+  'unmatched-xgrader': ['trace_id', 'scenario_id'],
+  'second-verdict': ['llm_verdict', 'flip_verdict', 'verdict'],
+};
+
+function shown(p: Problem): Pick<Found, 'code' | 'severity' | 'keys'> {
+  const keys = KEYS[p.code];
+  return {
+    code: p.code,
+    severity:
+      PROBLEM_CODES[p.code].severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning,
+    ...(keys ? { keys } : {}),
+  };
 }
 
 /** Diagnostics per workspace-relative path. */
@@ -75,23 +59,25 @@ export function computeDiagnostics(
   catalog: ScenarioCatalog,
 ): Map<string, Diagnostic[]> {
   const found: Found[] = [];
-  const rows = index.db
-    .prepare(
-      'SELECT f.path AS path, p.line AS line, p.reason AS reason, p.offset AS offset, p.length AS length FROM problems p JOIN files f ON f.id = p.file_id',
-    )
-    .all() as {
-    path: string;
-    line: number | null;
-    reason: string;
-    offset: number | null;
-    length: number | null;
-  }[];
-  for (const r of rows) found.push({ ...r, ...classify(r.reason) });
+  const files = index.files();
+  const stored = index.problems(files);
+  for (const p of stored.kept) {
+    const problem: Problem = { path: p.path, line: p.line, code: p.code, reason: p.reason };
+    found.push({
+      ...problem,
+      offset: p.offset,
+      length: p.length,
+      ...shown(problem),
+      ...(p.column !== null ? { column: p.column } : {}),
+    });
+  }
+  const omitted = new Map<string, number>();
+  for (const o of stored.omitted) omitted.set(o.path, (omitted.get(o.path) ?? 0) + o.count);
 
   // Problems of the join: locate their lines through the index.
   const wanted = new Map<string, Set<number>>();
   for (const p of run.traceSet.problems) {
-    if (p.line === null) found.push({ ...p, offset: null, length: null, ...classify(p.reason) });
+    if (p.line === null) found.push({ ...p, offset: null, length: null, ...shown(p) });
     else {
       let s = wanted.get(p.path);
       if (!s) wanted.set(p.path, (s = new Set()));
@@ -99,11 +85,11 @@ export function computeDiagnostics(
     }
   }
   const located = new Map<string, Map<number, [number, number]>>();
-  for (const f of index.files()) {
+  for (const f of files) {
     const lines = wanted.get(f.path);
     if (!lines) continue;
     const m = new Map<number, [number, number]>();
-    forEachRecord(index, f.id, (r) => {
+    forEachRecord(index, f, (r) => {
       if (lines.has(r.line)) m.set(r.line, [r.offset, r.length]);
     });
     located.set(f.path, m);
@@ -111,8 +97,7 @@ export function computeDiagnostics(
   for (const p of run.traceSet.problems) {
     if (p.line === null) continue;
     const at = located.get(p.path)?.get(p.line);
-    const label = /^unknown verdict label "(.*)"/.exec(p.reason)?.[1];
-    found.push({ ...p, offset: at?.[0] ?? null, length: at?.[1] ?? null, ...classify(p.reason), label });
+    found.push({ ...p, offset: at?.[0] ?? null, length: at?.[1] ?? null, ...shown(p) });
   }
 
   // Scenario files: duplicate ids and lines without one (editor diagnostics only).
@@ -149,17 +134,31 @@ export function computeDiagnostics(
     let list = out.get(f.path);
     if (!list) out.set(f.path, (list = []));
     if (list.length === MAX_PER_FILE) {
-      list.push({
-        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-        severity: DiagnosticSeverity.Information,
-        source: SOURCE,
-        message: `more problems in this file are not shown (see the analysis page's Problems tab)`,
-      });
+      list.push(moreNotShown(omitted.get(f.path) ?? 0));
+      omitted.delete(f.path);
     }
     if (list.length > MAX_PER_FILE) continue;
     list.push(toDiagnostic(root, f));
   }
+  // Files whose problems beyond the index's bound were only counted.
+  for (const [p, count] of omitted) {
+    let list = out.get(p);
+    if (!list) out.set(p, (list = []));
+    list.push(moreNotShown(count));
+  }
   return out;
+}
+
+function moreNotShown(counted: number): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    source: SOURCE,
+    message:
+      counted > 0
+        ? `${counted} more problems in this file are counted but not shown (see the analysis page's Problems tab)`
+        : `more problems in this file are not shown (see the analysis page's Problems tab)`,
+  };
 }
 
 function toDiagnostic(root: string, f: Found): Diagnostic {
@@ -174,8 +173,8 @@ function toDiagnostic(root: string, f: Found): Diagnostic {
       // the file changed since it was indexed: the whole line is the best guess
     }
     end = text.length;
-    const pos = /at position (\d+)/.exec(f.reason)?.[1];
-    if (f.code === 'invalid-json' && pos !== undefined && Number(pos) < text.length) start = Number(pos);
+    if (f.code === 'invalid-json' && f.column !== undefined && f.column - 1 < text.length)
+      start = f.column - 1;
     else if (f.keys) {
       const tokens = stringTokens(text);
       const label = f.code === 'unknown-label' ? f.label : undefined;

@@ -96,19 +96,23 @@ describe('joining graded lines to trace lines', () => {
       ]),
       'runs/ds/m_xgrader_h.jsonl': jsonl([{ trace_id: 'zzz', llm_verdict: 'REFUSAL', grader_model: 'h' }]),
     });
-    const reasons = run.document.inputs.problems.map(
-      (p) => `${p.path}:${p.line} ${p.reason.split(' ').slice(0, 3).join(' ')}`,
-    );
+    const reasons = run.document.inputs.problems.map((p) => `${p.path}:${p.line} ${p.code}`);
     assert.deepEqual(reasons, [
-      'runs/ds/flip_graded_m.jsonl:1 graded line matches',
-      'runs/ds/flip_graded_m.jsonl:3 trace "t1" already',
-      'runs/ds/m_traces.jsonl:2 duplicate trace id',
-      'runs/ds/m_traces.jsonl:3 missing model: no',
-      'runs/ds/m_traces.jsonl:4 invalid JSON: Unterminated',
-      'runs/ds/m_traces.jsonl:5 not a JSON',
-      'runs/ds/m_traces.jsonl:7 unknown verdict label',
-      'runs/ds/m_xgrader_h.jsonl:1 cross-grader line matches',
+      'runs/ds/flip_graded_m.jsonl:1 unmatched-graded',
+      'runs/ds/flip_graded_m.jsonl:3 second-verdict',
+      'runs/ds/m_traces.jsonl:2 duplicate-trace',
+      'runs/ds/m_traces.jsonl:3 missing-model',
+      'runs/ds/m_traces.jsonl:4 invalid-json',
+      'runs/ds/m_traces.jsonl:5 not-an-object',
+      'runs/ds/m_traces.jsonl:7 unknown-label',
+      'runs/ds/m_xgrader_h.jsonl:1 unmatched-xgrader',
     ]);
+    // The structured fields diagnostics need, beside the code.
+    const byLine = (l: number) =>
+      run.document.inputs.problems.find((p) => p.path === 'runs/ds/m_traces.jsonl' && p.line === l);
+    assert.equal(byLine(2)?.trace_id, 't1');
+    assert.equal(byLine(7)?.label, 'COMPLAINCE');
+    assert.match(byLine(4)?.reason ?? '', /^invalid JSON at column \d+: unterminated string/);
     // t1: the graded verdict wins over the trace line's own; t2 keeps its (unknown) line verdict
     assert.equal(run.traceSet.traces.find((t) => t.id === 't1')?.verdict?.label, 'COMPLIANCE');
     assert.deepEqual(run.document.inputs.traces, {
@@ -216,8 +220,9 @@ describe('text that is not ASCII', () => {
         ['fine', 1],
       ],
     );
-    // the JSON error's position counts characters of the UTF-8 text
-    assert.match(run.document.inputs.problems[0]?.reason ?? '', /position 31/);
+    // the JSON error's column counts characters (UTF-16 units) of the UTF-8 text, 1-based
+    assert.equal(run.document.inputs.problems[0]?.column, 32);
+    assert.match(run.document.inputs.problems[0]?.reason ?? '', /column 32/);
   });
 });
 

@@ -206,7 +206,7 @@ describe('discovery (FORMATS.md §1)', () => {
       'runs/ds/m_traces.jsonl.snapshot_2026-04-24': '',
       '.failure-first/lineages.json': '{"lineages":[]}',
     });
-    assert.deepEqual(discover(ws, DEFAULT_SETTINGS), [
+    assert.deepEqual(discover(ws, DEFAULT_SETTINGS).files, [
       { path: '.failure-first/lineages.json', kind: 'lineages' },
       { path: 'runs/ds/m_traces.jsonl', kind: 'traces' },
     ]);
@@ -247,7 +247,8 @@ describe('lineage map (FORMATS.md §7)', () => {
   it('a broken regex is a problem and matches nothing; broken JSON falls back to the defaults', () => {
     const m = parseLineageMap('{"lineages":[{"name":"A","members":[{"match":"qwen(3"}]}]}', 'workspace');
     assert.equal(m.problems.length, 1);
-    assert.match(m.problems[0]?.reason ?? '', /not a valid regular expression/);
+    assert.equal(m.problems[0]?.code, 'lineage-regex-invalid');
+    assert.match(m.problems[0]?.reason ?? '', /not a regular expression the linear-time engine/);
     assert.equal(m.match('qwen(3'), null);
     const broken = parseLineageMap('{"lineages": [', 'workspace');
     assert.equal(broken.source, 'default');

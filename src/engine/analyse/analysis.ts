@@ -1,5 +1,6 @@
 /** From traces to the results document: ANALYSIS.md, one call per figure. */
 import { compareCodePoints as cmp } from '../read/discover';
+import type { OmittedProblems } from '../problems';
 import type { FileJson, ProblemJson, RegressionJson, ResultsDocument } from '../report/results';
 import { SCHEMA } from '../report/results';
 import type { Settings } from '../settings';
@@ -18,8 +19,10 @@ export interface AnalysisInput {
   lineages: LineageMap;
   /** Every discovered file with its kind and usable records (run files, databases, scenarios, map). */
   files: { path: string; kind: FileJson['kind']; records: number }[];
-  /** Problems found while reading lines (invalid JSON, …) and in the lineage map. */
+  /** Problems found while reading lines (invalid JSON, …), finding files, and in the lineage map. */
   readProblems: Problem[];
+  /** Problems beyond the per-file bound, counted. */
+  omittedProblems?: OmittedProblems[];
   generatedAt?: string;
 }
 
@@ -67,7 +70,7 @@ export function analyse(input: AnalysisInput): Analysis {
   regressions.push(...dilution.regressions);
   regressions.sort(compareRegressions);
   for (const r of regressions) r.points.sort((a, b) => a.x - b.x || cmp(a.model, b.model));
-  const { files, problems } = inputProblems(input, traceSet);
+  const { files, problems, omitted } = inputProblems(input, traceSet);
 
   const document: ResultsDocument = {
     schema: SCHEMA,
@@ -79,7 +82,12 @@ export function analyse(input: AnalysisInput): Analysis {
       attack_class_source: settings.attackClassSource,
       slope_threshold_pp_per_decade: th.slopePpPerDecade,
     },
-    inputs: { files, traces: tallies.counts, problems },
+    inputs: {
+      files,
+      traces: tallies.counts,
+      problems,
+      ...(omitted.length > 0 ? { problems_omitted: omitted } : {}),
+    },
     models: [...models.values()].sort((a, b) => cmp(a.key, b.key)).map(stripX),
     cells: [...cellJson.values()],
     regressions,
@@ -90,21 +98,37 @@ export function analyse(input: AnalysisInput): Analysis {
   return { document, models, attackClassOf };
 }
 
-/** The input files with their problem counts, and every problem in order (DECISIONS.md 22). */
+/** The input files with their problem counts, and every problem kept, in order (DECISIONS.md 22). */
 function inputProblems(
   input: AnalysisInput,
   traceSet: TraceSet,
-): { files: FileJson[]; problems: ProblemJson[] } {
-  const problems: ProblemJson[] = [...input.readProblems, ...traceSet.problems].map((p) => ({
-    path: p.path,
-    line: p.line,
-    reason: p.reason,
-  }));
-  problems.sort((a, b) => cmp(a.path, b.path) || (a.line ?? -1) - (b.line ?? -1) || cmp(a.reason, b.reason));
+): { files: FileJson[]; problems: ProblemJson[]; omitted: OmittedProblems[] } {
+  const problems: ProblemJson[] = [...input.readProblems, ...traceSet.problems].map(problemJson);
+  problems.sort(
+    (a, b) =>
+      cmp(a.path, b.path) ||
+      (a.line ?? -1) - (b.line ?? -1) ||
+      cmp(a.code, b.code) ||
+      cmp(a.reason, b.reason),
+  );
+  const omitted = [...(input.omittedProblems ?? [])].sort(
+    (a, b) => cmp(a.path, b.path) || cmp(a.code, b.code),
+  );
   const perFile = new Map<string, number>();
   for (const p of problems) perFile.set(p.path, (perFile.get(p.path) ?? 0) + 1);
+  for (const o of omitted) perFile.set(o.path, (perFile.get(o.path) ?? 0) + o.count);
   const files: FileJson[] = input.files
     .map((f) => ({ path: f.path, kind: f.kind, records: f.records, problems: perFile.get(f.path) ?? 0 }))
     .sort((a, b) => cmp(a.path, b.path));
-  return { files, problems };
+  return { files, problems, omitted };
+}
+
+/** A problem as the document writes it: the structured fields only where they apply. */
+function problemJson(p: Problem): ProblemJson {
+  const out: ProblemJson = { path: p.path, line: p.line, code: p.code, reason: p.reason };
+  if (p.column !== undefined) out.column = p.column;
+  if (p.label !== undefined) out.label = p.label;
+  if (p.traceId !== undefined) out.trace_id = p.traceId;
+  if (p.row !== undefined) out.row = p.row;
+  return out;
 }

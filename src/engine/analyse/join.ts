@@ -4,9 +4,10 @@
  */
 import { compareCodePoints } from '../read/discover';
 import { canonicalModelKey } from './models';
-import { SEGMENT_STRIDE } from '../read/parse';
+import { emptyRec, forEachRow, type Rec } from '../index/segment';
+import { shortQuote, type Problem, type ProblemCode } from '../problems';
 import type { FileKind } from '../settings';
-import type { TraceIndex } from '../index/traceIndex';
+import type { FileRow, TraceIndex } from '../index/traceIndex';
 import { classifyVerdict, type VerdictClass } from '../read/verdicts';
 
 export interface SourceFile {
@@ -17,6 +18,7 @@ export interface SourceFile {
   kind: FileKind;
   dataset: string;
   records: number;
+  row: FileRow;
 }
 
 export type Category = 'ungraded' | 'error' | 'benign' | 'unknown' | 'evaluable';
@@ -60,11 +62,8 @@ export interface Trace {
   category: Category;
 }
 
-export interface Problem {
-  path: string;
-  line: number | null;
-  reason: string;
-}
+export type { Problem } from '../problems';
+export type { Rec } from '../index/segment';
 
 export interface TraceSet {
   files: SourceFile[];
@@ -72,67 +71,10 @@ export interface TraceSet {
   problems: Problem[];
 }
 
-/** One indexed record, decoded from a segment row (reused between rows: copy what you keep). */
-export interface Rec {
-  line: number;
-  offset: number;
-  length: number;
-  traceId: string | null;
-  scenarioId: string | null;
-  model: string | null;
-  attackClass: string | null;
-  altClass: string | null;
-  variant: string | null;
-  params: string | null;
-  verdict: string | null;
-  grader: string | null;
-  response: number;
-  preambleId: string | null;
-  dataset: string | null;
-}
-
-/** Visit a file's indexed records in line order. */
-export function forEachRecord(index: TraceIndex, fileId: number, visit: (r: Rec) => void): void {
-  const r: Rec = {
-    line: 0,
-    offset: 0,
-    length: 0,
-    traceId: null,
-    scenarioId: null,
-    model: null,
-    attackClass: null,
-    altClass: null,
-    variant: null,
-    params: null,
-    verdict: null,
-    grader: null,
-    response: 0,
-    preambleId: null,
-    dataset: null,
-  };
-  for (const seg of index.segments(fileId)) {
-    const d = seg.dict;
-    const rows = seg.rows;
-    const s = (i: number): string | null => (i < 0 ? null : (d[i] as string));
-    for (let i = 0; i < rows.length; i += SEGMENT_STRIDE) {
-      r.line = rows[i] as number;
-      r.offset = rows[i + 1] as number;
-      r.length = rows[i + 2] as number;
-      r.traceId = rows[i + 3] as string | null;
-      r.scenarioId = s(rows[i + 4] as number);
-      r.model = s(rows[i + 5] as number);
-      r.attackClass = s(rows[i + 6] as number);
-      r.altClass = s(rows[i + 7] as number);
-      r.variant = s(rows[i + 8] as number);
-      r.params = s(rows[i + 9] as number);
-      r.verdict = s(rows[i + 10] as number);
-      r.grader = s(rows[i + 11] as number);
-      r.response = rows[i + 12] as number;
-      r.preambleId = s(rows[i + 13] as number);
-      r.dataset = s(rows[i + 14] as number);
-      visit(r);
-    }
-  }
+/** Visit a file's indexed records in line order (the record is reused between rows: copy what you keep). */
+export function forEachRecord(index: TraceIndex, file: FileRow, visit: (r: Rec) => void): void {
+  const r = emptyRec();
+  for (const seg of index.segments(file)) forEachRow(seg, r, visit);
 }
 
 const JSONL_KINDS = new Set<FileKind>(['traces', 'graded', 'xgrader']);
@@ -149,6 +91,7 @@ export function sourceFiles(index: TraceIndex): SourceFile[] {
     kind: f.kind,
     dataset: f.dataset,
     records: f.records,
+    row: f,
   }));
 }
 
@@ -233,22 +176,30 @@ export function buildTraces(index: TraceIndex): TraceSet {
   const at = (file: number, line: number): string => `${(files[file] as SourceFile).path}:${line}`;
   const occKey = (dataset: string, key: string, scenario: string): string =>
     `${dataset}\u0000${key}\u0000${scenario}`;
-  const problem = (f: SourceFile, line: number | null, reason: string): void => {
-    problems.push({ path: f.path, line, reason });
+  const problem = (
+    f: SourceFile,
+    line: number | null,
+    code: ProblemCode,
+    reason: string,
+    extra?: Partial<Problem>,
+  ): void => {
+    problems.push({ path: f.path, line, code, reason, ...extra });
   };
 
   // 1. Trace lines.
   for (const f of files) {
     if (f.kind !== 'traces') continue;
-    forEachRecord(index, f.id, (r) => {
-      if (r.model === null) return problem(f, r.line, 'missing model: no model_id or model');
+    forEachRecord(index, f.row, (r) => {
+      if (r.model === null) return problem(f, r.line, 'missing-model', 'missing model: no model_id or model');
       const id = r.traceId ?? `${f.path}:${r.line}`;
       const first = byId.get(id);
       if (first)
         return problem(
           f,
           r.line,
-          `duplicate trace id ${JSON.stringify(id)} (first at ${at(first.file, first.line)}); not counted again`,
+          'duplicate-trace',
+          `duplicate trace id ${shortQuote(id)} (first at ${at(first.file, first.line)}); not counted again`,
+          { traceId: id },
         );
       const t = newTrace(f, r, id, f.dataset);
       traces.push(t);
@@ -262,8 +213,9 @@ export function buildTraces(index: TraceIndex): TraceSet {
   // 2. Corpus rows: each a trace with the LLM grader's verdict (heuristic verdicts never enter).
   for (const f of files) {
     if (f.kind !== 'database') continue;
-    forEachRecord(index, f.id, (r) => {
-      if (r.model === null) return problem(f, null, `result ${r.line} has no model name`);
+    forEachRecord(index, f.row, (r) => {
+      if (r.model === null)
+        return problem(f, null, 'missing-model', `result ${r.line} has no model name`, { row: r.line });
       const t = newTrace(f, r, r.traceId ?? `db:${r.line}`, r.dataset);
       t.verdict = given(f, r);
       traces.push(t);
@@ -304,19 +256,27 @@ export function buildTraces(index: TraceIndex): TraceSet {
       problem(
         f,
         v.line,
-        `trace ${JSON.stringify(t.id)} already graded by ${JSON.stringify(v.grader)} at ${at(earlier.file, earlier.line)}; this verdict is ignored`,
+        'second-verdict',
+        `trace ${shortQuote(t.id)} already graded by ${shortQuote(v.grader)} at ${at(earlier.file, earlier.line)}; this verdict is ignored`,
+        { traceId: t.id },
       );
     } else t.opinions = [...t.opinions, v];
   };
   for (const f of files) {
     if (f.kind !== 'graded') continue;
     const counters = new Map<string, number>();
-    forEachRecord(index, f.id, (r) => {
+    forEachRecord(index, f.row, (r) => {
       const v = given(f, r);
       let target = findTarget(f, r, counters);
       if (!target) {
         if (r.model === null)
-          return problem(f, r.line, 'graded line matches no trace (and names no model to stand alone)');
+          return problem(
+            f,
+            r.line,
+            'unmatched-graded',
+            'graded line matches no trace (and names no model to stand alone)',
+            r.traceId === null ? {} : { traceId: r.traceId },
+          );
         // A graded line is the trace object with grader fields: alone, it is the trace.
         target = newTrace(f, r, r.traceId ?? `${f.path}:${r.line}`, f.dataset);
         traces.push(target);
@@ -326,7 +286,9 @@ export function buildTraces(index: TraceIndex): TraceSet {
         return problem(
           f,
           r.line,
+          'no-verdict',
           'graded line has no verdict (llm_verdict, flip_verdict, verdict or llm_raw)',
+          { traceId: target.id },
         );
       if (!target.verdict) target.verdict = v;
       else addOpinion(target, v, f);
@@ -339,11 +301,19 @@ export function buildTraces(index: TraceIndex): TraceSet {
   for (const f of files) {
     if (f.kind !== 'xgrader') continue;
     const counters = new Map<string, number>();
-    forEachRecord(index, f.id, (r) => {
+    forEachRecord(index, f.row, (r) => {
       const target = findTarget(f, r, counters);
-      if (!target) return problem(f, r.line, 'cross-grader line matches no trace');
+      if (!target)
+        return problem(
+          f,
+          r.line,
+          'unmatched-xgrader',
+          'cross-grader line matches no trace',
+          r.traceId === null ? {} : { traceId: r.traceId },
+        );
       const v = given(f, r);
-      if (!v) return problem(f, r.line, 'cross-grader line has no verdict');
+      if (!v)
+        return problem(f, r.line, 'no-verdict', 'cross-grader line has no verdict', { traceId: target.id });
       addOpinion(target, v, f);
     });
   }
@@ -365,7 +335,10 @@ function unknownLabel(files: SourceFile[], v: GivenVerdict, problems: Problem[])
   problems.push({
     path: f.path,
     line: db ? null : v.line,
-    reason: `unknown verdict label ${JSON.stringify(v.label)}${db ? ` (result ${v.line})` : ''}`,
+    code: 'unknown-label',
+    reason: `unknown verdict label ${shortQuote(v.label)}${db ? ` (result ${v.line})` : ''}`,
+    label: v.label,
+    ...(db ? { row: v.line } : {}),
   });
 }
 

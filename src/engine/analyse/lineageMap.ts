@@ -1,4 +1,10 @@
-/** The hand-matched lineage map (FORMATS.md §7): which models compare like with like. */
+/**
+ * The hand-matched lineage map (FORMATS.md §7): which models compare like with like. Its member
+ * patterns are the user's regular expressions, run on RE2's linear-time engine (re2js): a pattern
+ * such as `(a+)+$` cannot make the analysis hang on a long model id.
+ */
+import { RE2JS } from 're2js';
+import type { ProblemCode } from '../problems';
 
 export interface LineageMember {
   match: string;
@@ -43,6 +49,7 @@ export const DEFAULT_LINEAGE_MAP: LineageMapDoc = {
 };
 
 export interface MapProblem {
+  code: Extract<ProblemCode, 'lineage-map-invalid' | 'lineage-regex-invalid'>;
   reason: string;
   /** JSON pointer-ish location inside the map, for editor diagnostics. */
   where?: { lineage: number; member?: number; field: 'match' | 'params' | 'name' | 'exclude' };
@@ -53,7 +60,8 @@ export interface CompiledMember {
   lineageIndex: number;
   memberIndex: number;
   match: string;
-  regex: RegExp | null;
+  /** Null when the pattern does not compile (a problem says why): it matches nothing. */
+  regex: { test(input: string): boolean } | null;
   params: number | null;
 }
 
@@ -77,12 +85,13 @@ export class LineageMap {
     this.members = [];
     doc.lineages.forEach((l, li) =>
       l.members.forEach((m, mi) => {
-        let regex: RegExp | null = null;
+        let regex: CompiledMember['regex'] = null;
         try {
-          regex = new RegExp(m.match, 'i');
+          regex = RE2JS.compile(m.match, RE2JS.CASE_INSENSITIVE);
         } catch (e) {
           problems.push({
-            reason: `lineage "${l.name}" member ${mi + 1}: match ${JSON.stringify(m.match)} is not a valid regular expression (${(e as Error).message})`,
+            code: 'lineage-regex-invalid',
+            reason: `lineage "${l.name}" member ${mi + 1}: match ${JSON.stringify(m.match)} is not a regular expression the linear-time engine (RE2 syntax: no look-around or back-references) accepts (${(e as Error).message})`,
             where: { lineage: li, member: mi, field: 'match' },
           });
         }
@@ -131,7 +140,10 @@ export function parseLineageMap(text: string, source: 'workspace' | 'file'): Lin
     raw = JSON.parse(text);
   } catch (e) {
     return new LineageMap(DEFAULT_LINEAGE_MAP, 'default', [
-      { reason: `lineage map is not valid JSON (${(e as Error).message}); using the built-in defaults` },
+      {
+        code: 'lineage-map-invalid',
+        reason: `lineage map is not valid JSON (${lineageJsonError(e, text)}); using the built-in defaults`,
+      },
     ]);
   }
   const problems: MapProblem[] = [];
@@ -139,7 +151,7 @@ export function parseLineageMap(text: string, source: 'workspace' | 'file'): Lin
   if (!shape) {
     return new LineageMap(DEFAULT_LINEAGE_MAP, 'default', [
       ...problems,
-      { reason: 'lineage map has the wrong shape; using the built-in defaults' },
+      { code: 'lineage-map-invalid', reason: 'lineage map has the wrong shape; using the built-in defaults' },
     ]);
   }
   return new LineageMap(shape, source, problems);
@@ -147,38 +159,48 @@ export function parseLineageMap(text: string, source: 'workspace' | 'file'): Lin
 
 function validateShape(raw: unknown, problems: MapProblem[]): LineageMapDoc | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    problems.push({ reason: 'lineage map must be a JSON object with "lineages"' });
+    problems.push({
+      code: 'lineage-map-invalid',
+      reason: 'lineage map must be a JSON object with "lineages"',
+    });
     return null;
   }
   const obj = raw as Record<string, unknown>;
   const exclude: string[] = [];
   if (obj.exclude !== undefined) {
     if (!Array.isArray(obj.exclude) || !obj.exclude.every((e) => typeof e === 'string')) {
-      problems.push({ reason: '"exclude" must be an array of strings' });
+      problems.push({ code: 'lineage-map-invalid', reason: '"exclude" must be an array of strings' });
       return null;
     }
     exclude.push(...obj.exclude);
   }
   if (obj.lineages !== undefined && !Array.isArray(obj.lineages)) {
-    problems.push({ reason: '"lineages" must be an array' });
+    problems.push({ code: 'lineage-map-invalid', reason: '"lineages" must be an array' });
     return null;
   }
   const lineages: LineageDef[] = [];
   for (const [li, l] of ((obj.lineages as unknown[] | undefined) ?? []).entries()) {
     const lo = l as Record<string, unknown> | null;
     if (typeof lo !== 'object' || lo === null || typeof lo.name !== 'string' || !Array.isArray(lo.members)) {
-      problems.push({ reason: `lineage ${li + 1} needs a "name" string and a "members" array` });
+      problems.push({
+        code: 'lineage-map-invalid',
+        reason: `lineage ${li + 1} needs a "name" string and a "members" array`,
+      });
       return null;
     }
     const members: LineageMember[] = [];
     for (const [mi, m] of (lo.members as unknown[]).entries()) {
       const mo = m as Record<string, unknown> | null;
       if (typeof mo !== 'object' || mo === null || typeof mo.match !== 'string') {
-        problems.push({ reason: `lineage "${lo.name}" member ${mi + 1} needs a "match" string` });
+        problems.push({
+          code: 'lineage-map-invalid',
+          reason: `lineage "${lo.name}" member ${mi + 1} needs a "match" string`,
+        });
         return null;
       }
       if (mo.params !== undefined && (typeof mo.params !== 'number' || !(mo.params > 0))) {
         problems.push({
+          code: 'lineage-map-invalid',
           reason: `lineage "${lo.name}" member ${mi + 1}: "params" must be a positive number (billions)`,
         });
         return null;
@@ -188,4 +210,11 @@ function validateShape(raw: unknown, problems: MapProblem[]): LineageMapDoc | nu
     lineages.push({ name: lo.name, members });
   }
   return { exclude, lineages };
+}
+
+/** V8's JSON error without the text it quotes (the map may be anything someone put at that path). */
+function lineageJsonError(e: unknown, text: string): string {
+  const m = e instanceof Error ? e.message : String(e);
+  const at = /at position (\d+)/.exec(m);
+  return at ? `at character ${Number(at[1]) + 1}` : text.trim() === '' ? 'empty' : 'unexpected text';
 }

@@ -34,7 +34,7 @@ export class ScenarioCatalog {
       .filter((f) => f.kind === 'scenarios')
       .sort((a, b) => compareCodePoints(a.path, b.path));
     for (const f of files) {
-      forEachRecord(index, f.id, (r) => {
+      forEachRecord(index, f, (r) => {
         const l: ScenarioLine = {
           path: f.path,
           line: r.line,

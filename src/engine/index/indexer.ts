@@ -1,23 +1,20 @@
-/** Bring the index up to date with the workspace: read only what is new. */
+/**
+ * Bring the index up to date with the workspace, reading only what is new. One refresh is one
+ * transaction: a run killed at any moment leaves the index as it was before, never half-updated.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { MAX_PROBLEMS_PER_FILE, ProblemBudget, type ProblemCode } from '../problems';
 import { readCorpus } from '../read/corpusDb';
 import { datasetOf, type DiscoveredFile } from '../read/discover';
-import {
-  crcOf,
-  SAMPLE_BYTES as SAMPLE,
-  SegmentBuilder,
-  type ParseJob,
-  type ParseResult,
-  type Segment,
-} from '../read/parse';
+import { openRegular } from '../read/jsonl';
+import type { ParseFailure, ParseJob, ParseResult, ParsedPart } from '../read/parse';
 import { ParsePool } from '../read/pool';
-import type { FileRow, TraceIndex } from './traceIndex';
+import { crcOf, decide, databaseSignature, identityOf, type Decision } from './changes';
+import { SegmentBuilder, parseSegment } from './segment';
+import type { FileRow, SegmentWrite, StoredProblem, TraceIndex } from './traceIndex';
 
-/** A file modified this close to when it was read may have changed within the same mtime tick. */
-const RACY_MS = 2000;
-
-export type FileAction = 'unchanged' | 'append' | 'full' | 'removed';
+export type FileAction = 'unchanged' | 'append' | 'full' | 'removed' | 'unreadable';
 
 export interface UpdateReport {
   files: { path: string; action: FileAction; bytesRead: number }[];
@@ -28,13 +25,20 @@ export interface UpdateReport {
 
 export type Progress = (done: number, total: number, file: string) => void;
 
-type Plan = {
+interface Plan {
   file: DiscoveredFile;
   abs: string;
   st: fs.Stats;
   row: FileRow | undefined;
-  action: 'unchanged' | 'touch' | 'append' | 'full';
-};
+  decision: Decision;
+}
+
+/** A file that could not be opened: one problem of the file, read again next time. */
+interface Unopened {
+  file: DiscoveredFile;
+  row: FileRow | undefined;
+  failure: ParseFailure;
+}
 
 export async function updateIndex(
   index: TraceIndex,
@@ -42,74 +46,96 @@ export async function updateIndex(
   discovered: DiscoveredFile[],
   progress?: Progress,
 ): Promise<UpdateReport> {
-  const db = index.db;
+  index.begin();
+  try {
+    const report = await update(index, root, discovered, progress);
+    if (report.changed) index.bumpGeneration();
+    index.commit();
+    return report;
+  } catch (e) {
+    index.rollback();
+    throw e;
+  }
+}
+
+async function update(
+  index: TraceIndex,
+  root: string,
+  discovered: DiscoveredFile[],
+  progress?: Progress,
+): Promise<UpdateReport> {
   const known = new Map(index.files().map((f) => [f.path, f]));
   const report: UpdateReport = { files: [], bytesRead: 0, changed: false, threads: 0 };
   const plans: Plan[] = [];
+  const unopened: Unopened[] = [];
   for (const file of discovered) {
     const abs = path.join(root, file.path);
-    let st: fs.Stats;
-    try {
-      st = fs.statSync(abs);
-    } catch {
-      continue; // vanished since discovery: removed below
-    }
     const row = known.get(file.path);
-    plans.push({ file, abs, st, row, action: decide(abs, st, row, file) });
+    let opened: { fd: number; st: fs.Stats };
+    try {
+      opened = openRegular(abs);
+    } catch (e) {
+      const failure = failureOf(e);
+      if (failure.failed !== 'gone') unopened.push({ file, row, failure });
+      continue; // gone since discovery: removed below
+    }
+    try {
+      plans.push({
+        file,
+        abs,
+        st: opened.st,
+        row,
+        decision: decide(opened.fd, abs, opened.st, row, file.kind),
+      });
+    } finally {
+      fs.closeSync(opened.fd);
+    }
   }
-  const planned = new Set(plans.map((p) => p.file.path));
+  const present = new Set([...plans, ...unopened].map((p) => p.file.path));
   for (const [p, row] of known) {
-    if (planned.has(p)) continue;
-    db.transaction(() => {
-      for (const t of ['segments', 'problems']) db.prepare(`DELETE FROM ${t} WHERE file_id = ?`).run(row.id);
-      db.prepare('DELETE FROM files WHERE id = ?').run(row.id);
-    })();
-    index.forgetSegments(row.id);
+    if (present.has(p)) continue;
+    index.removeFile(row.id);
     report.files.push({ path: p, action: 'removed', bytesRead: 0 });
     report.changed = true;
   }
-  const jsonl = plans
-    .filter((p) => p.action === 'append' || p.action === 'full')
-    .filter((p) => isJsonl(p.file));
-  const toRead = jsonl.reduce(
-    (s, p) => s + p.st.size - (p.action === 'append' ? (p.row as FileRow).consumed : 0),
-    0,
-  );
+  for (const u of unopened) {
+    if (writeUnreadable(index, u.file, u.row, u.failure)) report.changed = true;
+    report.files.push({ path: u.file.path, action: 'unreadable', bytesRead: 0 });
+  }
+  const reads = plans.filter((p) => (p.decision === 'append' || p.decision === 'full') && isJsonl(p.file));
+  const toRead = reads.reduce((s, p) => s + p.st.size - startOf(p), 0);
   const pool = ParsePool.forWork(toRead);
   report.threads = pool.threads;
   let done = 0;
   const total = plans.reduce((s, p) => s + p.st.size, 0);
   try {
     // Every parse is started at once (workers take them in turn); each result is written as it lands.
-    const parses = new Map<Plan, Promise<ParseResult>>();
-    for (const p of jsonl) parses.set(p, pool.run(jobFor(p)));
+    const parses = new Map<Plan, Promise<ParseResult | ParseFailure>>();
+    for (const p of reads) parses.set(p, pool.run(jobFor(p)));
     for (const p of plans) {
       let action: FileAction = 'unchanged';
       let bytes = 0;
-      if (p.action === 'touch' && p.row) {
-        db.prepare('UPDATE files SET mtime_ms = ?, indexed_at_ms = ? WHERE id = ?').run(
-          p.st.mtimeMs,
-          Date.now(),
-          p.row.id,
-        );
-      } else if (p.action === 'append' || p.action === 'full') {
-        action = p.action;
+      if (p.decision === 'touch' && p.row) {
+        index.putFile({ ...p.row, ...identityOf(p.st), indexedAtMs: Date.now() });
+      } else if (p.decision === 'append' || p.decision === 'full') {
+        action = p.decision;
         const parse = parses.get(p);
         if (parse) {
-          writeParsed(index, p, await parse);
-          bytes = p.st.size - (p.action === 'append' ? (p.row as FileRow).consumed : 0);
+          const r = await parse;
+          if ('failed' in r) {
+            if (r.failed === 'gone') {
+              if (p.row) index.removeFile(p.row.id);
+              action = 'removed';
+            } else {
+              writeUnreadable(index, p.file, p.row, r);
+              action = 'unreadable';
+            }
+          } else {
+            writeParsed(index, p, r);
+            bytes = p.st.size - startOf(p);
+          }
         } else if (p.file.kind === 'database') indexDatabase(index, p);
-        else
-          writeMeta(index, p, {
-            consumed: 0,
-            lines: 0,
-            records: 0,
-            complete: 1,
-            headCrc: 0,
-            tailCrc: 0,
-            fullCrc: 0,
-            signature: null,
-          });
+        else writeFileOnly(index, p); // the lineage map: read by the analysis itself
       }
       if (action !== 'unchanged') report.changed = true;
       report.bytesRead += bytes;
@@ -120,190 +146,188 @@ export async function updateIndex(
   } finally {
     await pool.close();
   }
-  if (report.changed) index.bumpGeneration();
   return report;
 }
 
 const isJsonl = (f: DiscoveredFile): boolean => f.kind !== 'database' && f.kind !== 'lineages';
 
+const startOf = (p: Plan): number => (p.decision === 'append' && p.row ? p.row.consumed : 0);
+
+function failureOf(e: unknown): ParseFailure {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return { failed: 'gone', reason: 'removed' };
+  if (code === 'ENOTREG')
+    return {
+      failed: 'not-a-regular-file',
+      reason: 'not a regular file (a FIFO, device or socket); not read',
+    };
+  return { failed: 'unreadable-file', reason: `cannot open the file (${code ?? String(e)})` };
+}
+
 function jobFor(p: Plan): ParseJob {
-  const from = p.action === 'append' ? p.row : undefined;
+  const from = p.decision === 'append' ? p.row : undefined;
   return {
     abs: p.abs,
     kind: p.file.kind,
     start: from?.consumed ?? 0,
     startLine: from?.lines ?? 0,
     end: p.st.size,
-    crcSeed: from?.fullCrc ?? 0,
+    crcSeed: from?.crc ?? 0,
+    dev: p.st.dev,
+    ino: p.st.ino,
+    problemBudget: Math.max(0, MAX_PROBLEMS_PER_FILE - (from?.problemsKept ?? 0)),
   };
 }
 
-function decide(abs: string, st: fs.Stats, row: FileRow | undefined, file: DiscoveredFile): Plan['action'] {
-  if (!row || row.kind !== file.kind) return 'full';
-  if (file.kind === 'database')
-    return row.complete === 1 && row.signature === databaseSignature(abs, st) ? 'unchanged' : 'full';
-  const racy = row.mtimeMs >= row.indexedAtMs - RACY_MS;
-  if (st.size === row.size && st.mtimeMs === row.mtimeMs && !racy) return 'unchanged';
-  if (file.kind === 'lineages') return 'full'; // read by the analysis itself; the row only notes the change
-  if (st.size < row.consumed || !samplesMatch(abs, row)) return 'full';
-  if (st.size === row.size) {
-    // Same size, another time (or a racy read): only the content can tell.
-    if (crcRange(abs, 0, row.consumed) !== row.fullCrc) return 'full';
-    return st.size > row.consumed ? 'append' : 'touch'; // an unfinished last line is read again
+const EMPTY_FILE = {
+  size: 0,
+  mtimeMs: 0,
+  ctimeMs: 0,
+  ino: 0,
+  dev: 0,
+  consumed: 0,
+  lines: 0,
+  crc: 0,
+  wholeCrc: 0,
+  signature: null,
+  records: 0,
+  segments: 0,
+  problemsKept: 0,
+};
+
+/** A file that cannot be read now: its earlier records are dropped (they may be wrong), one problem says why. */
+function writeUnreadable(
+  index: TraceIndex,
+  file: DiscoveredFile,
+  row: FileRow | undefined,
+  failure: ParseFailure,
+): boolean {
+  const code = failure.failed as ProblemCode;
+  if (row && row.complete === 0 && row.segments === 1 && row.records === 0) {
+    // Already recorded as unreadable: nothing changed unless the reason did.
+    const seg = index.problems([row]).kept[0];
+    if (seg?.code === code) return false;
   }
-  return 'append';
+  if (row) index.dropSegments(row.id, false);
+  const id = index.putFile({
+    ...EMPTY_FILE,
+    id: row?.id,
+    path: file.path,
+    kind: file.kind,
+    dataset: datasetOf(file.path),
+    indexedAtMs: Date.now(),
+    segments: 1,
+    problemsKept: 1,
+    complete: 0,
+  });
+  index.addSegment(id, {
+    tail: false,
+    records: 0,
+    data: new SegmentBuilder().json(),
+    problems: [[null, code, failure.reason, null, null, null]],
+    omitted: {},
+  });
+  return true;
 }
 
-function samplesMatch(abs: string, row: FileRow): boolean {
-  if (row.consumed === 0) return true;
-  return (
-    crcRange(abs, 0, Math.min(SAMPLE, row.consumed)) === row.headCrc &&
-    crcRange(abs, Math.max(0, row.consumed - SAMPLE), row.consumed) === row.tailCrc
-  );
-}
-
-function crcRange(abs: string, start: number, end: number): number {
-  const fd = fs.openSync(abs, 'r');
+/** The lineage map: only its row, so that a change of it is seen (the analysis reads the file itself). */
+function writeFileOnly(index: TraceIndex, p: Plan): void {
+  if (p.row) index.dropSegments(p.row.id, false);
+  let whole = 0;
   try {
-    return crcOf(fd, start, end);
-  } finally {
-    fs.closeSync(fd);
+    const { fd } = openRegular(p.abs, p.st);
+    try {
+      whole = crcOf(fd, 0, p.st.size);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // gone or replaced meanwhile: the next refresh sees it
   }
+  index.putFile({
+    ...EMPTY_FILE,
+    ...identityOf(p.st),
+    wholeCrc: whole,
+    id: p.row?.id,
+    path: p.file.path,
+    kind: p.file.kind,
+    dataset: datasetOf(p.file.path),
+    indexedAtMs: Date.now(),
+    complete: 1,
+  });
 }
 
-interface MetaUpdate {
-  consumed: number;
-  lines: number;
-  records: number;
-  complete: number;
-  headCrc: number;
-  tailCrc: number;
-  fullCrc: number;
-  signature: string | null;
-}
-
-/** Insert or update the file's row; returns its id. */
-function writeMeta(index: TraceIndex, p: Plan, m: MetaUpdate): number {
-  const values = [
-    p.file.kind,
-    datasetOf(p.file.path),
-    p.st.size,
-    p.st.mtimeMs,
-    Date.now(),
-    m.consumed,
-    m.lines,
-    m.headCrc,
-    m.tailCrc,
-    m.fullCrc,
-    m.signature,
-    m.records,
-    m.complete,
-  ];
-  if (p.row) {
-    index.db
-      .prepare(
-        `UPDATE files SET kind=?, dataset=?, size=?, mtime_ms=?, indexed_at_ms=?, consumed=?, lines=?,
-         head_crc=?, tail_crc=?, full_crc=?, signature=?, records=?, complete=? WHERE id=?`,
-      )
-      .run(...values, p.row.id);
-    return p.row.id;
-  }
-  const info = index.db
-    .prepare(
-      `INSERT INTO files(path, kind, dataset, size, mtime_ms, indexed_at_ms, consumed, lines, head_crc, tail_crc,
-       full_crc, signature, records, complete) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-    )
-    .run(p.file.path, ...values);
-  return Number(info.lastInsertRowid);
-}
+const toWrite = (part: ParsedPart, tail: boolean): SegmentWrite => ({
+  tail,
+  records: part.records,
+  data: part.segment,
+  problems: part.problems.map(([line, code, reason, offset, length, column]) => [
+    line,
+    code,
+    reason,
+    offset,
+    length,
+    column,
+  ]),
+  omitted: part.omitted,
+});
 
 function writeParsed(index: TraceIndex, p: Plan, r: ParseResult): void {
-  const db = index.db;
-  const append = p.action === 'append' && p.row !== undefined;
-  db.transaction(() => {
-    let records = r.records + r.tailRecords;
-    let fileId: number;
-    if (p.row) {
-      fileId = p.row.id;
-      if (append) {
-        // `rows` of a segment counts its usable records; the old unfinished tail is read again.
-        const oldTail = db
-          .prepare('SELECT COALESCE(SUM(rows), 0) FROM segments WHERE file_id = ? AND tail = 1')
-          .pluck()
-          .get(fileId) as number;
-        records += p.row.records - oldTail;
-        const tailSeq = db
-          .prepare('SELECT MIN(seq) FROM segments WHERE file_id = ? AND tail = 1')
-          .pluck()
-          .get(fileId) as number | null;
-        if (tailSeq !== null) index.forgetSegments(fileId, tailSeq);
-        db.prepare('DELETE FROM segments WHERE file_id = ? AND tail = 1').run(fileId);
-        db.prepare('DELETE FROM problems WHERE file_id = ? AND tail = 1').run(fileId);
-      } else {
-        index.forgetSegments(fileId);
-        db.prepare('DELETE FROM segments WHERE file_id = ?').run(fileId);
-        db.prepare('DELETE FROM problems WHERE file_id = ?').run(fileId);
-      }
-    } else
-      fileId = writeMeta(index, p, {
-        consumed: 0,
-        lines: 0,
-        records: 0,
-        complete: 0,
-        headCrc: 0,
-        tailCrc: 0,
-        fullCrc: 0,
-        signature: null,
-      });
-    const nextSeq =
-      (db
-        .prepare('SELECT COALESCE(MAX(seq), -1) + 1 FROM segments WHERE file_id = ?')
-        .pluck()
-        .get(fileId) as number) ?? 0;
-    const insert = db.prepare('INSERT INTO segments(file_id, seq, tail, rows, data) VALUES (?,?,?,?,?)');
-    insert.run(fileId, nextSeq, 0, r.records, r.segment);
-    index.cacheSegment(fileId, nextSeq, JSON.parse(r.segment) as Segment);
-    if (r.tailSegment !== null) {
-      insert.run(fileId, nextSeq + 1, 1, r.tailRecords, r.tailSegment);
-      index.cacheSegment(fileId, nextSeq + 1, JSON.parse(r.tailSegment) as Segment);
-    }
-    const insertProblem = db.prepare(
-      'INSERT INTO problems(file_id, line, tail, reason, offset, length) VALUES (?,?,?,?,?,?)',
-    );
-    for (const [line, tail, reason, offset, length] of r.problems)
-      insertProblem.run(fileId, line, tail, reason, offset, length);
-    writeMeta(
-      index,
-      { ...p, row: { ...(p.row as FileRow), id: fileId } },
-      {
-        consumed: r.consumed,
-        lines: r.lines,
-        records,
-        complete: 1,
-        headCrc: r.headCrc,
-        tailCrc: r.tailCrc,
-        fullCrc: r.crc,
-        signature: null,
-      },
-    );
-  })();
-}
-
-/** A database changes through its file and its write-ahead log. */
-function databaseSignature(abs: string, st: fs.Stats): string {
-  let wal = '';
-  try {
-    const w = fs.statSync(`${abs}-wal`);
-    wal = `:${w.size}:${w.mtimeMs}`;
-  } catch {
-    // no write-ahead log
+  const append = p.decision === 'append' && p.row !== undefined;
+  let records = 0;
+  let segments = 0;
+  let problemsKept = 0;
+  let fileId: number;
+  if (p.row && append) {
+    // The old unfinished tail is read again as part of what follows it.
+    const dropped = index.dropSegments(p.row.id, true);
+    records = p.row.records - dropped.records;
+    segments = p.row.segments - dropped.segments;
+    problemsKept = p.row.problemsKept - dropped.problemsKept;
+    fileId = p.row.id;
+  } else {
+    if (p.row) index.dropSegments(p.row.id, false);
+    fileId = index.putFile({
+      ...EMPTY_FILE,
+      id: p.row?.id,
+      path: p.file.path,
+      kind: p.file.kind,
+      dataset: datasetOf(p.file.path),
+      indexedAtMs: Date.now(),
+      complete: 0,
+    });
   }
-  return `${st.size}:${st.mtimeMs}${wal}`;
+  for (const [part, tail] of [
+    [r.body, false],
+    [r.tail, true],
+  ] as const) {
+    if (!part) continue;
+    index.addSegment(fileId, toWrite(part, tail), parseSegment(part.segment));
+    records += part.records;
+    segments++;
+    problemsKept += part.problems.length;
+  }
+  index.putFile({
+    ...identityOf(p.st),
+    id: fileId,
+    path: p.file.path,
+    kind: p.file.kind,
+    dataset: datasetOf(p.file.path),
+    indexedAtMs: Date.now(),
+    consumed: r.consumed,
+    lines: r.lines,
+    crc: r.crc,
+    wholeCrc: r.endCrc,
+    signature: null,
+    records,
+    segments,
+    problemsKept,
+    complete: 1,
+  });
 }
 
 function indexDatabase(index: TraceIndex, p: Plan): void {
   const read = readCorpus(p.abs);
-  const db = index.db;
   const seg = new SegmentBuilder();
   for (const r of read.rows) {
     seg.add({
@@ -316,28 +340,29 @@ function indexDatabase(index: TraceIndex, p: Plan): void {
       altClass: r.technique,
     });
   }
-  db.transaction(() => {
-    const fileId = writeMeta(index, p, {
-      consumed: 0,
-      lines: 0,
-      records: read.rows.length,
-      complete: read.complete ? 1 : 0,
-      headCrc: 0,
-      tailCrc: 0,
-      fullCrc: 0,
-      signature: databaseSignature(p.abs, p.st),
-    });
-    index.forgetSegments(fileId);
-    db.prepare('DELETE FROM segments WHERE file_id = ?').run(fileId);
-    db.prepare('DELETE FROM problems WHERE file_id = ?').run(fileId);
-    db.prepare('INSERT INTO segments(file_id, seq, tail, rows, data) VALUES (?, 0, 0, ?, ?)').run(
-      fileId,
-      read.rows.length,
-      seg.json(),
-    );
-    const insertProblem = db.prepare(
-      'INSERT INTO problems(file_id, line, tail, reason) VALUES (?, NULL, 0, ?)',
-    );
-    for (const reason of read.problems) insertProblem.run(fileId, reason);
-  })();
+  const budget = new ProblemBudget<StoredProblem>(MAX_PROBLEMS_PER_FILE);
+  for (const pr of read.problems)
+    budget.add(pr.code, [null, pr.code, pr.reason, null, null, null, pr.row ?? null]);
+  const omitted: Partial<Record<ProblemCode, number>> = {};
+  for (const [code, n] of budget.omitted) omitted[code] = n;
+  if (p.row) index.dropSegments(p.row.id, false);
+  const fileId = index.putFile({
+    ...EMPTY_FILE,
+    ...identityOf(p.st),
+    id: p.row?.id,
+    path: p.file.path,
+    kind: p.file.kind,
+    dataset: datasetOf(p.file.path),
+    indexedAtMs: Date.now(),
+    signature: databaseSignature(p.abs, p.st),
+    records: read.rows.length,
+    segments: 1,
+    problemsKept: budget.kept.length,
+    complete: read.complete ? 1 : 0,
+  });
+  index.addSegment(
+    fileId,
+    { tail: false, records: read.rows.length, data: seg.json(), problems: budget.kept, omitted },
+    seg.segment(),
+  );
 }

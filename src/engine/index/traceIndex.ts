@@ -1,19 +1,34 @@
 /**
- * The index: what the analysis and the tree need of every line, and where each line lives
- * (file, line, byte offset), in segments of compact rows. Trace text stays in the researcher's files.
+ * The index: what the analysis and the tree need of every line, and where each line lives (file,
+ * line, byte offset), in segments of compact rows. Trace text stays in the researcher's files.
+ *
+ * This module owns the schema and every SQL statement on it. Every row carries a checksum of its
+ * values: a damaged index is detected and rebuilt, never trusted (ANALYSIS.md §8: no figure from a
+ * stale or broken cache).
  */
 import '../read/sqliteUri';
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SEGMENT_STRIDE, type Segment } from '../read/parse';
+import * as zlib from 'node:zlib';
+import type { ProblemCode } from '../problems';
+import type { FileKind } from '../settings';
+import { parseSegment, SEGMENT_STRIDE, type Segment } from './segment';
+
+/** Bump when the tables or what a row means change: an older index is rebuilt, not trusted. */
+export const SCHEMA_VERSION = 7;
+
+/** `PRAGMA application_id` of an ff-lens index ("FFLI"): how a file is recognised as one before it is touched. */
+export const APPLICATION_ID = 0x46464c49;
 
 /** Parsed rows kept between writing and building traces: enough for a 100k-trace corpus, bounded memory beyond. */
 const CACHE_ROWS = 150_000;
-import type { FileKind } from '../settings';
 
-/** Bump when the tables or what a row means change: an older index is rebuilt, not trusted. */
-export const SCHEMA_VERSION = 6;
+/** The index cannot be trusted (a checksum, a meta row or SQLite itself says so): rebuild it. */
+export class IndexDamaged extends Error {}
+
+/** `--index PATH` names something that is not an ff-lens index: it is never touched. */
+export class IndexRefused extends Error {}
 
 export interface FileRow {
   id: number;
@@ -22,135 +37,258 @@ export interface FileRow {
   dataset: string;
   size: number;
   mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+  dev: number;
   indexedAtMs: number;
   /** Bytes through the last newline; lines after it (an unfinished tail) are read again next time. */
   consumed: number;
   lines: number;
-  /** crc32 of the first 64 KiB, of the 64 KiB before `consumed`, and of all of [0, consumed). */
-  headCrc: number;
-  tailCrc: number;
-  fullCrc: number;
+  /** crc32 of all of [0, consumed): an append is only an append when this prefix is unchanged. */
+  crc: number;
+  /** crc32 of all of [0, size) when it was read (the unfinished last line included; the whole lineage map). */
+  wholeCrc: number;
   /** A database's change signature (its file and write-ahead log). */
   signature: string | null;
+  /** Usable records of the file (scenario files: lines with an id). */
   records: number;
-  /** 0 when the last read failed (a locked database): read again next time. */
+  /** Segments stored for the file, and problems kept in full across them: checked when they are read. */
+  segments: number;
+  problemsKept: number;
+  /** 0 when the last read failed (a locked database, an unreadable file): read again next time. */
   complete: number;
+}
+
+/** A problem as stored with its segment: [line (null: the file), code, reason, offset, length, column, corpus row]. */
+export type StoredProblem = [
+  line: number | null,
+  code: ProblemCode,
+  reason: string,
+  offset: number | null,
+  length: number | null,
+  column: number | null,
+  row?: number | null,
+];
+
+/** One read of a file as the indexer writes it. */
+export interface SegmentWrite {
+  tail: boolean;
+  records: number;
+  /** JSON of a Segment. */
+  data: string;
+  problems: StoredProblem[];
+  /** Problems beyond the per-file bound, counted per code. */
+  omitted: Partial<Record<ProblemCode, number>>;
+}
+
+export interface IndexedProblem {
+  fileId: number;
+  path: string;
+  line: number | null;
+  code: ProblemCode;
+  reason: string;
+  offset: number | null;
+  length: number | null;
+  column: number | null;
+  row: number | null;
 }
 
 const DDL = `
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE files(
   id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, dataset TEXT NOT NULL,
-  size INTEGER NOT NULL, mtime_ms REAL NOT NULL, indexed_at_ms REAL NOT NULL,
-  consumed INTEGER NOT NULL, lines INTEGER NOT NULL, head_crc INTEGER NOT NULL, tail_crc INTEGER NOT NULL,
-  full_crc INTEGER NOT NULL, signature TEXT, records INTEGER NOT NULL, complete INTEGER NOT NULL);
--- One segment per read of a file (a whole read, or what an append added): see parse.ts for its rows.
-CREATE TABLE segments(file_id INTEGER NOT NULL, seq INTEGER NOT NULL, tail INTEGER NOT NULL,
-  rows INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY(file_id, seq)) WITHOUT ROWID;
-CREATE TABLE problems(file_id INTEGER NOT NULL, line INTEGER, tail INTEGER NOT NULL, reason TEXT NOT NULL,
-  offset INTEGER, length INTEGER);
-CREATE INDEX problems_file ON problems(file_id);
+  size INTEGER NOT NULL, mtime_ms REAL NOT NULL, ctime_ms REAL NOT NULL, ino REAL NOT NULL, dev REAL NOT NULL,
+  indexed_at_ms REAL NOT NULL, consumed INTEGER NOT NULL, lines INTEGER NOT NULL, crc INTEGER NOT NULL,
+  whole_crc INTEGER NOT NULL,
+  signature TEXT, records INTEGER NOT NULL, segments INTEGER NOT NULL, problems_kept INTEGER NOT NULL,
+  complete INTEGER NOT NULL, check_crc INTEGER NOT NULL);
+-- One segment per read of a file (a whole read, or what an append added); ids only grow, so a cached
+-- segment is never mistaken for a newer one with the same place.
+CREATE TABLE segments(id INTEGER PRIMARY KEY AUTOINCREMENT, file_id INTEGER NOT NULL, tail INTEGER NOT NULL,
+  records INTEGER NOT NULL, data TEXT NOT NULL, problems TEXT NOT NULL, check_crc INTEGER NOT NULL);
+CREATE INDEX segments_file ON segments(file_id, id);
 `;
 
+const FILE_COLUMNS = `id, path, kind, dataset, size, mtime_ms AS mtimeMs, ctime_ms AS ctimeMs, ino, dev,
+  indexed_at_ms AS indexedAtMs, consumed, lines, crc, whole_crc AS wholeCrc, signature, records, segments, problems_kept AS problemsKept,
+  complete, check_crc AS checkCrc`;
+
+const crcOfText = (s: string): number => zlib.crc32(s);
+
+function fileCheck(f: Omit<FileRow, 'id'>): number {
+  return crcOfText(
+    JSON.stringify([
+      f.path,
+      f.kind,
+      f.dataset,
+      f.size,
+      f.mtimeMs,
+      f.ctimeMs,
+      f.ino,
+      f.dev,
+      f.indexedAtMs,
+      f.consumed,
+      f.lines,
+      f.crc,
+      f.wholeCrc,
+      f.signature,
+      f.records,
+      f.segments,
+      f.problemsKept,
+      f.complete,
+    ]),
+  );
+}
+
+const segmentCheck = (
+  fileId: number,
+  tail: number,
+  records: number,
+  data: string,
+  problems: string,
+): number => zlib.crc32(problems, zlib.crc32(data, crcOfText(`${fileId}:${tail}:${records}:`)));
+
+interface StoredProblems {
+  kept: StoredProblem[];
+  omitted: Partial<Record<ProblemCode, number>>;
+}
+
+/** What a file at an index path is, judged from its first 100 bytes (the SQLite header) before SQLite opens it. */
+function headerKind(file: string): 'absent' | 'ours' | 'sqlite' | 'other' {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
+    throw e;
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile()) return 'other';
+    const b = Buffer.alloc(100);
+    const got = fs.readSync(fd, b, 0, 100, 0);
+    if (got < 100 || b.toString('latin1', 0, 16) !== 'SQLite format 3\0') return 'other';
+    return b.readUInt32BE(68) === APPLICATION_ID ? 'ours' : 'sqlite';
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** An index of the schema before this one (no application id): it has our tables, so it may be rebuilt. */
+function isOlderIndex(file: string): boolean {
+  try {
+    const db = new Database(file, { readonly: true, fileMustExist: true });
+    try {
+      const names = new Set(
+        (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]).map(
+          String,
+        ),
+      );
+      if (!names.has('meta') || !names.has('files') || !names.has('segments')) return false;
+      const keys = new Set(db.prepare('SELECT key FROM meta').pluck().all() as string[]);
+      return keys.has('schema') && keys.has('root');
+    } finally {
+      db.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+function removeIndexFiles(file: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + suffix, { force: true });
+}
+
 export class TraceIndex {
+  /** Parsed segments by segment id; see keepSegments. */
+  private readonly segmentCache = new Map<number, Segment>();
+  /** Rows held in the cache; beyond CACHE_ROWS, segments are read back from the database instead. */
+  private cachedRows = 0;
+  /** Whether a transaction is open (writes of one refresh are one transaction). */
+  private inTransaction = false;
+
   /**
-   * Segments parsed by the writer, by file and seq, kept until the next read takes them: what was just
-   * written is not parsed again, and nothing stays in memory after the traces are built.
+   * Keep parsed segments after they are read (a long-lived process that analyses again and again:
+   * the language server), within the row bound; a one-shot run lets them go once read.
    */
-  private readonly segmentCache = new Map<number, Map<number, Segment>>();
+  keepSegments = false;
 
   private constructor(
-    readonly db: Database.Database,
+    private readonly db: Database.Database,
     readonly location: string | null,
   ) {}
 
   /**
-   * Keep parsed segments after they are read (a long-lived process that analyses again and again:
-   * the language server), within the same row bound; a one-shot run lets them go once read.
+   * Open the index for a workspace, creating it when absent. `file` null keeps it in memory.
+   * An index of another schema, another folder, or one that is damaged is rebuilt. A file that is
+   * not an ff-lens index is refused (IndexRefused) when `explicit` (the user named it), and replaced
+   * only when it lives at the default location in the cache folder, which is ours.
    */
-  keepSegments = false;
-
-  /** A file's segments in order, from the cache or the database. */
-  segments(fileId: number): Segment[] {
-    const cached: Map<number, Segment> = this.segmentCache.get(fileId) ?? new Map<number, Segment>();
-    if (!this.keepSegments) {
-      this.segmentCache.delete(fileId);
-      for (const seg of cached.values()) this.cachedRows -= seg.rows.length / SEGMENT_STRIDE;
-    }
-    const seqs = this.db
-      .prepare('SELECT seq FROM segments WHERE file_id = ? ORDER BY seq')
-      .pluck()
-      .all(fileId) as number[];
-    const load = this.db.prepare('SELECT data FROM segments WHERE file_id = ? AND seq = ?').pluck();
-    const out: Segment[] = [];
-    for (const seq of seqs) {
-      let seg = cached.get(seq);
-      if (!seg) {
-        seg = JSON.parse(load.get(fileId, seq) as string) as Segment;
-        if (this.keepSegments) this.cacheSegment(fileId, seq, seg);
-      }
-      out.push(seg);
-    }
-    return out;
-  }
-
-  /** Rows held in the cache; beyond CACHE_ROWS, segments are read back from the database instead. */
-  private cachedRows = 0;
-
-  /** Keep a segment just written (its JSON was parsed by the writer), while the cache is small. */
-  cacheSegment(fileId: number, seq: number, segment: Segment): void {
-    const rows = segment.rows.length / SEGMENT_STRIDE;
-    if (this.cachedRows + rows > CACHE_ROWS) return;
-    this.cachedRows += rows;
-    let m = this.segmentCache.get(fileId);
-    if (!m) {
-      m = new Map<number, Segment>();
-      this.segmentCache.set(fileId, m);
-    }
-    m.set(seq, segment);
-  }
-
-  /** Forget cached segments of a file: all of them, or those from `fromSeq` on. */
-  forgetSegments(fileId: number, fromSeq = 0): void {
-    const m = this.segmentCache.get(fileId);
-    if (!m) return;
-    for (const [seq, seg] of [...m]) {
-      if (seq < fromSeq) continue;
-      m.delete(seq);
-      this.cachedRows -= seg.rows.length / SEGMENT_STRIDE;
-    }
-  }
-
-  /**
-   * Open (or create) the index for a workspace. `file` null keeps it in memory. An index written
-   * by another schema, for another folder, or that SQLite cannot read is deleted and rebuilt.
-   */
-  static open(file: string | null, root: string): TraceIndex {
+  static open(file: string | null, root: string, explicit = false): TraceIndex {
     if (file === null) return TraceIndex.create(new Database(':memory:'), null, root);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    try {
-      const db = new Database(file, { timeout: 5000 });
-      try {
-        if (TraceIndex.isCurrent(db, root)) {
-          TraceIndex.tune(db);
-          return new TraceIndex(db, file);
-        }
-      } catch {
-        // unreadable: fall through to rebuild
-      }
-      db.close();
-    } catch {
-      // not a database at all
+    const kind = headerKind(file);
+    if (kind === 'other' || (kind === 'sqlite' && !isOlderIndex(file))) {
+      if (explicit) throw new IndexRefused(`${file} exists and is not an ff-lens index; it is left as it is`);
     }
-    for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + suffix, { force: true });
-    return TraceIndex.create(new Database(file, { timeout: 5000 }), file, root);
+    if (kind === 'ours') {
+      let db: Database.Database | null = null;
+      try {
+        db = new Database(file, { timeout: 5000, fileMustExist: true });
+        TraceIndex.checkMeta(db, root);
+        TraceIndex.tune(db);
+        return new TraceIndex(db, file);
+      } catch (e) {
+        db?.close();
+        if (!(e instanceof IndexDamaged) && !isSqliteDamage(e)) throw e;
+        // damaged or of another schema or folder: rebuilt below
+      }
+    }
+    return TraceIndex.rebuild(file, root);
   }
 
-  private static isCurrent(db: Database.Database, root: string): boolean {
-    const rows = db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[];
-    const meta = new Map(rows.map((r) => [r.key, r.value]));
-    // Corruption deeper in the file surfaces as SQLITE_CORRUPT on use; Workspace rebuilds then.
-    return meta.get('schema') === String(SCHEMA_VERSION) && meta.get('root') === root;
+  /** Replace whatever is at `file` (known to be ours, or at our default location) with a new, empty index. */
+  static rebuild(file: string, root: string): TraceIndex {
+    removeIndexFiles(file);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Created under another name and renamed into place once complete: a crash never leaves a half-made index.
+    const fresh = `${file}.new`;
+    removeIndexFiles(fresh);
+    const db = new Database(fresh);
+    try {
+      db.pragma('journal_mode = DELETE');
+      db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.transaction(() => TraceIndex.init(db, root))();
+    } finally {
+      db.close();
+    }
+    fs.renameSync(fresh, file);
+    const opened = new Database(file, { timeout: 5000, fileMustExist: true });
+    TraceIndex.tune(opened);
+    return new TraceIndex(opened, file);
+  }
+
+  private static create(db: Database.Database, file: string | null, root: string): TraceIndex {
+    TraceIndex.tune(db);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.transaction(() => TraceIndex.init(db, root))();
+    return new TraceIndex(db, file);
+  }
+
+  private static init(db: Database.Database, root: string): void {
+    db.exec(DDL);
+    const put = db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)');
+    put.run('schema', String(SCHEMA_VERSION));
+    put.run('root', root);
+    put.run('generation', '0');
+  }
+
+  /** The meta rows say: this schema, this folder, a whole-number generation. Anything else: damaged. */
+  private static checkMeta(db: Database.Database, root: string): void {
+    const rows = db.prepare('SELECT key, value FROM meta').all() as { key: unknown; value: unknown }[];
+    const meta = new Map(rows.map((r) => [String(r.key), String(r.value)]));
+    if (meta.get('schema') !== String(SCHEMA_VERSION)) throw new IndexDamaged('index of another schema');
+    if (meta.get('root') !== root) throw new IndexDamaged('index of another folder');
+    if (!/^\d{1,15}$/.test(meta.get('generation') ?? ''))
+      throw new IndexDamaged('index generation is not a number');
   }
 
   private static tune(db: Database.Database): void {
@@ -160,34 +298,292 @@ export class TraceIndex {
     db.pragma('temp_store = MEMORY');
   }
 
-  private static create(db: Database.Database, file: string | null, root: string): TraceIndex {
-    TraceIndex.tune(db);
-    db.exec(DDL);
-    const put = db.prepare('INSERT INTO meta(key, value) VALUES (?, ?)');
-    put.run('schema', String(SCHEMA_VERSION));
-    put.run('root', root);
-    put.run('generation', '0');
-    return new TraceIndex(db, file);
-  }
-
   close(): void {
+    if (this.inTransaction) this.rollback();
     this.db.close();
   }
 
-  files(): FileRow[] {
-    return this.db
-      .prepare(
-        `SELECT id, path, kind, dataset, size, mtime_ms AS mtimeMs, indexed_at_ms AS indexedAtMs, consumed, lines,
-           head_crc AS headCrc, tail_crc AS tailCrc, full_crc AS fullCrc, signature, records, complete FROM files`,
-      )
-      .all() as FileRow[];
+  // ------------------------------------------------------------------ transactions
+
+  /** Start the one write transaction of a refresh (held across the awaits of parsing). */
+  begin(): void {
+    this.db.exec('BEGIN IMMEDIATE');
+    this.inTransaction = true;
   }
 
+  commit(): void {
+    this.db.exec('COMMIT');
+    this.inTransaction = false;
+  }
+
+  rollback(): void {
+    if (!this.inTransaction) return;
+    try {
+      this.db.exec('ROLLBACK');
+    } catch {
+      // SQLite rolls back by itself after some errors
+    }
+    this.inTransaction = false;
+    // What was cached from this transaction's writes is gone with it.
+    this.segmentCache.clear();
+    this.cachedRows = 0;
+  }
+
+  /** Run `read` on one consistent snapshot of the index (another process may be writing). */
+  snapshot<T>(read: () => T): T {
+    if (this.inTransaction) return read();
+    this.db.exec('BEGIN');
+    this.inTransaction = true;
+    try {
+      return read();
+    } finally {
+      this.db.exec('COMMIT');
+      this.inTransaction = false;
+    }
+  }
+
+  // ------------------------------------------------------------------ meta
+
   generation(): number {
-    return Number(this.db.prepare("SELECT value FROM meta WHERE key = 'generation'").pluck().get());
+    const v = this.db.prepare("SELECT value FROM meta WHERE key = 'generation'").pluck().get();
+    const n = Number(v);
+    if (typeof v !== 'string' || !Number.isSafeInteger(n) || n < 0)
+      throw new IndexDamaged('index generation is not a number');
+    return n;
   }
 
   bumpGeneration(): void {
-    this.db.prepare("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'").run();
+    this.db
+      .prepare("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'")
+      .run();
   }
+
+  /** The stored results document, when its fingerprint matches and its checksum holds; otherwise null. */
+  cachedResults(fingerprint: string): string | null {
+    const v = this.db.prepare("SELECT value FROM meta WHERE key = 'results'").pluck().get();
+    if (typeof v !== 'string') return null;
+    const a = v.indexOf('\n');
+    const b = v.indexOf('\n', a + 1);
+    if (a < 0 || b < 0 || v.slice(0, a) !== fingerprint) return null;
+    const doc = v.slice(b + 1);
+    return String(crcOfText(doc)) === v.slice(a + 1, b) ? doc : null;
+  }
+
+  storeResults(fingerprint: string, documentJson: string): void {
+    this.db
+      .prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('results', ?)")
+      .run(`${fingerprint}\n${crcOfText(documentJson)}\n${documentJson}`);
+  }
+
+  // ------------------------------------------------------------------ files
+
+  files(): FileRow[] {
+    const rows = this.db.prepare(`SELECT ${FILE_COLUMNS} FROM files`).all() as (FileRow & {
+      checkCrc: number;
+    })[];
+    return rows.map(({ checkCrc, ...f }) => {
+      if (fileCheck(f) !== checkCrc)
+        throw new IndexDamaged(`index row of ${JSON.stringify(f.path)} fails its checksum`);
+      return f;
+    });
+  }
+
+  /** Insert or update a file's row (its id when it has one); returns the id. */
+  putFile(f: Omit<FileRow, 'id'> & { id?: number }): number {
+    const values = [
+      f.kind,
+      f.dataset,
+      f.size,
+      f.mtimeMs,
+      f.ctimeMs,
+      f.ino,
+      f.dev,
+      f.indexedAtMs,
+      f.consumed,
+      f.lines,
+      f.crc,
+      f.wholeCrc,
+      f.signature,
+      f.records,
+      f.segments,
+      f.problemsKept,
+      f.complete,
+      fileCheck(f),
+    ];
+    if (f.id !== undefined) {
+      this.db
+        .prepare(
+          `UPDATE files SET path=?, kind=?, dataset=?, size=?, mtime_ms=?, ctime_ms=?, ino=?, dev=?, indexed_at_ms=?,
+           consumed=?, lines=?, crc=?, whole_crc=?, signature=?, records=?, segments=?, problems_kept=?, complete=?, check_crc=? WHERE id=?`,
+        )
+        .run(f.path, ...values, f.id);
+      return f.id;
+    }
+    const info = this.db
+      .prepare(
+        `INSERT INTO files(path, kind, dataset, size, mtime_ms, ctime_ms, ino, dev, indexed_at_ms, consumed, lines,
+         crc, whole_crc, signature, records, segments, problems_kept, complete, check_crc)
+         VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      )
+      .run(f.path, ...values);
+    return Number(info.lastInsertRowid);
+  }
+
+  removeFile(fileId: number): void {
+    this.dropSegments(fileId, false);
+    this.db.prepare('DELETE FROM files WHERE id = ?').run(fileId);
+  }
+
+  // ------------------------------------------------------------------ segments
+
+  /** Delete a file's segments: all of them, or only its tail (the unfinished last line, read again). */
+  dropSegments(
+    fileId: number,
+    tailOnly: boolean,
+  ): { records: number; problemsKept: number; segments: number } {
+    const rows = this.db
+      .prepare(
+        `SELECT id, records, problems FROM segments WHERE file_id = ?${tailOnly ? ' AND tail = 1' : ''}`,
+      )
+      .all(fileId) as { id: number; records: number; problems: string }[];
+    let records = 0;
+    let problemsKept = 0;
+    for (const r of rows) {
+      records += r.records;
+      problemsKept += (JSON.parse(r.problems) as StoredProblems).kept.length;
+      this.forget(r.id);
+    }
+    this.db.prepare(`DELETE FROM segments WHERE file_id = ?${tailOnly ? ' AND tail = 1' : ''}`).run(fileId);
+    return { records, problemsKept, segments: rows.length };
+  }
+
+  addSegment(fileId: number, s: SegmentWrite, parsed?: Segment): void {
+    const problems = JSON.stringify({ kept: s.problems, omitted: s.omitted } satisfies StoredProblems);
+    const tail = s.tail ? 1 : 0;
+    const info = this.db
+      .prepare('INSERT INTO segments(file_id, tail, records, data, problems, check_crc) VALUES (?,?,?,?,?,?)')
+      .run(
+        fileId,
+        tail,
+        s.records,
+        s.data,
+        problems,
+        segmentCheck(fileId, tail, s.records, s.data, problems),
+      );
+    // What was just parsed is not parsed again by the analysis that follows (kept within the row bound).
+    if (parsed) this.cache(Number(info.lastInsertRowid), parsed);
+  }
+
+  /** A file's segments in order, checked against their checksums and the file's row. */
+  segments(file: FileRow): Segment[] {
+    const rows = this.db
+      .prepare(
+        'SELECT id, file_id AS fileId, tail, records, check_crc AS checkCrc FROM segments WHERE file_id = ? ORDER BY id',
+      )
+      .all(file.id) as { id: number; fileId: number; tail: number; records: number; checkCrc: number }[];
+    if (rows.length !== file.segments)
+      throw new IndexDamaged(`index of ${JSON.stringify(file.path)} lost segments`);
+    const load = this.db.prepare('SELECT data, problems FROM segments WHERE id = ?');
+    const out: Segment[] = [];
+    let records = 0;
+    for (const r of rows) {
+      records += r.records;
+      let seg = this.segmentCache.get(r.id);
+      if (seg && !this.keepSegments) this.forget(r.id);
+      if (!seg) {
+        const { data, problems } = load.get(r.id) as { data: string; problems: string };
+        if (r.fileId !== file.id || segmentCheck(file.id, r.tail, r.records, data, problems) !== r.checkCrc)
+          throw new IndexDamaged(`a segment of ${JSON.stringify(file.path)} fails its checksum`);
+        seg = parseSegment(data);
+        if (this.keepSegments) this.cache(r.id, seg);
+      }
+      out.push(seg);
+    }
+    if (records !== file.records)
+      throw new IndexDamaged(`index of ${JSON.stringify(file.path)} lost records`);
+    return out;
+  }
+
+  /** Every problem kept in the index for `files` (all of them, or one), and the counts beyond the per-file bound. */
+  problems(files: FileRow[]): {
+    kept: IndexedProblem[];
+    omitted: { fileId: number; path: string; code: ProblemCode; count: number }[];
+  } {
+    const byId = new Map(files.map((f) => [f.id, f]));
+    const only = files.length === 1 ? ` WHERE file_id = ${Number(files[0]?.id)}` : '';
+    const rows = this.db
+      .prepare(
+        `SELECT file_id AS fileId, tail, records, data, problems, check_crc AS checkCrc FROM segments${only} ORDER BY file_id, id`,
+      )
+      .iterate() as IterableIterator<{
+      fileId: number;
+      tail: number;
+      records: number;
+      data: string;
+      problems: string;
+      checkCrc: number;
+    }>;
+    const kept: IndexedProblem[] = [];
+    const omitted = new Map<string, { fileId: number; path: string; code: ProblemCode; count: number }>();
+    for (const r of rows) {
+      if (r.problems === '{"kept":[],"omitted":{}}') continue;
+      const f = byId.get(r.fileId);
+      if (!f || segmentCheck(r.fileId, r.tail, r.records, r.data, r.problems) !== r.checkCrc)
+        throw new IndexDamaged('a segment of the index fails its checksum');
+      const p = JSON.parse(r.problems) as StoredProblems;
+      for (const [line, code, reason, offset, length, column, row] of p.kept)
+        kept.push({
+          fileId: f.id,
+          path: f.path,
+          line,
+          code,
+          reason,
+          offset,
+          length,
+          column,
+          row: row ?? null,
+        });
+      for (const [code, count] of Object.entries(p.omitted) as [ProblemCode, number][]) {
+        const k = `${f.id}\u0000${code}`;
+        const o = omitted.get(k);
+        if (o) o.count += count;
+        else omitted.set(k, { fileId: f.id, path: f.path, code, count });
+      }
+    }
+    return { kept, omitted: [...omitted.values()] };
+  }
+
+  private cache(id: number, seg: Segment): void {
+    const rows = seg.rows.length / SEGMENT_STRIDE;
+    if (this.cachedRows + rows > CACHE_ROWS) return;
+    this.cachedRows += rows;
+    this.segmentCache.set(id, seg);
+  }
+
+  private forget(id: number): void {
+    const seg = this.segmentCache.get(id);
+    if (!seg) return;
+    this.segmentCache.delete(id);
+    this.cachedRows -= seg.rows.length / SEGMENT_STRIDE;
+  }
+}
+
+/** An error by which SQLite says the file is not a usable database. */
+export function isSqliteDamage(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return (
+    typeof code === 'string' &&
+    (code.startsWith('SQLITE_CORRUPT') ||
+      code === 'SQLITE_NOTADB' ||
+      code === 'SQLITE_FORMAT' ||
+      code === 'SQLITE_SCHEMA' ||
+      code.startsWith('SQLITE_IOERR_SHORT_READ'))
+  );
+}
+
+/** Whether an error means the index must be rebuilt. */
+export function isIndexDamage(e: unknown): boolean {
+  return (
+    e instanceof IndexDamaged || isSqliteDamage(e) || (e instanceof SyntaxError && /JSON/.test(e.message))
+  );
 }

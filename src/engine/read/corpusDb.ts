@@ -3,6 +3,7 @@ import './sqliteUri';
 import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import type { ProblemCode } from '../problems';
 import type { ResponseState } from './records';
 
 export interface CorpusRow {
@@ -18,9 +19,16 @@ export interface CorpusRow {
   scenarioId: string | null;
 }
 
+export interface CorpusProblem {
+  code: ProblemCode;
+  reason: string;
+  /** The `results.id` the problem is about, when it is about one row. */
+  row?: number;
+}
+
 export interface CorpusRead {
   rows: CorpusRow[];
-  problems: string[];
+  problems: CorpusProblem[];
   /** False when the database could not be read at all this time (retry on the next refresh). */
   complete: boolean;
 }
@@ -74,13 +82,14 @@ export function openCorpus(absPath: string): CorpusOpen {
   return { db: new Database(absPath, { readonly: true, fileMustExist: true, timeout: 200 }), note: null };
 }
 
-function describe(e: unknown): string {
+function describe(e: unknown): CorpusProblem {
   const err = e as { code?: string; message?: string };
+  const problem = (reason: string): CorpusProblem => ({ code: 'corpus-unreadable', reason });
   if (err.code === 'SQLITE_BUSY' || err.code === 'SQLITE_LOCKED')
-    return 'database is locked by a writer; its rows are not loaded this time';
-  if (err.code === 'SQLITE_NOTADB') return 'not a SQLite database';
-  if (err.code === 'SQLITE_CORRUPT') return `database is corrupt (${err.message ?? ''})`;
-  return `cannot read database: ${err.message ?? String(e)}`;
+    return problem('database is locked by a writer; its rows are not loaded this time');
+  if (err.code === 'SQLITE_NOTADB') return problem('not a SQLite database');
+  if (err.code?.startsWith('SQLITE_CORRUPT')) return problem(`database is corrupt (${err.code})`);
+  return problem(`cannot read database (${err.code ?? err.message ?? String(e)})`);
 }
 
 export function readCorpus(absPath: string): CorpusRead {
@@ -93,7 +102,7 @@ export function readCorpus(absPath: string): CorpusRead {
   }
   try {
     const read = readOpen(db);
-    if (note) read.problems.push(note);
+    if (note) read.problems.push({ code: 'corpus-wal-unread', reason: note });
     return read;
   } catch (e) {
     return { rows: [], problems: [describe(e)], complete: false };
@@ -103,12 +112,18 @@ export function readCorpus(absPath: string): CorpusRead {
 }
 
 function readOpen(db: Database.Database): CorpusRead {
-  const problems: string[] = [];
-  const tables = new Set(
-    (
-      db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table','view')").all() as { name: string }[]
-    ).map((r) => r.name),
-  );
+  const problems: CorpusProblem[] = [];
+  // Base tables only: a view (or a virtual table) could be anything, including a query that never ends.
+  const entries = db
+    .prepare("SELECT name, type, sql FROM sqlite_master WHERE type IN ('table','view')")
+    .all() as { name: string; type: string; sql: string | null }[];
+  const tables = new Set<string>();
+  const notTables = new Set<string>();
+  for (const e of entries) {
+    const virtual = e.type === 'table' && /^\s*CREATE\s+VIRTUAL\b/i.test(e.sql ?? '');
+    if (e.type === 'table' && !virtual) tables.add(e.name);
+    else notTables.add(e.name);
+  }
   const cols = new Map<string, Set<string>>();
   for (const t of tables) {
     cols.set(
@@ -121,24 +136,37 @@ function readOpen(db: Database.Database): CorpusRead {
     );
   }
   const has = (t: string, c: string): boolean => cols.get(t)?.has(c) ?? false;
+  for (const t of [...Object.keys(REQUIRED), ...Object.keys(OPTIONAL)])
+    if (notTables.has(t))
+      problems.push({
+        code: 'corpus-not-a-table',
+        reason: `corpus database: ${t} is a view or virtual table, not a table; only base tables are read`,
+      });
   const missingRequired: string[] = [];
   for (const [t, cs] of Object.entries(REQUIRED)) {
     if (!tables.has(t)) missingRequired.push(`table ${t}`);
     else for (const c of cs) if (!has(t, c)) missingRequired.push(`column ${t}.${c}`);
   }
   if (missingRequired.length > 0) {
-    return {
-      rows: [],
-      problems: [`corpus database lacks ${missingRequired.join(', ')}; no rows loaded from it`],
-      complete: true,
-    };
+    problems.push({
+      code: 'corpus-missing-table',
+      reason: `corpus database lacks ${missingRequired.join(', ')}; no rows loaded from it`,
+    });
+    return { rows: [], problems, complete: true };
   }
   for (const [t, cs] of Object.entries(OPTIONAL)) {
-    if (!tables.has(t)) problems.push(`corpus database lacks table ${t}; the figures it gives are absent`);
+    if (!tables.has(t))
+      problems.push({
+        code: 'corpus-missing-optional',
+        reason: `corpus database lacks table ${t}; the figures it gives are absent`,
+      });
     else
       for (const c of cs)
         if (!has(t, c))
-          problems.push(`corpus database lacks column ${t}.${c}; the figures it gives are absent`);
+          problems.push({
+            code: 'corpus-missing-optional',
+            reason: `corpus database lacks column ${t}.${c}; the figures it gives are absent`,
+          });
   }
   const joinPrompts = has('results', 'prompt_id') && has('prompts', 'id');
   const select: string[] = [
@@ -187,7 +215,6 @@ function readOpen(db: Database.Database): CorpusRead {
     select.push('NULL AS scenarioId', 'NULL AS family', 'NULL AS technique', 'NULL AS dataset');
   }
   const sql = `SELECT ${select.join(', ')} FROM results r ${joins.join(' ')} ORDER BY r.id`;
-  const raw = db.prepare(sql).all() as Record<string, unknown>[];
   const text = (v: unknown): string | null =>
     typeof v === 'string'
       ? v.trim() === ''
@@ -196,35 +223,65 @@ function readOpen(db: Database.Database): CorpusRead {
       : typeof v === 'number' || typeof v === 'bigint'
         ? String(v)
         : null;
-  const usable = raw.filter((r) => {
+  const rows: CorpusRow[] = [];
+  // Row by row: a corpus of millions of rows is never held twice.
+  for (const r of db.prepare(sql).iterate() as IterableIterator<Record<string, unknown>>) {
+    if (typeof r.id !== 'number' || !Number.isSafeInteger(r.id)) {
+      problems.push({
+        code: 'corpus-bad-value',
+        reason: `a result whose id is ${idText(r.id)}, not an integer; not used`,
+      });
+      continue;
+    }
+    const id = r.id;
     if (r.runFound === null || r.runFound === undefined) {
-      problems.push(
-        `result ${String(r.id)}: evaluation run ${String(r.runId)} is not in evaluation_runs; the row is not used`,
-      );
-      return false;
+      problems.push({
+        code: 'corpus-orphan-row',
+        reason: `result ${id}: evaluation run ${idText(r.runId)} is not in evaluation_runs; the row is not used`,
+        row: id,
+      });
+      continue;
     }
     if (r.modelFound === null || r.modelFound === undefined) {
-      problems.push(
-        `result ${String(r.id)}: model ${String(r.modelId)} of its evaluation run is not in models; the row is not used`,
-      );
-      return false;
+      problems.push({
+        code: 'corpus-orphan-row',
+        reason: `result ${id}: model ${idText(r.modelId)} of its evaluation run is not in models; the row is not used`,
+        row: id,
+      });
+      continue;
     }
-    return true;
-  });
-  const rows: CorpusRow[] = usable.map((r) => ({
-    id: Number(r.id),
-    model: text(r.model),
-    params: r.params === null || r.params === undefined ? null : JSON.stringify(r.params),
-    dataset: text(r.dataset),
-    family: text(r.family),
-    technique: text(r.technique),
-    verdict: text(r.verdict),
-    grader: text(r.grader),
-    response: Number(r.response) as ResponseState,
-    scenarioId: text(r.scenarioId),
-  }));
+    if (r.verdict instanceof Uint8Array) {
+      problems.push({
+        code: 'corpus-bad-value',
+        reason: `result ${id}: llm_verdict is a BLOB, not text; the row counts as ungraded`,
+        row: id,
+      });
+    }
+    rows.push({
+      id,
+      model: text(r.model),
+      params: typeof r.params === 'string' || typeof r.params === 'number' ? JSON.stringify(r.params) : null,
+      dataset: text(r.dataset),
+      family: text(r.family),
+      technique: text(r.technique),
+      verdict: text(r.verdict),
+      grader: text(r.grader),
+      response: Number(r.response) as ResponseState,
+      scenarioId: text(r.scenarioId),
+    });
+  }
   return { rows, problems, complete: true };
 }
+
+/** An id as a problem message shows it: a number, or a note that it is not one (never the raw bytes). */
+const idText = (v: unknown): string =>
+  typeof v === 'number' || typeof v === 'bigint'
+    ? String(v)
+    : v === null || v === undefined
+      ? 'NULL'
+      : v instanceof Uint8Array
+        ? 'a BLOB'
+        : `a ${typeof v}`;
 
 /** One result row in full, for the trace viewer. */
 export function readCorpusRow(absPath: string, id: number): Record<string, unknown> | null {

@@ -1,7 +1,13 @@
-/** Find the workspace's run files, corpus database, scenario files and lineage map (FORMATS.md §1). */
+/**
+ * Find the workspace's run files, corpus database, scenario files and lineage map (FORMATS.md §1).
+ * Nothing outside the folder is read, and nothing is passed over silently: every folder that cannot
+ * be listed, link that leads out or nowhere, name that is not UTF-8, path too long to open, or
+ * special file where a run file is expected is a problem with its path.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
+import type { Problem, ProblemCode } from '../problems';
 import type { FileKind, Globs, Settings } from '../settings';
 
 export interface DiscoveredFile {
@@ -9,6 +15,14 @@ export interface DiscoveredFile {
   path: string;
   kind: FileKind;
 }
+
+export interface Discovery {
+  files: DiscoveredFile[];
+  problems: Problem[];
+}
+
+/** The workspace folder itself cannot be listed: there is nothing to analyse. */
+export class WorkspaceUnreadable extends Error {}
 
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 // Precedence when a file matches two rows: cross-grader, graded, traces; then the rest.
@@ -24,53 +38,171 @@ export function fileClassifier(globs: Globs): KindOf {
   };
 }
 
-/** Walk the folder (following directory links once) and classify every file by the globs. */
-export function discover(root: string, settings: Settings): DiscoveredFile[] {
+/** Whether `target` (an absolute, resolved path) is `root` or inside it. */
+export function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith(`..${path.sep}`) && rel !== '..' && !path.isAbsolute(rel));
+}
+
+const errno = (e: unknown): string | undefined => (e as NodeJS.ErrnoException).code;
+
+/** Walk the folder (following links that stay inside it, each folder once) and classify every file by the globs. */
+export function discover(root: string, settings: Settings): Discovery {
   const kindOf = fileClassifier(settings.globs);
-  const out: DiscoveredFile[] = [];
-  const seen = new Set<string>();
-  const walk = (dir: string, rel: string): void => {
-    let real: string;
+  const files: DiscoveredFile[] = [];
+  const problems: Problem[] = [];
+  const problem = (rel: string, code: ProblemCode, reason: string): void => {
+    problems.push({ path: rel, line: null, code, reason });
+  };
+  let realRoot: string;
+  try {
+    realRoot = fs.realpathSync(root);
+    fs.readdirSync(realRoot);
+  } catch (e) {
+    throw new WorkspaceUnreadable(`cannot read the folder ${root} (${errno(e) ?? String(e)})`);
+  }
+  const seen = new Set<string>([realRoot]);
+  // Iterative: a folder tree thousands of levels deep does not overflow the stack.
+  const stack: { dir: string; rel: string }[] = [{ dir: realRoot, rel: '' }];
+  while (stack.length > 0) {
+    const { dir, rel } = stack.pop() as { dir: string; rel: string };
+    let entries: fs.Dirent<Buffer>[];
     try {
-      real = fs.realpathSync(dir);
-    } catch {
-      return;
+      entries = fs.readdirSync(dir, { withFileTypes: true, encoding: 'buffer' });
+    } catch (e) {
+      const code = errno(e);
+      if (code === 'ENOENT') continue; // removed meanwhile
+      if (code === 'ENAMETOOLONG')
+        problem(rel, 'path-too-long', 'path too long to open; its files are not read');
+      else
+        problem(
+          rel,
+          'unreadable-folder',
+          `cannot list the folder (${code ?? String(e)}); its files are not read`,
+        );
+      continue;
     }
-    if (seen.has(real)) return;
-    seen.add(real);
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const childRel = rel === '' ? e.name : `${rel}/${e.name}`;
-      const full = path.join(dir, e.name);
+    // In name order, so the path by which a folder reached twice (through a link) is found is always the same.
+    entries.sort((a, b) => Buffer.compare(b.name, a.name));
+    const found: { dir: string; rel: string }[] = [];
+    for (const e of entries.reverse()) {
+      const name = e.name.toString('utf8');
+      const childRel = rel === '' ? name : `${rel}/${name}`;
+      if (!Buffer.from(name, 'utf8').equals(e.name)) {
+        problem(childRel, 'name-not-utf8', 'the name is not valid UTF-8; not read');
+        continue;
+      }
+      const full = path.join(dir, name);
       let isDir = e.isDirectory();
       let isFile = e.isFile();
+      let special = !isDir && !isFile && !e.isSymbolicLink();
+      let real = full;
       if (e.isSymbolicLink()) {
         try {
-          const st = fs.statSync(full);
+          real = fs.realpathSync(full);
+        } catch (err) {
+          const code = errno(err);
+          if (code === 'ENAMETOOLONG')
+            problem(childRel, 'path-too-long', 'link target path too long; not followed');
+          else if (code === 'ENOENT')
+            problem(childRel, 'dangling-link', 'symbolic link to nothing; not read');
+          else
+            problem(
+              childRel,
+              'dangling-link',
+              `symbolic link that cannot be resolved (${code ?? String(err)}); not read`,
+            );
+          continue;
+        }
+        if (!isInside(realRoot, real)) {
+          problem(childRel, 'link-outside-workspace', 'symbolic link to outside the folder; not followed');
+          continue;
+        }
+        try {
+          const st = fs.statSync(real);
           isDir = st.isDirectory();
           isFile = st.isFile();
-        } catch {
+          special = !isDir && !isFile;
+        } catch (err) {
+          problem(
+            childRel,
+            'dangling-link',
+            `symbolic link that cannot be followed (${errno(err) ?? String(err)})`,
+          );
           continue;
         }
       }
       if (isDir) {
-        if (!SKIP_DIRS.has(e.name)) walk(full, childRel);
-      } else if (isFile) {
-        const kind = kindOf(childRel);
-        if (kind) out.push({ path: childRel, kind });
+        if (SKIP_DIRS.has(name) || seen.has(real)) continue;
+        seen.add(real);
+        found.push({ dir: real, rel: childRel });
+        continue;
+      }
+      const kind = kindOf(childRel);
+      if (kind === null) continue;
+      if (special)
+        problem(childRel, 'not-a-regular-file', 'a FIFO, device or socket, not a file; never opened');
+      else if (isFile) {
+        if (Buffer.byteLength(full) >= 4096)
+          problem(childRel, 'path-too-long', 'path too long to open; not read');
+        else files.push({ path: childRel, kind });
       }
     }
-  };
-  walk(root, '');
-  const mapPath = settings.lineageMapPath.replace(/\\/g, '/');
-  if (fs.existsSync(path.join(root, mapPath))) out.push({ path: mapPath, kind: 'lineages' });
-  out.sort((a, b) => compareCodePoints(a.path, b.path));
-  return out;
+    stack.push(...found.reverse());
+  }
+  const map = lineageMapFile(realRoot, settings.lineageMapPath, problem);
+  if (map) files.push(map);
+  files.sort((a, b) => compareCodePoints(a.path, b.path));
+  problems.sort((a, b) => compareCodePoints(a.path, b.path) || compareCodePoints(a.code, b.code));
+  return { files, problems };
+}
+
+/** The lineage map, when it is a regular file inside the folder. */
+function lineageMapFile(
+  root: string,
+  setting: string,
+  problem: (rel: string, code: ProblemCode, reason: string) => void,
+): DiscoveredFile | null {
+  const rel = setting.replace(/\\/g, '/');
+  const abs = path.resolve(root, rel);
+  if (!isInside(root, abs)) {
+    problem(
+      rel,
+      'link-outside-workspace',
+      'the lineage map setting points outside the folder; the built-in map is used',
+    );
+    return null;
+  }
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(abs);
+  } catch {
+    return null; // no map: the built-in one
+  }
+  if (st.isSymbolicLink()) {
+    let real: string;
+    try {
+      real = fs.realpathSync(abs);
+      st = fs.statSync(real);
+    } catch {
+      problem(rel, 'dangling-link', 'the lineage map is a link to nothing; the built-in map is used');
+      return null;
+    }
+    if (!isInside(root, real)) {
+      problem(
+        rel,
+        'link-outside-workspace',
+        'the lineage map links outside the folder; the built-in map is used',
+      );
+      return null;
+    }
+  }
+  if (!st.isFile()) {
+    if (!st.isDirectory())
+      problem(rel, 'not-a-regular-file', 'the lineage map is not a regular file; never opened');
+    return null;
+  }
+  return { path: path.relative(root, abs).split(path.sep).join('/'), kind: 'lineages' };
 }
 
 /** Sort by Unicode code point (ANALYSIS.md §9.10), not UTF-16 unit or locale. */

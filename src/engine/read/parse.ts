@@ -3,10 +3,11 @@
  * a worker thread (parseWorker.ts) or inline; pure function of the file's bytes.
  */
 import * as fs from 'node:fs';
-import * as zlib from 'node:zlib';
-import { scanLines } from './jsonl';
-import { extractLine, extractScenario, isObj, type LineFields } from './records';
+import { SegmentBuilder } from '../index/segment';
+import { ProblemBudget, quoteAt, type ProblemCode } from '../problems';
 import type { FileKind } from '../settings';
+import { MAX_LINE_BYTES, openRegular, scanLines } from './jsonl';
+import { extractLine, extractScenario, isObj, type LineFields } from './records';
 
 export interface ParseJob {
   abs: string;
@@ -18,149 +19,99 @@ export interface ParseJob {
   end: number;
   /** crc32 of the bytes before `start` (0 at the start of a file), continued over what is read. */
   crcSeed: number;
+  /** The file as it was looked at: a file replaced since is not read. */
+  dev: number;
+  ino: number;
+  /** Problems still to be kept in full for this file (the rest are counted). */
+  problemBudget: number;
 }
 
-/** A segment row; strings are indexes into the segment's dictionary (−1 for null). */
-export type SegmentRow = [
-  line: number,
-  offset: number,
-  length: number,
-  traceId: string | null,
-  scenarioId: number,
-  model: number,
-  attackClass: number,
-  altClass: number,
-  variant: number,
-  params: number,
-  verdict: number,
-  grader: number,
-  response: number,
-  preambleId: number,
-  dataset: number,
-];
+/** A problem of a line: [line, code, reason, byte offset, byte length, column or null]. */
+export type LineProblem = [number, ProblemCode, string, number, number, number | null];
 
-/** Rows flattened, SEGMENT_STRIDE values each: one array to parse instead of one per line. */
-export interface Segment {
-  dict: string[];
-  rows: (number | string | null)[];
+export interface ParsedPart {
+  /** JSON of the Segment. */
+  segment: string;
+  records: number;
+  problems: LineProblem[];
+  omitted: Partial<Record<ProblemCode, number>>;
 }
-
-export const SEGMENT_STRIDE = 15;
 
 export interface ParseResult {
-  /** JSON of the Segment of newline-terminated lines. */
-  segment: string;
-  /** JSON of the Segment holding the unfinished last line, when it parsed; read again next time. */
-  tailSegment: string | null;
-  /** [line, tail (1 for the unfinished last line), reason, byte offset, byte length] */
-  problems: [number, number, string, number, number][];
+  /** The newline-terminated lines. */
+  body: ParsedPart;
+  /** The unfinished last line, read again next time; null when the range ends with a newline. */
+  tail: ParsedPart | null;
   consumed: number;
   lines: number;
-  /** Usable records among the terminated lines (scenario files: lines with an id). */
-  records: number;
-  tailRecords: number;
+  /** crc32 of [0, consumed), and of every byte read, [0, end). */
   crc: number;
-  /** crc32 of the first 64 KiB and of the 64 KiB before `consumed` (the indexer's quick change check). */
-  headCrc: number;
-  tailCrc: number;
+  endCrc: number;
+  /** Where the read stopped: the file's size when it was read. */
+  end: number;
 }
 
-export const SAMPLE_BYTES = 64 * 1024;
-
-/** crc32 of bytes [start, end) of an open file. */
-export function crcOf(fd: number, start: number, end: number): number {
-  const buf = Buffer.allocUnsafe(Math.min(1 << 20, Math.max(1, end - start)));
-  let crc = 0;
-  for (let pos = start; pos < end;) {
-    const got = fs.readSync(fd, buf, 0, Math.min(buf.length, end - pos), pos);
-    if (got === 0) break;
-    crc = zlib.crc32(buf.subarray(0, got), crc);
-    pos += got;
-  }
-  return crc;
-}
-
-/** What one row says, by name; absent fields are null (response: 0). */
-export interface SegmentFields {
-  line: number;
-  offset: number;
-  length: number;
-  traceId?: string | null;
-  scenarioId?: string | null;
-  model?: string | null;
-  attackClass?: string | null;
-  altClass?: string | null;
-  variant?: string | null;
-  params?: string | null;
-  verdict?: string | null;
-  grader?: string | null;
-  response?: number;
-  preambleId?: string | null;
-  dataset?: string | null;
-}
-
-export class SegmentBuilder {
-  private readonly dict: string[] = [];
-  private readonly index = new Map<string, number>();
-  readonly rows: SegmentRow[] = [];
-
-  /** Append a row (in the column order of SegmentRow). */
-  add(f: SegmentFields): void {
-    this.rows.push([
-      f.line,
-      f.offset,
-      f.length,
-      f.traceId ?? null,
-      this.ref(f.scenarioId ?? null),
-      this.ref(f.model ?? null),
-      this.ref(f.attackClass ?? null),
-      this.ref(f.altClass ?? null),
-      this.ref(f.variant ?? null),
-      this.ref(f.params ?? null),
-      this.ref(f.verdict ?? null),
-      this.ref(f.grader ?? null),
-      f.response ?? 0,
-      this.ref(f.preambleId ?? null),
-      this.ref(f.dataset ?? null),
-    ]);
-  }
-
-  private ref(s: string | null): number {
-    if (s === null) return -1;
-    let i = this.index.get(s);
-    if (i === undefined) {
-      i = this.dict.length;
-      this.dict.push(s);
-      this.index.set(s, i);
-    }
-    return i;
-  }
-
-  json(): string {
-    return JSON.stringify({ dict: this.dict, rows: this.rows.flat() } satisfies Segment);
-  }
-}
-
-function shortMessage(e: unknown): string {
-  const m = e instanceof Error ? e.message : String(e);
-  return m.length > 160 ? `${m.slice(0, 160)}…` : m;
+/** Why a file could not be read at all: it becomes one problem of the file, and is read again next time. */
+export interface ParseFailure {
+  failed: 'unreadable-file' | 'not-a-regular-file' | 'file-changed' | 'gone';
+  reason: string;
 }
 
 type Obj = Record<string, unknown>;
 
 const TRUNCATED = 'truncated last line: no newline and not valid JSON (still being written?)';
 
-/** The parsed object, or the reason the line is unusable. */
-function parseObject(text: string): Obj | string {
+/**
+ * V8's message without what it quotes of the input (a linked file may be a secret): the kind of
+ * error, and the column where the text stops being JSON.
+ */
+function invalidJson(e: unknown, text: string): { reason: string; column: number | null } {
+  const m = e instanceof Error ? e.message : String(e);
+  const at = /at position (\d+)/.exec(m);
+  const kind = m
+    .replace(/,? ".*" is not valid JSON$/s, '')
+    .replace(/ in JSON at position \d+.*$/s, '')
+    .replace(/^Unexpected token '(.)'.*$/s, 'unexpected token')
+    .trim();
+  if (at) {
+    const i = Number(at[1]);
+    return {
+      reason: `invalid JSON at column ${i + 1}: ${lower(kind)} at ${quoteAt(text, i, 1)}`,
+      column: i + 1,
+    };
+  }
+  if (/end of JSON input/.test(m))
+    return { reason: 'invalid JSON: unexpected end of the line', column: text.length + 1 };
+  return { reason: `invalid JSON: ${lower(kind)}`, column: null };
+}
+
+const lower = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
+
+/** Why a line is unusable. */
+class Unusable {
+  constructor(
+    readonly code: ProblemCode,
+    readonly reason: string,
+    readonly column: number | null,
+  ) {}
+}
+
+/** The parsed object, or why the line is unusable. */
+function parseObject(text: string): Obj | Unusable {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    return `invalid JSON: ${shortMessage(e)}`;
+    const { reason, column } = invalidJson(e, text);
+    return new Unusable('invalid-json', reason, column);
   }
   if (isObj(value)) return value;
-  return `not a JSON object (${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value})`;
+  const what = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
+  return new Unusable('not-an-object', `not a JSON object (${what})`, 1);
 }
+
+const isProblem = (v: Obj | Unusable): v is Unusable => v instanceof Unusable;
+const MAX_LINE_MIB = MAX_LINE_BYTES / (1 << 20);
 
 const NON_ASCII = /[^\x00-\x7f]/;
 const ascii = (s: string | null): boolean => s === null || !NON_ASCII.test(s);
@@ -186,91 +137,135 @@ function isBlank(text: string): boolean {
   return text.trim() === '';
 }
 
-export function parseRange(job: ParseJob): ParseResult {
-  const body = new SegmentBuilder();
-  const tail = new SegmentBuilder();
-  const problems: [number, number, string, number, number][] = [];
-  const scenarios = job.kind === 'scenarios';
-  let records = 0;
-  let tailRecords = 0;
-  let crc = job.crcSeed;
-  let headCrc = 0;
-  let tailCrc = 0;
-  const fd = fs.openSync(job.abs, 'r');
-  let scan;
+/** One part (body or tail) being built. */
+class Part {
+  readonly seg = new SegmentBuilder();
+  records = 0;
+
+  constructor(readonly budget: ProblemBudget<LineProblem>) {}
+
+  done(): ParsedPart {
+    const omitted: Partial<Record<ProblemCode, number>> = {};
+    for (const [code, n] of this.budget.omitted) omitted[code] = n;
+    return { segment: this.seg.json(), records: this.records, problems: this.budget.kept, omitted };
+  }
+}
+
+export function parseRange(job: ParseJob): ParseResult | ParseFailure {
+  let fd: number;
   try {
-    scan = scanLines(
-      fd,
-      job.start,
-      job.startLine,
-      job.end,
-      (line, offset, length, buf, start, end, terminated) => {
-        // Latin-1 decoding is twice as fast as UTF-8 and gives the same JSON structure (multi-byte
-        // UTF-8 never contains ASCII bytes); a line whose kept fields are not ASCII is decoded again.
-        let text = buf.toString('latin1', start, end);
-        if (isBlank(text)) return;
-        const t = terminated ? 0 : 1;
-        const value = parseObject(text);
-        if (typeof value === 'string') {
-          text = buf.toString('utf8', start, end); // the error message's positions count UTF-8 characters
-          const again = parseObject(text);
-          const reason = typeof again === 'string' ? again : 'invalid JSON';
-          problems.push([
-            line,
-            t,
-            !terminated && reason.startsWith('invalid JSON') ? TRUNCATED : reason,
-            offset,
-            length,
-          ]);
-          return;
-        }
-        const b = terminated ? body : tail;
-        if (scenarios) {
-          let sc = extractScenario(value);
-          if (!ascii(sc.id) || !ascii(sc.attackClass) || !ascii(sc.variant)) {
-            const exact = parseObject(buf.toString('utf8', start, end));
-            if (typeof exact !== 'string') sc = extractScenario(exact);
-          }
-          if (sc.id !== null) {
-            if (terminated) records++;
-            else tailRecords++;
-          }
-          b.add({
-            line,
-            offset,
-            length,
-            scenarioId: sc.id,
-            attackClass: sc.attackClass,
-            variant: sc.variant,
-          });
-          return;
-        }
-        let f = extractLine(value);
-        if (!asciiFields(f) || !f.responseAscii) {
-          const exact = parseObject(buf.toString('utf8', start, end));
-          if (typeof exact !== 'string') f = extractLine(exact);
-        }
-        if (terminated) records++;
-        else tailRecords++;
-        b.add({ line, offset, length, ...f });
-      },
-      { update: (chunk: Buffer) => (crc = zlib.crc32(chunk, crc)) },
-    );
-    headCrc = crcOf(fd, 0, Math.min(SAMPLE_BYTES, scan.consumed));
-    tailCrc = crcOf(fd, Math.max(0, scan.consumed - SAMPLE_BYTES), scan.consumed);
+    fd = openRegular(job.abs, { dev: job.dev, ino: job.ino }).fd;
+  } catch (e) {
+    return failure(e);
+  }
+  try {
+    return parseOpen(fd, job);
+  } catch (e) {
+    return failure(e);
   } finally {
     fs.closeSync(fd);
   }
+}
+
+function failure(e: unknown): ParseFailure {
+  const code = (e as NodeJS.ErrnoException).code;
+  const msg = e instanceof Error ? e.message : String(e);
+  if (code === 'ENOENT') return { failed: 'gone', reason: 'the file was removed while it was being read' };
+  if (code === 'ENOTREG')
+    return {
+      failed: 'not-a-regular-file',
+      reason: 'not a regular file (a FIFO, device or socket); not read',
+    };
+  if (code === 'ECHANGED')
+    return {
+      failed: 'file-changed',
+      reason: 'the file was replaced while it was being read; it is read again next time',
+    };
+  return { failed: 'unreadable-file', reason: `cannot read the file (${code ?? msg})` };
+}
+
+/** Problems of the whole file share one budget; a tail's problem is one line at most. */
+function parseOpen(fd: number, job: ParseJob): ParseResult {
+  const body = new Part(new ProblemBudget<LineProblem>(job.problemBudget));
+  const tail = new Part(new ProblemBudget<LineProblem>(1));
+  const scenarios = job.kind === 'scenarios';
+  const problem = (
+    p: Part,
+    line: number,
+    code: ProblemCode,
+    reason: string,
+    offset: number,
+    length: number,
+    column: number | null,
+  ): void => {
+    p.budget.add(code, [line, code, reason, offset, length, column]);
+  };
+  const scan = scanLines(
+    fd,
+    job.start,
+    job.startLine,
+    job.end,
+    job.crcSeed,
+    (line, offset, length, buf, start, end, terminated) => {
+      // Latin-1 decoding is twice as fast as UTF-8 and gives the same JSON structure (multi-byte
+      // UTF-8 never contains ASCII bytes); a line whose kept fields are not ASCII is decoded again.
+      let text = buf.toString('latin1', start, end);
+      if (isBlank(text)) return;
+      const p = terminated ? body : tail;
+      const value = parseObject(text);
+      if (isProblem(value)) {
+        text = buf.toString('utf8', start, end); // the message's column counts UTF-16 units of the text
+        const again = parseObject(text);
+        const why = isProblem(again) ? again : value;
+        if (!terminated && why.code === 'invalid-json')
+          problem(p, line, 'truncated-line', TRUNCATED, offset, length, why.column);
+        else problem(p, line, why.code, why.reason, offset, length, why.column);
+        return;
+      }
+      if (scenarios) {
+        let sc = extractScenario(value);
+        if (!ascii(sc.id) || !ascii(sc.attackClass) || !ascii(sc.variant)) {
+          const exact = parseObject(buf.toString('utf8', start, end));
+          if (!isProblem(exact)) sc = extractScenario(exact);
+        }
+        if (sc.id !== null) p.records++;
+        p.seg.add({
+          line,
+          offset,
+          length,
+          scenarioId: sc.id,
+          attackClass: sc.attackClass,
+          variant: sc.variant,
+        });
+        return;
+      }
+      let f = extractLine(value);
+      if (!asciiFields(f) || !f.responseAscii) {
+        const exact = parseObject(buf.toString('utf8', start, end));
+        if (!isProblem(exact)) f = extractLine(exact);
+      }
+      p.records++;
+      p.seg.add({ line, offset, length, ...f });
+    },
+    (line, offset, length, terminated) =>
+      problem(
+        terminated ? body : tail,
+        line,
+        'line-too-long',
+        `line too long: more than ${MAX_LINE_MIB} MiB; not read`,
+        offset,
+        length,
+        null,
+      ),
+  );
+  const hasTail = tail.records > 0 || tail.budget.total > 0;
   return {
-    headCrc,
-    tailCrc,
-    segment: body.json(),
-    tailSegment: tail.rows.length > 0 ? tail.json() : null,
-    problems,
+    body: body.done(),
+    tail: hasTail ? tail.done() : null,
     consumed: scan.consumed,
     lines: scan.lines,
-    records,
-    tailRecords,
-    crc,
+    crc: scan.crc,
+    endCrc: scan.endCrc,
+    end: job.end,
   };
 }

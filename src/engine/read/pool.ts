@@ -3,12 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { parseRange, type ParseJob, type ParseResult } from './parse';
+import { parseRange, type ParseFailure, type ParseJob, type ParseResult } from './parse';
 
 /** Below this many bytes, starting workers costs more than it saves. */
 const WORKER_THRESHOLD = 8 << 20;
 
-type Pending = { resolve: (r: ParseResult) => void; reject: (e: Error) => void };
+type Outcome = ParseResult | ParseFailure;
+type Pending = { resolve: (r: Outcome) => void; reject: (e: Error) => void };
 
 export class ParsePool {
   private workers: Worker[] = [];
@@ -25,7 +26,7 @@ export class ParsePool {
     for (let i = 0; i < size; i++) {
       // Small young generations: the parse garbage dies young; bounded worker heaps keep the peak RSS down.
       const w = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-      w.on('message', (msg: { id: number; result?: ParseResult; error?: string }) => {
+      w.on('message', (msg: { id: number; result?: Outcome; error?: string }) => {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);
         if (msg.result) p?.resolve(msg.result);
@@ -61,7 +62,7 @@ export class ParsePool {
     return this.workers.length;
   }
 
-  run(job: ParseJob): Promise<ParseResult> {
+  run(job: ParseJob): Promise<Outcome> {
     if (this.script === null) {
       try {
         return Promise.resolve(parseRange(job));
@@ -70,7 +71,7 @@ export class ParsePool {
       }
     }
     const id = this.nextId++;
-    const p = new Promise<ParseResult>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    const p = new Promise<Outcome>((resolve, reject) => this.pending.set(id, { resolve, reject }));
     this.queue.push({ id, job });
     this.pump();
     return p;

@@ -1,4 +1,5 @@
 /** The results document (RESULTS.md, schema failure-first-lens/results@1): types only. */
+import type { ProblemCode } from '../problems';
 import type { FileKind } from '../settings';
 
 export const SCHEMA = 'failure-first-lens/results@1';
@@ -12,7 +13,23 @@ export interface RateJson {
 export interface ProblemJson {
   path: string;
   line: number | null;
+  /** Stable code (README: "Problem codes"); an addition to results@1. */
+  code: ProblemCode;
   reason: string;
+  /** Where a line stops being JSON (1-based, UTF-16 units). */
+  column?: number;
+  /** An unknown verdict label, normalised. */
+  label?: string;
+  trace_id?: string;
+  /** A corpus row's results.id. */
+  row?: number;
+}
+
+/** Problems beyond the per-file bound (MAX_PROBLEMS_PER_FILE), counted per code. */
+export interface OmittedProblemsJson {
+  path: string;
+  code: ProblemCode;
+  count: number;
 }
 
 export interface FileJson {
@@ -172,7 +189,13 @@ export interface ResultsDocument {
     attack_class_source: 'family' | 'name';
     slope_threshold_pp_per_decade: number;
   };
-  inputs: { files: FileJson[]; traces: TraceCounts; problems: ProblemJson[] };
+  inputs: {
+    files: FileJson[];
+    traces: TraceCounts;
+    problems: ProblemJson[];
+    /** Only when some file had more problems than are kept in full; an addition to results@1. */
+    problems_omitted?: OmittedProblemsJson[];
+  };
   models: ModelJson[];
   cells: CellJson[];
   regressions: RegressionJson[];

@@ -1,0 +1,119 @@
+/**
+ * A segment: the compact records of one read of a file (a whole read, or what an append added), as
+ * the index stores them. Its columns are declared once, below; the row type, the builder, the reader
+ * and the stride all follow from that table.
+ */
+
+/** `int`: a number; `text`: a string or null, stored inline; `dict`: a string or null, stored once per segment. */
+type ColumnType = 'int' | 'text' | 'dict';
+
+export const SEGMENT_COLUMNS = [
+  ['line', 'int'],
+  ['offset', 'int'],
+  ['length', 'int'],
+  ['traceId', 'text'],
+  ['scenarioId', 'dict'],
+  ['model', 'dict'],
+  ['attackClass', 'dict'],
+  /** A corpus row's technique name (the attack class when `attackClassSource` is `name`). */
+  ['altClass', 'dict'],
+  ['variant', 'dict'],
+  /** The raw parameter-count field, JSON-encoded (number or string). */
+  ['params', 'dict'],
+  /** The raw verdict label (from a verdict field or `llm_raw`). */
+  ['verdict', 'dict'],
+  ['grader', 'dict'],
+  /** 0: no response field; 1: a response; 2: an error sentinel (FORMATS.md §2, DECISIONS.md 3). */
+  ['response', 'int'],
+  ['preambleId', 'dict'],
+  ['dataset', 'dict'],
+] as const satisfies readonly (readonly [string, ColumnType])[];
+
+type Columns = typeof SEGMENT_COLUMNS;
+type ValueOf<T extends ColumnType> = T extends 'int' ? number : string | null;
+
+/** One indexed record, by name. */
+export type Rec = { [C in Columns[number] as C[0]]: ValueOf<C[1]> };
+
+/** What a reader gives the builder: the position is required, every other field defaults to null (response: 0). */
+export type RecFields = Pick<Rec, 'line' | 'offset' | 'length'> & Partial<Rec>;
+
+/** Values per row in `Segment.rows`. */
+export const SEGMENT_STRIDE = SEGMENT_COLUMNS.length;
+
+/** Rows flattened, SEGMENT_STRIDE values each (one array to parse instead of one per line); dict columns hold indexes into `dict` (−1 for null). */
+export interface Segment {
+  dict: string[];
+  rows: (number | string | null)[];
+}
+
+export class SegmentBuilder {
+  private readonly dict: string[] = [];
+  private readonly index = new Map<string, number>();
+  private readonly rows: (number | string | null)[] = [];
+
+  get count(): number {
+    return this.rows.length / SEGMENT_STRIDE;
+  }
+
+  add(f: RecFields): void {
+    for (const [name, type] of SEGMENT_COLUMNS) {
+      const v = f[name];
+      if (type === 'int') this.rows.push(v ?? 0);
+      else if (type === 'text') this.rows.push(v ?? null);
+      else this.rows.push(this.ref((v as string | null | undefined) ?? null));
+    }
+  }
+
+  private ref(s: string | null): number {
+    if (s === null) return -1;
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.dict.length;
+      this.dict.push(s);
+      this.index.set(s, i);
+    }
+    return i;
+  }
+
+  segment(): Segment {
+    return { dict: this.dict, rows: this.rows };
+  }
+
+  json(): string {
+    return JSON.stringify(this.segment());
+  }
+}
+
+/** A fresh record with every field empty. */
+export function emptyRec(): Rec {
+  const r: Record<string, number | string | null> = {};
+  for (const [name, type] of SEGMENT_COLUMNS) r[name] = type === 'int' ? 0 : null;
+  return r as Rec;
+}
+
+const TYPES: ColumnType[] = SEGMENT_COLUMNS.map(([, t]) => t);
+const NAMES: string[] = SEGMENT_COLUMNS.map(([n]) => n);
+
+/** Visit a segment's rows in order; `r` is reused between rows: copy what you keep. */
+export function forEachRow(seg: Segment, r: Rec, visit: (r: Rec) => void): void {
+  const d = seg.dict;
+  const rows = seg.rows;
+  const out = r as unknown as Record<string, number | string | null>; // hot loop: one record, written by column
+  for (let i = 0; i < rows.length; i += SEGMENT_STRIDE) {
+    for (let c = 0; c < SEGMENT_STRIDE; c++) {
+      const v = rows[i + c] as number | string | null; // hot loop: the layout above guarantees the index
+      out[NAMES[c] as string] =
+        TYPES[c] === 'dict' ? ((v as number) < 0 ? null : (d[v as number] as string)) : v;
+    }
+    visit(r);
+  }
+}
+
+/** A segment as stored: well-formed or an error (a damaged index is rebuilt, never trusted). */
+export function parseSegment(json: string): Segment {
+  const seg = JSON.parse(json) as Segment;
+  if (!Array.isArray(seg.dict) || !Array.isArray(seg.rows) || seg.rows.length % SEGMENT_STRIDE !== 0)
+    throw new Error('segment has the wrong shape');
+  return seg;
+}
