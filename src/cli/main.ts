@@ -1,7 +1,11 @@
 /** `ff-lens analyze <folder>`: the engine's results document for scripts and CI. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeDilutionVariants } from '../engine/report/variants';
+import { IndexBusy } from '../engine/index/lock';
+import { IndexRefused } from '../engine/index/traceIndex';
+import { WorkspaceUnreadable } from '../engine/read/discover';
+import { MAX_LINE_BYTES, openRegular, scanLines } from '../engine/read/jsonl';
+import { diluteLine } from '../engine/report/variants';
 import { renderMarkdown } from '../engine/report/markdown';
 import { ScenarioCatalog } from '../engine/analyse/scenarios';
 import { withDefaults, type Settings } from '../engine/settings';
@@ -14,6 +18,16 @@ const USAGE = `usage: ff-lens analyze <workspace-folder> [--json <file>|-] [--ma
        ff-lens variants <scenario-file.jsonl> [--seed S] [--out <file>|-] [--force]`;
 
 class UsageError extends Error {}
+
+/** A failure the user can act on, said in one line (`ff-lens: …`) with a non-zero exit status. */
+class CliError extends Error {
+  constructor(
+    message: string,
+    readonly status = 1,
+  ) {
+    super(message);
+  }
+}
 
 interface Args {
   command: 'analyze' | 'scenarios';
@@ -134,12 +148,37 @@ function progressReporter(): {
   };
 }
 
-function write(target: string, text: string): void {
-  if (target === '-') process.stdout.write(text);
-  else fs.writeFileSync(target, text);
+const errCode = (e: unknown): string =>
+  (e as { code?: string }).code ?? (e instanceof Error ? e.message : String(e));
+
+/** Standard output, or the pipe behind it, may close early (`| head`): that is one line too, not a crash. */
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (e: unknown): void => reject(new CliError(`cannot write standard output (${errCode(e)})`));
+    process.stdout.once('error', fail);
+    process.stdout.write(text, (e) => {
+      process.stdout.off('error', fail);
+      if (e) fail(e);
+      else resolve();
+    });
+  });
 }
 
-/** `ff-lens variants`: the reasoning-dilution variants of a scenario file (the editor command's twin). */
+/** Write a whole output, or fail with one line; nothing is said to have succeeded before it has. */
+async function write(target: string, text: string): Promise<void> {
+  if (target === '-') return writeStdout(text);
+  try {
+    fs.writeFileSync(target, text);
+  } catch (e) {
+    throw new CliError(`cannot write ${target} (${errCode(e)})`);
+  }
+}
+
+/**
+ * `ff-lens variants`: the reasoning-dilution variants of a scenario file (the editor command's twin).
+ * The file is read line by line and the variants written as they come, so its size is not bounded by
+ * memory; they go to a temporary file renamed into place, so a failed write leaves nothing half-done.
+ */
 function variants(argv: string[]): number {
   let file: string | undefined;
   let seed = 'failure-first';
@@ -158,69 +197,149 @@ function variants(argv: string[]): number {
     else throw new UsageError(`unexpected argument: ${a}`);
   }
   if (file === undefined) throw new UsageError('the scenario file is required');
-  if (!fs.existsSync(file)) {
-    process.stderr.write(`ff-lens: no such file: ${file}\n`);
-    return 2;
+  let input: { fd: number; st: fs.Stats };
+  try {
+    input = openRegular(file);
+  } catch (e) {
+    const code = errCode(e);
+    if (code === 'ENOENT') throw new CliError(`no such file: ${file}`, 2);
+    if (code === 'ENOTREG') throw new CliError(`${file} is not a regular file`, 2);
+    throw new CliError(`cannot read ${file} (${code})`, 2);
   }
-  const r = makeDilutionVariants(fs.readFileSync(file, 'utf8'), seed);
   const target = out ?? file.replace(/\.jsonl$/, '') + '.dilution.jsonl';
   if (target !== '-' && fs.existsSync(target) && !force) {
-    process.stderr.write(`ff-lens: ${target} exists; --force replaces it\n`);
-    return 2;
+    fs.closeSync(input.fd);
+    throw new CliError(`${target} exists; --force replaces it`, 2);
   }
-  write(target, r.text);
-  for (const s of r.skipped) process.stderr.write(`ff-lens: ${file}:${s.line}: skipped: ${s.reason}\n`);
+  const temp = target === '-' ? null : `${target}.ff-lens-${process.pid}.tmp`;
+  let outFd = 1;
+  try {
+    if (temp !== null) outFd = fs.openSync(temp, 'wx');
+  } catch (e) {
+    fs.closeSync(input.fd);
+    throw new CliError(`cannot write ${target} (${errCode(e)})`);
+  }
+  let written = 0;
+  const skipped: { line: number; reason: string }[] = [];
+  const pending: string[] = [];
+  let pendingBytes = 0;
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    const chunk = pending.join('');
+    pending.length = 0;
+    pendingBytes = 0;
+    if (outFd === 1) process.stdout.write(chunk);
+    else fs.writeSync(outFd, chunk);
+  };
+  try {
+    scanLines(
+      input.fd,
+      0,
+      0,
+      input.st.size,
+      0,
+      (line, _offset, _length, buf, start, end) => {
+        const r = diluteLine(buf.toString('utf8', start, end), seed);
+        if ('skipped' in r) {
+          if (r.skipped !== '') skipped.push({ line, reason: r.skipped });
+          return;
+        }
+        written++;
+        pending.push(`${r.variant}\n`);
+        pendingBytes += r.variant.length;
+        if (pendingBytes > 1 << 20) flush();
+      },
+      (line) => skipped.push({ line, reason: `longer than ${MAX_LINE_BYTES / (1 << 20)} MiB` }),
+    );
+    flush();
+    if (temp !== null) {
+      fs.closeSync(outFd);
+      outFd = -1;
+      fs.renameSync(temp, target);
+    }
+  } catch (e) {
+    if (outFd > 2) fs.closeSync(outFd);
+    if (temp !== null) fs.rmSync(temp, { force: true });
+    throw e instanceof CliError ? e : new CliError(`cannot write ${target} (${errCode(e)})`);
+  } finally {
+    fs.closeSync(input.fd);
+  }
+  for (const s of skipped.slice(0, 1000))
+    process.stderr.write(`ff-lens: ${file}:${s.line}: skipped: ${s.reason}\n`);
+  if (skipped.length > 1000)
+    process.stderr.write(`ff-lens: ${file}: ${skipped.length - 1000} more lines skipped\n`);
   process.stderr.write(
-    `ff-lens: ${r.written} dilution variants (seed ${JSON.stringify(seed)})${target === '-' ? '' : ` written to ${target}`}\n`,
+    `ff-lens: ${written} dilution variants (seed ${JSON.stringify(seed)})${target === '-' ? '' : ` written to ${target}`}\n`,
   );
   return 0;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (argv[0] === 'variants') {
-    try {
-      return variants(argv.slice(1));
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      process.stderr.write(`ff-lens: ${e.message} (ff-lens --help shows the usage)\n`);
-      return 2;
-    }
-  }
-  let args: Args;
+  // A reader that goes away (`| head`) makes later writes fail: each write says so itself, once.
+  process.stdout.on('error', () => undefined);
   try {
-    args = parseArgs(argv);
+    return await run(argv);
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`ff-lens: ${e.message} (ff-lens --help shows the usage)\n`);
       return 2;
     }
+    if (e instanceof CliError) {
+      process.stderr.write(`ff-lens: ${e.message}\n`);
+      return e.status;
+    }
+    if (e instanceof IndexRefused || e instanceof WorkspaceUnreadable) {
+      process.stderr.write(`ff-lens: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof IndexBusy) {
+      process.stderr.write(`ff-lens: ${e.message}\n`);
+      return 1;
+    }
     throw e;
   }
-  const root = path.resolve(args.folder);
-  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
-    process.stderr.write(`ff-lens: no such folder: ${args.folder}\n`);
-    return 2;
+}
+
+async function run(argv: string[]): Promise<number> {
+  if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    await writeStdout(`${USAGE}\n`);
+    return 0;
   }
-  if (args.lineages !== undefined && !fs.existsSync(args.lineages)) {
-    process.stderr.write(`ff-lens: no such lineage map: ${args.lineages}\n`);
-    return 2;
+  if (argv[0] === 'variants') return variants(argv.slice(1));
+  const args = parseArgs(argv);
+  const root = path.resolve(args.folder);
+  if (!fs.existsSync(root) || !fs.statSync(root).isDirectory())
+    throw new CliError(`no such folder: ${args.folder}`, 2);
+  if (args.lineages !== undefined) {
+    try {
+      fs.closeSync(openRegular(args.lineages).fd);
+    } catch (e) {
+      throw new CliError(
+        errCode(e) === 'ENOENT'
+          ? `no such lineage map: ${args.lineages}`
+          : `cannot read the lineage map ${args.lineages} (${errCode(e)})`,
+        2,
+      );
+    }
   }
   const realRoot = fs.realpathSync(root);
   const indexPath = args.index === undefined ? defaultIndexPath(realRoot) : args.index;
   const started = Date.now();
-  const ws = new Workspace(realRoot, { settings: args.settings, indexPath, lineageMapFile: args.lineages });
+  const ws = new Workspace(realRoot, {
+    settings: args.settings,
+    indexPath,
+    explicitIndex: args.index !== undefined && args.index !== null,
+    lineageMapFile: args.lineages,
+  });
   try {
     const progress = progressReporter();
     const t0 = Date.now();
-    const report = await ws.refresh(progress.update);
+    let report = await ws.refresh(progress.update);
     const tIndexed = Date.now();
     progress.end();
+    for (const w of ws.warnings.splice(0)) process.stderr.write(`ff-lens: warning: ${w}\n`);
     if (args.command === 'scenarios') {
-      const run = ws.analyse();
+      const { run } = await ws.analyseOrRebuild(progress.update);
       const catalog = new ScenarioCatalog(run, ws.traceIndex);
       const seen = new Set<string>();
       const scenarios = [];
@@ -232,7 +351,7 @@ export async function main(argv: string[]): Promise<number> {
           defined_at: catalog.definitionsOf(l.id).map((d) => ({ path: d.path, line: d.line })),
         });
       }
-      write(
+      await write(
         args.json ?? '-',
         `${JSON.stringify({ schema: 'failure-first-lens/scenarios@1', generated_at: run.document.generated_at, scenarios }, null, 2)}\n`,
       );
@@ -243,10 +362,16 @@ export async function main(argv: string[]): Promise<number> {
     }
     // Nothing changed since the last run (same index generation, settings and map): reuse its results.
     const cached = ws.cachedDocument();
-    const doc = cached ?? ws.analyse().document;
-    if (args.json !== undefined) write(args.json, `${JSON.stringify(doc, null, 2)}\n`);
-    if (args.markdown !== undefined) write(args.markdown, renderMarkdown(doc));
-    if (args.json === undefined && args.markdown === undefined) write('-', renderMarkdown(doc));
+    let doc = cached;
+    if (doc === null) {
+      const fresh = await ws.analyseOrRebuild(progress.update);
+      report = fresh.report ?? report;
+      doc = fresh.run.document;
+      for (const w of ws.warnings.splice(0)) process.stderr.write(`ff-lens: warning: ${w}\n`);
+    }
+    if (args.json !== undefined) await write(args.json, `${JSON.stringify(doc, null, 2)}\n`);
+    if (args.markdown !== undefined) await write(args.markdown, renderMarkdown(doc));
+    if (args.json === undefined && args.markdown === undefined) await write('-', renderMarkdown(doc));
     const changed = report.files.filter((f) => f.action !== 'unchanged').length;
     process.stderr.write(
       `ff-lens: ${doc.inputs.traces.total} traces in ${doc.inputs.files.length} files (${changed} read, ${(report.bytesRead / 1e6).toFixed(1)} MB), ` +

@@ -157,14 +157,26 @@ export class Workspace {
     }
   }
 
-  /** Refresh, then analyse; a damage found by the analysis itself rebuilds the index and starts again, once. */
+  /** Refresh, then analyse (see analyseOrRebuild). */
   async refreshAndAnalyse(
     progress?: Progress,
     generatedAt?: string,
   ): Promise<{ report: UpdateReport; run: AnalysisRun }> {
-    let report = await this.refresh(progress);
+    const report = await this.refresh(progress);
+    const r = await this.analyseOrRebuild(progress, generatedAt);
+    return { report: r.report ?? report, run: r.run };
+  }
+
+  /**
+   * Analyse what the last refresh indexed; a damage the analysis finds (a checksum that fails deep
+   * in the index) rebuilds the index and reads everything again, once. `report` is that refresh's.
+   */
+  async analyseOrRebuild(
+    progress?: Progress,
+    generatedAt?: string,
+  ): Promise<{ report: UpdateReport | null; run: AnalysisRun }> {
     try {
-      return { report, run: this.analyse(generatedAt) };
+      return { report: null, run: this.analyse(generatedAt) };
     } catch (e) {
       const file = this.options.indexPath;
       if (!isIndexDamage(e) || file === null) throw e;
@@ -174,7 +186,7 @@ export class Workspace {
       } finally {
         lock.release();
       }
-      report = await this.refresh(progress);
+      const report = await this.refresh(progress);
       return { report, run: this.analyse(generatedAt) };
     }
   }
@@ -209,6 +221,8 @@ export class Workspace {
       this.close();
       this.index = TraceIndex.open(file, this.root, this.options.explicitIndex === true);
       this.index.keepSegments = this.options.keepParsedSegments === true;
+      if (this.index.rebuiltBecause !== null)
+        this.warnings.push(`the index at ${file} was damaged (${this.index.rebuiltBecause}); rebuilt`);
       this.indexIno = fs.statSync(file).ino;
     }
     return this.index;

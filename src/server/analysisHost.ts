@@ -114,14 +114,20 @@ export class AnalysisHost {
         }
       });
       this.watchFolders();
-      if (!report.changed && this.current && !this.settingsChanged) {
+      for (const w of this.workspace.warnings.splice(0)) this.events.log(w);
+      // Another process may have updated the index meanwhile: its generation tells.
+      const moved =
+        this.current !== null && this.current.generation !== this.workspace.traceIndex.generation();
+      if (!report.changed && !moved && this.current && !this.settingsChanged) {
         this.setStatus({ state: 'ready', progress: undefined, lastRunMs: Date.now() - started });
         return;
       }
       this.settingsChanged = false;
       this.setStatus({ state: 'analysing', progress: undefined });
       const indexed = Date.now();
-      const run = this.workspace.analyse();
+      const analysed = await this.workspace.analyseOrRebuild();
+      const run = analysed.run;
+      for (const w of this.workspace.warnings.splice(0)) this.events.log(w);
       this.current = run;
       const read = report.files.filter((f) => f.action !== 'unchanged').length;
       this.events.info(

@@ -1212,13 +1212,33 @@ describe('incremental index through the CLI (--index FILE)', () => {
     assert.equal(sansTime(r.stdout), sansTime(fresh.run.stdout), 'the same as a fresh analysis');
   });
 
-  it('a corrupt index file is rebuilt and the result is still right', async () => {
-    fs.writeFileSync(index, Buffer.from('this is not an index, just garbage '.repeat(500)));
+  it('a damaged index (its header still says ff-lens) is rebuilt and the result is still right', async () => {
+    const bytes = fs.readFileSync(index);
+    // Keep the 100-byte header (and with it the application id); overwrite every page after it.
+    Buffer.from('this is not an index, just garbage '.repeat(Math.ceil(bytes.length / 35))).copy(bytes, 100);
+    fs.writeFileSync(index, bytes);
+    fs.rmSync(`${index}-wal`, { force: true });
+    fs.rmSync(`${index}-shm`, { force: true });
     const r = await indexed();
     assert.equal(r.code, 0, r.stderr);
     assert.equal(reads(r), 19, r.stderr);
+    assert.match(r.stderr, /^ff-lens: warning: the index .* was damaged \(.*\); rebuilt$/m);
     const fresh = await analyze(root);
     assert.equal(sansTime(r.stdout), sansTime(fresh.run.stdout));
+  });
+
+  it('a file at --index that is not an ff-lens index is refused and left byte for byte as it was', async () => {
+    const notes = path.join(path.dirname(index), 'notes.txt');
+    fs.writeFileSync(notes, 'this is not an index, just my notes\n'.repeat(500));
+    const before = fs.readFileSync(notes);
+    const r = await ffLens(['analyze', root, '--json', '-', '--index', notes]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(
+      r.stderr,
+      /^ff-lens: .*notes\.txt exists and is not an ff-lens index; it is left as it is\n$/,
+    );
+    assert.deepEqual(fs.readFileSync(notes), before);
   });
 });
 

@@ -54,6 +54,29 @@ export function sizeFromName(name: string): ParsedSize {
 
 const UNIT: Record<string, number> = { k: 1e-6, m: 1e-3, b: 1, t: 1e3 };
 
+/**
+ * `~? number unit?` with white space anywhere between, as the regex /^\s*(~)?\s*(\d+(?:\.\d+)?)\s*([kmbt])?\s*$/i
+ * would read it, but in linear time: that regex's adjacent \s* runs make a long run of blanks quadratic.
+ * Returns [whole, "~" or undefined, number, unit or undefined], or null.
+ */
+function parseParamString(value: string): [string, string | undefined, string, string | undefined] | null {
+  let rest = value.trim(); // the same white space as \s
+  let tilde: string | undefined;
+  if (rest.startsWith('~')) {
+    tilde = '~';
+    rest = rest.slice(1).trimStart();
+  }
+  const num = /^\d+(?:\.\d+)?/.exec(rest)?.[0]; // anchored, no nested repetition: linear
+  if (num === undefined) return null;
+  rest = rest.slice(num.length).trimStart();
+  let unit: string | undefined;
+  if (rest.length === 1 && /^[kmbt]$/i.test(rest)) {
+    unit = rest;
+    rest = '';
+  }
+  return rest === '' ? [value, tilde, num, unit] : null;
+}
+
 /** A `parameter_count` field: a number (billions below 10,000, else a raw count) or a string like `~70B`. */
 export function sizeFromField(value: unknown): ParsedSize {
   if (typeof value === 'number') {
@@ -61,7 +84,7 @@ export function sizeFromField(value: unknown): ParsedSize {
     return { total: value < 10_000 ? value : value / 1e9, active: null, approximate: false };
   }
   if (typeof value !== 'string') return UNKNOWN;
-  const m = /^\s*(~)?\s*(\d+(?:\.\d+)?)\s*([kmbt])?\s*$/i.exec(value);
+  const m = parseParamString(value);
   if (!m?.[2]) return UNKNOWN;
   const num = Number(m[2]);
   if (!(num > 0)) return UNKNOWN;

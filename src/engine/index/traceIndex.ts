@@ -229,6 +229,7 @@ export class TraceIndex {
     if (kind === 'other' || (kind === 'sqlite' && !isOlderIndex(file))) {
       if (explicit) throw new IndexRefused(`${file} exists and is not an ff-lens index; it is left as it is`);
     }
+    let why: string | null = null;
     if (kind === 'ours') {
       let db: Database.Database | null = null;
       try {
@@ -239,11 +240,17 @@ export class TraceIndex {
       } catch (e) {
         db?.close();
         if (!(e instanceof IndexDamaged) && !isSqliteDamage(e)) throw e;
-        // damaged or of another schema or folder: rebuilt below
+        why = e instanceof Error ? e.message : String(e);
       }
     }
-    return TraceIndex.rebuild(file, root);
+    const index = TraceIndex.rebuild(file, root);
+    // Another schema or folder is routine; damage is worth a word to the user.
+    if (why !== null && !/another (schema|folder)/.test(why)) index.rebuiltBecause = why;
+    return index;
   }
+
+  /** Why open() had to rebuild a damaged index, if it did. */
+  rebuiltBecause: string | null = null;
 
   /** Replace whatever is at `file` (known to be ours, or at our default location) with a new, empty index. */
   static rebuild(file: string, root: string): TraceIndex {

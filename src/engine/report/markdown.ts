@@ -1,5 +1,6 @@
 /** The results as the tables a researcher pastes into a report. */
 import { percent, pValue, signed } from '../../shared/format';
+import { MAX_PROBLEMS_PER_FILE } from '../problems';
 import type { CellJson, RateJson, RegressionJson, ResultsDocument } from './results';
 
 /** Table-cell text: no markup survives (names and problem reasons are data, not Markdown). */
@@ -176,10 +177,15 @@ export function renderMarkdown(doc: ResultsDocument): string {
   }
 
   lines.push('## Problems in the input', '');
-  if (doc.inputs.problems.length === 0) lines.push('None.');
+  const omitted = doc.inputs.problems_omitted ?? [];
+  if (doc.inputs.problems.length === 0 && omitted.length === 0) lines.push('None.');
   else
     for (const p of doc.inputs.problems)
       lines.push(`- ${mdText(p.path)}${p.line === null ? '' : `:${p.line}`}: ${mdText(p.reason)}`);
+  for (const o of omitted)
+    lines.push(
+      `- ${mdText(o.path)}: ${o.count} more problems (${o.code}) beyond the first ${MAX_PROBLEMS_PER_FILE} of this file, counted but not listed`,
+    );
   lines.push('');
   return lines.join('\n');
 }

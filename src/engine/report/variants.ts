@@ -139,41 +139,41 @@ function prepend(o: Record<string, unknown>, puzzle: string): boolean {
   return false;
 }
 
+/** One line of a scenario file: its B variant, or why it has none. */
+export function diluteLine(text: string, seed: string): { variant: string } | { skipped: string } {
+  if (text.trim() === '') return { skipped: '' };
+  let o: unknown;
+  try {
+    o = JSON.parse(text);
+  } catch {
+    return { skipped: 'not valid JSON' };
+  }
+  if (!isObj(o) || typeof o.id !== 'string' || o.id.trim() === '') return { skipped: 'no scenario id' };
+  const id = o.id;
+  if (
+    /__dilution(?:_\d+)?$/.test(id) ||
+    ['dilution', 'diluted', 'b'].includes((typeof o.variant === 'string' ? o.variant : '').toLowerCase())
+  )
+    return { skipped: 'already a dilution variant' };
+  const puzzle = puzzleFor(id, seed);
+  if (!prepend(o, puzzle.text)) return { skipped: 'no user turn or prompt to prepend the puzzle to' };
+  o.id = `${id}__dilution`;
+  o.variant = 'dilution';
+  o.dilution_preamble_id = puzzle.id;
+  try {
+    return { variant: JSON.stringify(o) };
+  } catch {
+    return { skipped: 'nested too deeply to write back' }; // JSON.parse reads any depth; stringify recurses
+  }
+}
+
 export function makeDilutionVariants(baseline: string, seed = 'failure-first'): VariantsResult {
   const out: string[] = [];
   const skipped: VariantsResult['skipped'] = [];
   baseline.split('\n').forEach((raw, i) => {
-    const text = raw.replace(/\r$/, '');
-    if (text.trim() === '') return;
-    let o: unknown;
-    try {
-      o = JSON.parse(text);
-    } catch {
-      skipped.push({ line: i + 1, reason: 'not valid JSON' });
-      return;
-    }
-    if (!isObj(o) || typeof o.id !== 'string' || o.id.trim() === '') {
-      skipped.push({ line: i + 1, reason: 'no scenario id' });
-      return;
-    }
-    const id = o.id;
-    if (
-      /__dilution(?:_\d+)?$/.test(id) ||
-      ['dilution', 'diluted', 'b'].includes((typeof o.variant === 'string' ? o.variant : '').toLowerCase())
-    ) {
-      skipped.push({ line: i + 1, reason: 'already a dilution variant' });
-      return;
-    }
-    const copy = structuredClone(o);
-    const puzzle = puzzleFor(id, seed);
-    if (!prepend(copy, puzzle.text)) {
-      skipped.push({ line: i + 1, reason: 'no user turn or prompt to prepend the puzzle to' });
-      return;
-    }
-    copy.id = `${id}__dilution`;
-    copy.variant = 'dilution';
-    copy.dilution_preamble_id = puzzle.id;
-    out.push(JSON.stringify(copy));
+    const r = diluteLine(raw.replace(/\r$/, ''), seed);
+    if ('variant' in r) out.push(r.variant);
+    else if (r.skipped !== '') skipped.push({ line: i + 1, reason: r.skipped });
   });
   return { text: out.length ? `${out.join('\n')}\n` : '', written: out.length, skipped };
 }
