@@ -65,6 +65,7 @@ function isUnwritable(e: unknown): boolean {
     code === 'EROFS' ||
     code === 'ENOSPC' ||
     code === 'ENOTDIR' ||
+    code === 'EEXIST' ||
     code === 'SQLITE_CANTOPEN' ||
     code === 'SQLITE_READONLY' ||
     code === 'SQLITE_FULL' ||
@@ -95,7 +96,7 @@ export class Workspace {
         `the index location ${file} is inside the analysed folder; keeping the index in memory`,
       );
       this.options = { ...options, indexPath: null };
-    }
+    } else if (file !== null && options.explicitIndex === true) TraceIndex.refuseForeign(file); // before anything is created beside it
   }
 
   get settings(): Settings {

@@ -159,7 +159,9 @@ function headerKind(file: string): 'absent' | 'ours' | 'sqlite' | 'other' {
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'absent';
+    const code = (e as NodeJS.ErrnoException).code;
+    // Nothing there to refuse: whether one can be made there is for the caller to find out.
+    if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') return 'absent';
     throw e;
   }
   try {
@@ -226,9 +228,7 @@ export class TraceIndex {
   static open(file: string | null, root: string, explicit = false): TraceIndex {
     if (file === null) return TraceIndex.create(new Database(':memory:'), null, root);
     const kind = headerKind(file);
-    if (kind === 'other' || (kind === 'sqlite' && !isOlderIndex(file))) {
-      if (explicit) throw new IndexRefused(`${file} exists and is not an ff-lens index; it is left as it is`);
-    }
+    if (explicit) TraceIndex.refuseForeign(file, kind);
     let why: string | null = null;
     if (kind === 'ours') {
       let db: Database.Database | null = null;
@@ -251,6 +251,12 @@ export class TraceIndex {
 
   /** Why open() had to rebuild a damaged index, if it did. */
   rebuiltBecause: string | null = null;
+
+  /** Throws IndexRefused unless `file` is absent or an ff-lens index (of this schema or an older one). */
+  static refuseForeign(file: string, kind = headerKind(file)): void {
+    if (kind === 'other' || (kind === 'sqlite' && !isOlderIndex(file)))
+      throw new IndexRefused(`${file} exists and is not an ff-lens index; it is left as it is`);
+  }
 
   /** Replace whatever is at `file` (known to be ours, or at our default location) with a new, empty index. */
   static rebuild(file: string, root: string): TraceIndex {
