@@ -141,12 +141,17 @@ export function ffLens(args: string[], o: RunOptions = {}): Promise<Run> {
 /** Standard error holds only ff-lens's own lines: no stack trace, nothing from Node itself. */
 export function assertCleanStderr(r: Run): void {
   for (const line of r.stderr.split('\n').filter((l) => l !== ''))
-    assert.match(line, /^ff-lens: /, `unexpected line on standard error: ${line}\n--- all of it:\n${r.stderr}`);
+    assert.match(
+      line,
+      /^ff-lens: /,
+      `unexpected line on standard error: ${line}\n--- all of it:\n${r.stderr}`,
+    );
   assert.doesNotMatch(r.stderr, /\n\s+at .*:\d+:\d+/, 'a stack trace');
 }
 
 /** The same document apart from when it was made. */
-export const sansTime = (json: string): string => json.replace(/"generated_at": "[^"]*"/, '"generated_at": ""');
+export const sansTime = (json: string): string =>
+  json.replace(/"generated_at": "[^"]*"/, '"generated_at": ""');
 
 /** The results of a from-scratch run (in-memory index) over `root`. */
 export async function fromScratch(root: string, extra: string[] = []): Promise<string> {

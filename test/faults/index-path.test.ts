@@ -3,7 +3,16 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { assertCleanStderr, copyTree, DEMO, ffLens, fingerprint, fromScratch, sansTime, tempDir } from './harness';
+import {
+  assertCleanStderr,
+  copyTree,
+  DEMO,
+  ffLens,
+  fingerprint,
+  fromScratch,
+  sansTime,
+  tempDir,
+} from './harness';
 
 describe('--index refuses what is not an ff-lens index', () => {
   let dir: string;

@@ -33,7 +33,11 @@ before(async () => {
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe('a write that fails is one line and a non-zero exit, never a success line', () => {
-  const failsToWrite = async (args: string[], target: RegExp, o: Parameters<typeof ffLens>[1] = {}): Promise<void> => {
+  const failsToWrite = async (
+    args: string[],
+    target: RegExp,
+    o: Parameters<typeof ffLens>[1] = {},
+  ): Promise<void> => {
     const before = fingerprint(root);
     const r = await ffLens(['analyze', root, '--no-index', ...args], o);
     assert.notEqual(r.code, 0, r.stderr);
@@ -45,7 +49,8 @@ describe('a write that fails is one line and a non-zero exit, never a success li
     assert.deepEqual(fingerprint(root), before);
   };
 
-  it('into a folder that does not exist', () => failsToWrite(['--json', path.join(dir, 'no', 'such', 'out.json')], /.*out\.json \(ENOENT\)/));
+  it('into a folder that does not exist', () =>
+    failsToWrite(['--json', path.join(dir, 'no', 'such', 'out.json')], /.*out\.json \(ENOENT\)/));
   it('onto a folder', () => failsToWrite(['--json', dir], /.* \(EISDIR\)/));
   it('on a full disk (/dev/full)', () => failsToWrite(['--markdown', '/dev/full'], /\/dev\/full \(ENOSPC\)/));
   it('into a read-only folder', async () => {
@@ -53,16 +58,25 @@ describe('a write that fails is one line and a non-zero exit, never a success li
     fs.mkdirSync(ro, { mode: 0o555 });
     fs.chmodSync(ro, 0o555);
     // As root, permissions do not bite: the run is made as the unprivileged user.
-    await failsToWrite(['--json', path.join(ro, 'out.json')], /.*out\.json \(EACCES\)/, { unprivileged: true });
+    await failsToWrite(['--json', path.join(ro, 'out.json')], /.*out\.json \(EACCES\)/, {
+      unprivileged: true,
+    });
   });
   it('into a pipe whose reader has gone', async () => {
     // `ff-lens analyze … --json - | head -c 0`: the shell closes the pipe at once.
     let out = '';
     try {
-      execFileSync('sh', ['-c', `"${process.execPath}" "${path.join(__dirname, '..', '..', 'bin', 'ff-lens.js')}" analyze "${root}" --no-index --json - | head -c 0; exit 0`], {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      execFileSync(
+        'sh',
+        [
+          '-c',
+          `"${process.execPath}" "${path.join(__dirname, '..', '..', 'bin', 'ff-lens.js')}" analyze "${root}" --no-index --json - | head -c 0; exit 0`,
+        ],
+        {
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
     } catch (e) {
       out = String((e as { stderr?: string }).stderr ?? e);
     }
@@ -85,7 +99,10 @@ describe('an index in a place that cannot be written stays in memory, with a war
     const r = await ffLens(['analyze', root, '--json', '-', '--index', path.join(file, 'index.sqlite')]);
     assert.equal(r.code, 0, r.stderr);
     assertCleanStderr(r);
-    assert.match(r.stderr, /^ff-lens: warning: cannot write the index at .*a-file\/index\.sqlite \((ENOTDIR|EEXIST)\); keeping it in memory for this run$/m);
+    assert.match(
+      r.stderr,
+      /^ff-lens: warning: cannot write the index at .*a-file\/index\.sqlite \((ENOTDIR|EEXIST)\); keeping it in memory for this run$/m,
+    );
     assert.equal(sansTime(r.stdout), scratch);
   });
 
@@ -93,10 +110,16 @@ describe('an index in a place that cannot be written stays in memory, with a war
     const cache = path.join(dir, 'cache-ro');
     fs.mkdirSync(cache, { mode: 0o555 });
     fs.chmodSync(cache, 0o555);
-    const r = await ffLens(['analyze', root, '--json', '-'], { env: { XDG_CACHE_HOME: cache }, unprivileged: true });
+    const r = await ffLens(['analyze', root, '--json', '-'], {
+      env: { XDG_CACHE_HOME: cache },
+      unprivileged: true,
+    });
     assert.equal(r.code, 0, r.stderr);
     assertCleanStderr(r);
-    assert.match(r.stderr, /^ff-lens: warning: cannot write the index at .* \(EACCES\); keeping it in memory for this run$/m);
+    assert.match(
+      r.stderr,
+      /^ff-lens: warning: cannot write the index at .* \(EACCES\); keeping it in memory for this run$/m,
+    );
     assert.equal(sansTime(r.stdout), scratch);
   });
 });
@@ -104,23 +127,30 @@ describe('an index in a place that cannot be written stays in memory, with a war
 describe('signals reach the real process', () => {
   // bin/ff-lens.js runs itself again on Node 22 when started on an older Node (the system's 20).
   const oldNode = ['/usr/bin/node', '/usr/local/bin/node'].find(
-    (n) => fs.existsSync(n) && Number(execFileSync(n, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' })) < 22,
+    (n) =>
+      fs.existsSync(n) &&
+      Number(execFileSync(n, ['-p', 'process.versions.node.split(".")[0]'], { encoding: 'utf8' })) < 22,
   );
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
-    it(`${signal} to ff-lens on an older Node ends the Node 22 child too`, { skip: oldNode === undefined && 'no Node older than 22 here' }, async () => {
-      const big = tempDir();
-      // Enough to keep the child busy for a while.
-      for (let f = 0; f < 40; f++) writeTree(big, { [`runs/d${f}/m${f}_traces.jsonl`]: traces(f * 5000, f * 5000 + 5000) });
-      const r = await ffLens(['analyze', big, '--json', '-', '--no-index'], {
-        node: oldNode,
-        killAfterMs: 700,
-        signal,
-      });
-      assert.equal(r.signal, signal, `ended by the signal (code ${r.code}, stderr ${r.stderr})`);
-      await new Promise((res) => setTimeout(res, 300));
-      assert.deepEqual(processesWith(big), [], 'no orphan left working on the folder');
-      fs.rmSync(big, { recursive: true, force: true });
-    });
+    it(
+      `${signal} to ff-lens on an older Node ends the Node 22 child too`,
+      { skip: oldNode === undefined && 'no Node older than 22 here' },
+      async () => {
+        const big = tempDir();
+        // Enough to keep the child busy for a while.
+        for (let f = 0; f < 40; f++)
+          writeTree(big, { [`runs/d${f}/m${f}_traces.jsonl`]: traces(f * 5000, f * 5000 + 5000) });
+        const r = await ffLens(['analyze', big, '--json', '-', '--no-index'], {
+          node: oldNode,
+          killAfterMs: 700,
+          signal,
+        });
+        assert.equal(r.signal, signal, `ended by the signal (code ${r.code}, stderr ${r.stderr})`);
+        await new Promise((res) => setTimeout(res, 300));
+        assert.deepEqual(processesWith(big), [], 'no orphan left working on the folder');
+        fs.rmSync(big, { recursive: true, force: true });
+      },
+    );
   }
 });
 
@@ -146,7 +176,10 @@ describe('ff-lens variants', () => {
     for (const [args, re] of [
       [[dir], /is not a regular file/],
       [[path.join(dir, 'nope.jsonl')], /no such file/],
-      [[path.join(dir, 'deep.jsonl'), '--out', path.join(dir, 'no', 'where.jsonl'), '--force'], /cannot write .*where\.jsonl \(ENOENT\)/],
+      [
+        [path.join(dir, 'deep.jsonl'), '--out', path.join(dir, 'no', 'where.jsonl'), '--force'],
+        /cannot write .*where\.jsonl \(ENOENT\)/,
+      ],
     ] as const) {
       const r = await variants([...args]);
       assert.notEqual(r.code, 0, r.stderr);
@@ -170,7 +203,10 @@ describe('ff-lens variants', () => {
     assertCleanStderr(r);
     assert.match(r.stderr, /huge\.jsonl:2: skipped: longer than \d+ MiB/);
     assert.deepEqual(
-      r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id),
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { id: string }).id),
       ['first__dilution', 'last__dilution'],
     );
     assert.ok((r.peakMb ?? Infinity) < 400, `peak ${r.peakMb} MB`);

@@ -294,9 +294,34 @@ export class TraceIndex {
     put.run('generation', '0');
   }
 
-  /** The meta rows say: this schema, this folder, a whole-number generation. Anything else: damaged. */
+  /** The tables and indexes as this schema makes them (compared with a file's, so a half-made or altered one is rebuilt). */
+  private static expectedSchema: string | null = null;
+
+  private static schemaOf(db: Database.Database): string {
+    return JSON.stringify(
+      db
+        .prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")
+        .all(),
+    );
+  }
+
+  /** The tables are this schema's, the meta rows say this schema, this folder, a whole-number generation. Anything else: damaged. */
   private static checkMeta(db: Database.Database, root: string): void {
-    const rows = db.prepare('SELECT key, value FROM meta').all() as { key: unknown; value: unknown }[];
+    if (TraceIndex.expectedSchema === null) {
+      const fresh = new Database(':memory:');
+      fresh.exec(DDL);
+      TraceIndex.expectedSchema = TraceIndex.schemaOf(fresh);
+      fresh.close();
+    }
+    let rows: { key: unknown; value: unknown }[];
+    try {
+      if (TraceIndex.schemaOf(db) !== TraceIndex.expectedSchema)
+        throw new IndexDamaged('index tables are not those of this schema');
+      rows = db.prepare('SELECT key, value FROM meta').all() as { key: unknown; value: unknown }[];
+    } catch (e) {
+      if (e instanceof IndexDamaged || isSqliteDamage(e)) throw e;
+      throw new IndexDamaged(`index cannot be read (${e instanceof Error ? e.message : String(e)})`);
+    }
     const meta = new Map(rows.map((r) => [String(r.key), String(r.value)]));
     if (meta.get('schema') !== String(SCHEMA_VERSION)) throw new IndexDamaged('index of another schema');
     if (meta.get('root') !== root) throw new IndexDamaged('index of another folder');

@@ -1,0 +1,117 @@
+/**
+ * A run killed at any moment, and an index damaged in any way, never freezes or falsifies the figures
+ * of a later run (issue 10, case 4; "a damaged index is rebuilt, whatever the damage").
+ */
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { APPLICATION_ID } from '../../src/engine/index/traceIndex';
+import { assertCleanStderr, copyTree, DEMO, ffLens, fromScratch, sansTime, tempDir, traces } from './harness';
+
+let dir: string;
+let root: string;
+let scratch: string;
+before(async () => {
+  dir = tempDir();
+  root = copyTree(DEMO, path.join(dir, 'ws'));
+  // More than the demo, so that a run lasts long enough to be killed in every phase.
+  for (let f = 0; f < 2; f++)
+    fs.writeFileSync(
+      path.join(root, 'runs', `extra${f}_traces.jsonl`),
+      traces(f * 4000, (f + 1) * 4000, 'gemma3:27b'),
+    );
+  scratch = await fromScratch(root);
+});
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const run = (index: string) => ffLens(['analyze', root, '--json', '-', '--index', index]);
+
+describe('killed at many moments', () => {
+  it('SIGKILL during creation, indexing, analysis or writing: the next run gives the figures of a fresh read', async () => {
+    const full = await run(path.join(dir, 'timing.sqlite'));
+    assert.equal(full.code, 0, full.stderr);
+    // From the start of the process to past its end, in steps that fall in every phase.
+    const moments = Array.from({ length: 16 }, (_, i) => Math.round((i * full.ms * 1.1) / 15));
+    for (const [i, ms] of moments.entries()) {
+      const index = path.join(dir, `kill${i}.sqlite`);
+      const killed = await ffLens(['analyze', root, '--json', '-', '--index', index], { killAfterMs: ms });
+      // and once more on the index as the first kill left it (an index being updated, not created)
+      fs.appendFileSync(
+        path.join(root, 'runs', 'extra0_traces.jsonl'),
+        traces(900_000 + i * 10, 900_000 + i * 10 + 10, 'gemma3:27b'),
+      );
+      await ffLens(['analyze', root, '--json', '-', '--index', index], { killAfterMs: Math.round(ms / 2) });
+      const after = await run(index);
+      assert.equal(
+        after.code,
+        0,
+        `after a kill at ${ms} ms (${killed.signal ?? killed.code}): ${after.stderr}`,
+      );
+      assertCleanStderr(after);
+      assert.equal(sansTime(after.stdout), await fromScratch(root), `after a kill at ${ms} ms`);
+    }
+    scratch = await fromScratch(root);
+  });
+
+  it('a half-made index (tables but no meta rows, or a generation that is not a number) is rebuilt', async () => {
+    for (const damage of [
+      (db: Database.Database) => db.exec("DELETE FROM meta WHERE key = 'generation'"),
+      (db: Database.Database) => db.exec("UPDATE meta SET value = 'NaN' WHERE key = 'generation'"),
+      (db: Database.Database) => db.exec('DELETE FROM meta'),
+      (db: Database.Database) => db.exec('DROP TABLE meta'),
+      (db: Database.Database) => db.exec('DROP TABLE segments'),
+    ]) {
+      const index = path.join(dir, 'half.sqlite');
+      fs.rmSync(index, { force: true });
+      assert.equal((await run(index)).code, 0);
+      const db = new Database(index);
+      damage(db);
+      db.close();
+      const r = await run(index);
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stderr, /results unchanged/);
+      assert.equal(sansTime(r.stdout), scratch);
+    }
+  });
+});
+
+/** A small deterministic generator (the suite must be reproducible). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+describe('an index damaged anywhere', () => {
+  it('bytes overwritten at random places (40 damages): every run still gives the figures of a fresh read', async () => {
+    const good = path.join(dir, 'good.sqlite');
+    assert.equal((await run(good)).code, 0);
+    // Checkpointed, so that the damage hits the pages a later run reads.
+    const db = new Database(good);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    const pristine = fs.readFileSync(good);
+    assert.equal(pristine.readUInt32BE(68), APPLICATION_ID);
+    const random = rng(20261128);
+    for (let k = 0; k < 40; k++) {
+      const index = path.join(dir, `damaged${k}.sqlite`);
+      const bytes = Buffer.from(pristine);
+      const hits = 1 + Math.floor(random() * 8);
+      for (let h = 0; h < hits; h++) {
+        // past the header (which says whose file it is): anywhere in the pages
+        const at = 100 + Math.floor(random() * (bytes.length - 100));
+        const len = 1 + Math.floor(random() * 64);
+        for (let j = at; j < Math.min(bytes.length, at + len); j++) bytes[j] = Math.floor(random() * 256);
+      }
+      fs.writeFileSync(index, bytes);
+      const r = await run(index);
+      assert.equal(r.code, 0, `damage ${k}: ${r.stderr}`);
+      assertCleanStderr(r);
+      assert.equal(sansTime(r.stdout), scratch, `damage ${k}`);
+    }
+  });
+});
