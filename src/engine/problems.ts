@@ -133,6 +133,11 @@ export class ProblemBudget<P> {
     else this.omitted.set(code, (this.omitted.get(code) ?? 0) + 1);
   }
 
+  /** Whether the next problem would be kept in full. */
+  get hasRoom(): boolean {
+    return this.kept.length < this.limit;
+  }
+
   get total(): number {
     let n = this.kept.length;
     for (const c of this.omitted.values()) n += c;

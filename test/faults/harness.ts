@@ -11,7 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 export const REPO = path.resolve(__dirname, '..', '..');
-export const BIN = path.join(REPO, 'bin', 'ff-lens.js');
+/** FF_FAULTS_BIN runs the suite against another build (to see it fail on the code before a fix). */
+export const BIN = process.env.FF_FAULTS_BIN ?? path.join(REPO, 'bin', 'ff-lens.js');
 export const DEMO = path.join(REPO, 'examples', 'demo-workspace');
 const PEAK = path.join(__dirname, 'peak.cjs');
 
@@ -39,19 +40,26 @@ export function copyTree(from: string, to: string): string {
 /** Every entry under `root` with what it is and, for files, a hash of its bytes: equal before and after means untouched. */
 export function fingerprint(root: string): string[] {
   const out: string[] = [];
-  const walk = (dir: string, rel: string): void => {
-    let names: string[];
+  // Buffers, not strings: a name that is not UTF-8 must be found again by its bytes.
+  const walk = (dir: Buffer, rel: string): void => {
+    let names: Buffer[];
     try {
-      names = fs.readdirSync(dir).sort();
+      names = fs.readdirSync(dir, { encoding: 'buffer' }).sort((a, b) => Buffer.compare(a, b));
     } catch (e) {
       out.push(`${rel}/ unreadable ${(e as NodeJS.ErrnoException).code}`);
       return;
     }
     for (const name of names) {
-      const abs = path.join(dir, name);
-      const r = rel === '' ? name : `${rel}/${name}`;
-      const st = fs.lstatSync(abs);
-      if (st.isSymbolicLink()) out.push(`${r} -> ${fs.readlinkSync(abs)}`);
+      const abs = Buffer.concat([dir, Buffer.from('/'), name]);
+      const r = rel === '' ? name.toString('hex') : `${rel}/${name.toString('hex')}`;
+      let st: fs.Stats;
+      try {
+        st = fs.lstatSync(abs);
+      } catch (e) {
+        out.push(`${r} ${(e as NodeJS.ErrnoException).code}`);
+        continue;
+      }
+      if (st.isSymbolicLink()) out.push(`${r} -> ${fs.readlinkSync(abs, 'buffer').toString('hex')}`);
       else if (st.isDirectory()) {
         out.push(`${r}/ ${(st.mode & 0o7777).toString(8)}`);
         walk(abs, r);
@@ -66,7 +74,7 @@ export function fingerprint(root: string): string[] {
       } else out.push(`${r} special ${st.mode.toString(8)}`);
     }
   };
-  walk(root, '');
+  walk(Buffer.from(root), '');
   return out;
 }
 

@@ -138,16 +138,18 @@ describe('signals reach the real process', () => {
       async () => {
         const big = tempDir();
         // Enough to keep the child busy for a while.
-        for (let f = 0; f < 40; f++)
+        for (let f = 0; f < 80; f++)
           writeTree(big, { [`runs/d${f}/m${f}_traces.jsonl`]: traces(f * 5000, f * 5000 + 5000) });
+        let orphans: number[] | null = null;
         const r = await ffLens(['analyze', big, '--json', '-', '--no-index'], {
           node: oldNode,
           killAfterMs: 700,
           signal,
+          // The moment the launcher is gone (its pipes may stay open as long as an orphan holds them).
+          onSpawn: (child) => child.on('exit', () => (orphans = processesWith(big))),
         });
         assert.equal(r.signal, signal, `ended by the signal (code ${r.code}, stderr ${r.stderr})`);
-        await new Promise((res) => setTimeout(res, 300));
-        assert.deepEqual(processesWith(big), [], 'no orphan left working on the folder');
+        assert.deepEqual(orphans, [], 'no orphan left working on the folder');
         fs.rmSync(big, { recursive: true, force: true });
       },
     );

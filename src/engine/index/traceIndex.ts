@@ -219,6 +219,18 @@ export class TraceIndex {
     readonly location: string | null,
   ) {}
 
+  /** Statements are prepared once per connection: preparing costs more than running most of them. */
+  private readonly statements = new Map<string, Database.Statement>();
+
+  private stmt(sql: string): Database.Statement {
+    let st = this.statements.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.statements.set(sql, st);
+    }
+    return st;
+  }
+
   /**
    * Open the index for a workspace, creating it when absent. `file` null keeps it in memory.
    * An index of another schema, another folder, or one that is damaged is rebuilt. A file that is
@@ -383,7 +395,7 @@ export class TraceIndex {
   // ------------------------------------------------------------------ meta
 
   generation(): number {
-    const v = this.db.prepare("SELECT value FROM meta WHERE key = 'generation'").pluck().get();
+    const v = this.stmt("SELECT value FROM meta WHERE key = 'generation'").pluck().get();
     const n = Number(v);
     if (typeof v !== 'string' || !Number.isSafeInteger(n) || n < 0)
       throw new IndexDamaged('index generation is not a number');
@@ -391,14 +403,14 @@ export class TraceIndex {
   }
 
   bumpGeneration(): void {
-    this.db
-      .prepare("UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'")
-      .run();
+    this.stmt(
+      "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'generation'",
+    ).run();
   }
 
   /** The stored results document, when its fingerprint matches and its checksum holds; otherwise null. */
   cachedResults(fingerprint: string): string | null {
-    const v = this.db.prepare("SELECT value FROM meta WHERE key = 'results'").pluck().get();
+    const v = this.stmt("SELECT value FROM meta WHERE key = 'results'").pluck().get();
     if (typeof v !== 'string') return null;
     const a = v.indexOf('\n');
     const b = v.indexOf('\n', a + 1);
@@ -408,15 +420,15 @@ export class TraceIndex {
   }
 
   storeResults(fingerprint: string, documentJson: string): void {
-    this.db
-      .prepare("INSERT OR REPLACE INTO meta(key, value) VALUES ('results', ?)")
-      .run(`${fingerprint}\n${crcOfText(documentJson)}\n${documentJson}`);
+    this.stmt("INSERT OR REPLACE INTO meta(key, value) VALUES ('results', ?)").run(
+      `${fingerprint}\n${crcOfText(documentJson)}\n${documentJson}`,
+    );
   }
 
   // ------------------------------------------------------------------ files
 
   files(): FileRow[] {
-    const rows = this.db.prepare(`SELECT ${FILE_COLUMNS} FROM files`).all() as (FileRow & {
+    const rows = this.stmt(`SELECT ${FILE_COLUMNS} FROM files`).all() as (FileRow & {
       checkCrc: number;
     })[];
     return rows.map(({ checkCrc, ...f }) => {
@@ -449,27 +461,23 @@ export class TraceIndex {
       fileCheck(f),
     ];
     if (f.id !== undefined) {
-      this.db
-        .prepare(
-          `UPDATE files SET path=?, kind=?, dataset=?, size=?, mtime_ms=?, ctime_ms=?, ino=?, dev=?, indexed_at_ms=?,
+      this.stmt(
+        `UPDATE files SET path=?, kind=?, dataset=?, size=?, mtime_ms=?, ctime_ms=?, ino=?, dev=?, indexed_at_ms=?,
            consumed=?, lines=?, crc=?, whole_crc=?, signature=?, records=?, segments=?, problems_kept=?, complete=?, check_crc=? WHERE id=?`,
-        )
-        .run(f.path, ...values, f.id);
+      ).run(f.path, ...values, f.id);
       return f.id;
     }
-    const info = this.db
-      .prepare(
-        `INSERT INTO files(path, kind, dataset, size, mtime_ms, ctime_ms, ino, dev, indexed_at_ms, consumed, lines,
+    const info = this.stmt(
+      `INSERT INTO files(path, kind, dataset, size, mtime_ms, ctime_ms, ino, dev, indexed_at_ms, consumed, lines,
          crc, whole_crc, signature, records, segments, problems_kept, complete, check_crc)
          VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-      )
-      .run(f.path, ...values);
+    ).run(f.path, ...values);
     return Number(info.lastInsertRowid);
   }
 
   removeFile(fileId: number): void {
     this.dropSegments(fileId, false);
-    this.db.prepare('DELETE FROM files WHERE id = ?').run(fileId);
+    this.stmt('DELETE FROM files WHERE id = ?').run(fileId);
   }
 
   // ------------------------------------------------------------------ segments
@@ -479,11 +487,9 @@ export class TraceIndex {
     fileId: number,
     tailOnly: boolean,
   ): { records: number; problemsKept: number; segments: number } {
-    const rows = this.db
-      .prepare(
-        `SELECT id, records, problems FROM segments WHERE file_id = ?${tailOnly ? ' AND tail = 1' : ''}`,
-      )
-      .all(fileId) as { id: number; records: number; problems: string }[];
+    const rows = this.stmt(
+      `SELECT id, records, problems FROM segments WHERE file_id = ?${tailOnly ? ' AND tail = 1' : ''}`,
+    ).all(fileId) as { id: number; records: number; problems: string }[];
     let records = 0;
     let problemsKept = 0;
     for (const r of rows) {
@@ -491,37 +497,28 @@ export class TraceIndex {
       problemsKept += (JSON.parse(r.problems) as StoredProblems).kept.length;
       this.forget(r.id);
     }
-    this.db.prepare(`DELETE FROM segments WHERE file_id = ?${tailOnly ? ' AND tail = 1' : ''}`).run(fileId);
+    this.stmt(`DELETE FROM segments WHERE file_id = ?${tailOnly ? ' AND tail = 1' : ''}`).run(fileId);
     return { records, problemsKept, segments: rows.length };
   }
 
   addSegment(fileId: number, s: SegmentWrite, parsed?: Segment): void {
     const problems = JSON.stringify({ kept: s.problems, omitted: s.omitted } satisfies StoredProblems);
     const tail = s.tail ? 1 : 0;
-    const info = this.db
-      .prepare('INSERT INTO segments(file_id, tail, records, data, problems, check_crc) VALUES (?,?,?,?,?,?)')
-      .run(
-        fileId,
-        tail,
-        s.records,
-        s.data,
-        problems,
-        segmentCheck(fileId, tail, s.records, s.data, problems),
-      );
+    const info = this.stmt(
+      'INSERT INTO segments(file_id, tail, records, data, problems, check_crc) VALUES (?,?,?,?,?,?)',
+    ).run(fileId, tail, s.records, s.data, problems, segmentCheck(fileId, tail, s.records, s.data, problems));
     // What was just parsed is not parsed again by the analysis that follows (kept within the row bound).
     if (parsed) this.cache(Number(info.lastInsertRowid), parsed);
   }
 
   /** A file's segments in order, checked against their checksums and the file's row. */
   segments(file: FileRow): Segment[] {
-    const rows = this.db
-      .prepare(
-        'SELECT id, file_id AS fileId, tail, records, check_crc AS checkCrc FROM segments WHERE file_id = ? ORDER BY id',
-      )
-      .all(file.id) as { id: number; fileId: number; tail: number; records: number; checkCrc: number }[];
+    const rows = this.stmt(
+      'SELECT id, file_id AS fileId, tail, records, check_crc AS checkCrc FROM segments WHERE file_id = ? ORDER BY id',
+    ).all(file.id) as { id: number; fileId: number; tail: number; records: number; checkCrc: number }[];
     if (rows.length !== file.segments)
       throw new IndexDamaged(`index of ${JSON.stringify(file.path)} lost segments`);
-    const load = this.db.prepare('SELECT data, problems FROM segments WHERE id = ?');
+    const load = this.stmt('SELECT data, problems FROM segments WHERE id = ?');
     const out: Segment[] = [];
     let records = 0;
     for (const r of rows) {
@@ -549,11 +546,9 @@ export class TraceIndex {
   } {
     const byId = new Map(files.map((f) => [f.id, f]));
     const only = files.length === 1 ? ` WHERE file_id = ${Number(files[0]?.id)}` : '';
-    const rows = this.db
-      .prepare(
-        `SELECT file_id AS fileId, tail, records, data, problems, check_crc AS checkCrc FROM segments${only} ORDER BY file_id, id`,
-      )
-      .iterate() as IterableIterator<{
+    const rows = this.stmt(
+      `SELECT file_id AS fileId, tail, records, data, problems, check_crc AS checkCrc FROM segments${only} ORDER BY file_id, id`,
+    ).iterate() as IterableIterator<{
       fileId: number;
       tail: number;
       records: number;
