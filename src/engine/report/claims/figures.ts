@@ -137,6 +137,8 @@ export function formatLike(written: string, value: number, options: StyleOptions
   let sign = '';
   if (value < 0 && !zero)
     sign = w.sign === '-' || w.sign === MINUS ? w.sign : (options.minus ?? (w.sign === '+' ? MINUS : '-'));
+  // A figure written with `+` or `−` comes from a signed style (`+1.10`, `−5.17`): positives get `+`.
+  else if ((w.sign === '+' || w.sign === MINUS) && !zero) sign = '+';
   else if (w.sign === '+') sign = '+';
   return `${sign}${body}${w.percent ? '%' : ''}`;
 }
