@@ -162,7 +162,10 @@ export function writeReports(out) {
     fs.writeFileSync(path.join(out, rel), body);
   }
   const now = pct(member(current, 'Qwen 3.5', 'qwen3.5:2b').strict.rate);
-  fs.appendFileSync(path.join(out, 'README.md'), README.replace('%STALE%', stale).replace('%NOW%', now));
+  // The workspace README (written by gen-demo.mjs) gets this section once, also when run alone.
+  const readme = path.join(out, 'README.md');
+  const own = fs.readFileSync(readme, 'utf8').split(README.slice(0, README.indexOf('\n', 1)))[0];
+  fs.writeFileSync(readme, own + README.replace('%STALE%', stale).replace('%NOW%', now));
 
   // Every figure holds but the stale one.
   const check = JSON.parse(run([BIN, 'check-report', path.join(out, REPORT), out, '--no-index', '--json', '-'], 'ff-lens check-report'));
