@@ -101,7 +101,7 @@ export function numberHolds(n: WrittenNumber, actual: number, count = false): bo
 }
 
 export interface StyleOptions {
-  /** The minus sign to use when the written figure shows none; default `−` after a `+`, else `-`. */
+  /** The minus sign for a value that turns negative when the written figure has no sign (default `-`). */
   minus?: '-' | '−';
 }
 
@@ -136,7 +136,7 @@ export function formatLike(written: string, value: number, options: StyleOptions
   const zero = !/[1-9]/.test(body.replace(/e.*$/i, ''));
   let sign = '';
   if (value < 0 && !zero)
-    sign = w.sign === '-' || w.sign === MINUS ? w.sign : (options.minus ?? (w.sign === '+' ? MINUS : '-'));
+    sign = w.sign === '-' || w.sign === MINUS ? w.sign : w.sign === '+' ? MINUS : (options.minus ?? '-');
   // A figure written with `+` or `−` comes from a signed style (`+1.10`, `−5.17`): positives get `+`.
   else if ((w.sign === '+' || w.sign === MINUS) && !zero) sign = '+';
   else if (w.sign === '+') sign = '+';
