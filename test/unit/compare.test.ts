@@ -8,6 +8,7 @@ import {
   renderComparisonMarkdown,
 } from '../../src/engine/report/compare';
 import { NotAResultsDocument, parseResultsDocument } from '../../src/engine/report/readResults';
+import type { CellJson } from '../../src/engine/report/results';
 import { close } from './helpers';
 import { cell, headline, lineage, regression, results, wilsonRate } from './resultsDocs';
 
@@ -438,6 +439,14 @@ describe('reading a saved results document', () => {
       [
         JSON.stringify({ schema: 'failure-first-lens/results@1' }),
         /without generated_at, settings, inputs\.traces\.total, models, cells/,
+      ],
+      [
+        JSON.stringify(
+          results({
+            cells: [cell('a', 'm', 1, 1), { ...cell('a', 'n', 1, 1), n: '1' } as unknown as CellJson],
+          }),
+        ),
+        /^a failure-first-lens\/results@1 document with a malformed cells\[1\]\.n$/,
       ],
     ];
     for (const [text, message] of cases) {

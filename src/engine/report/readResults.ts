@@ -35,5 +35,39 @@ export function parseResultsDocument(text: string): ResultsDocument {
   if (!isObject(dilution) || !Array.isArray(dilution.models) || !Array.isArray(dilution.headlines))
     missing.push('dilution.models/headlines');
   if (missing.length > 0) throw new NotAResultsDocument(`a ${SCHEMA} document without ${missing.join(', ')}`);
+  const bad = firstMalformed(doc);
+  if (bad !== null) throw new NotAResultsDocument(`a ${SCHEMA} document with a malformed ${bad}`);
   return doc as unknown as ResultsDocument;
+}
+
+type Fields = Record<string, 'string' | 'number' | 'boolean' | 'object'>;
+
+/** The fields a comparison or a report check reads from each entry, with their types. */
+const ENTRIES: [string, (doc: Record<string, unknown>) => unknown, Fields][] = [
+  ['cells', (d) => d.cells, { attack_class: 'string', model: 'string', n: 'number', counts: 'object' }],
+  [
+    'regressions',
+    (d) => d.regressions,
+    { group: 'string', key: 'object', classification: 'string', n_traces: 'number' },
+  ],
+  ['lineages', (d) => d.lineages, { name: 'string', shape: 'string' }],
+  [
+    'dilution.headlines',
+    (d) => (d.dilution as Record<string, unknown>).headlines,
+    { lineage: 'string', delta_span_pp: 'number', meets_threshold: 'boolean' },
+  ],
+];
+
+/** `cells[3].n` when an entry lacks a field it must have; null when every entry is well formed. */
+function firstMalformed(doc: Record<string, unknown>): string | null {
+  for (const [name, get, fields] of ENTRIES) {
+    const list = get(doc) as unknown[];
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i];
+      if (!isObject(e)) return `${name}[${i}]`;
+      for (const [field, type] of Object.entries(fields))
+        if (typeof e[field] !== type || e[field] === null) return `${name}[${i}].${field}`;
+    }
+  }
+  return null;
 }

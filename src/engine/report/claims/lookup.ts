@@ -84,14 +84,11 @@ export class ResultsLookup {
     for (const c of doc.cells) this.cells.set(cellId(c.attack_class, c.model), c);
     for (const d of doc.dilution.models) this.dilution.set(d.model, d);
     for (const r of doc.regressions) {
-      const field =
-        r.group === 'dataset' ? 'dataset' : r.group === 'attack_class' ? 'attack_class' : 'lineage';
-      const value = r.key[field];
-      if (
-        value !== undefined &&
-        (r.group === 'dataset' || r.group === 'attack_class' || r.group === 'lineage')
-      )
-        this.regressions.set(`${r.group}\u0000${value}`, r);
+      const value =
+        r.group === 'dataset' || r.group === 'attack_class' || r.group === 'lineage'
+          ? r.key[r.group]
+          : undefined;
+      if (value !== undefined) this.regressions.set(`${r.group}\u0000${value}`, r);
     }
   }
 
