@@ -200,7 +200,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const own = { variants, compare, 'check-report': checkReportCommand }[argv[0] ?? ''];
+  // Commands with their own arguments (a Map: `ff-lens toString` is no command).
+  const own = new Map<string, (argv: string[]) => number | Promise<number>>([
+    ['variants', variants],
+    ['compare', compare],
+    ['check-report', checkReportCommand],
+  ]).get(argv[0] ?? '');
   if (own !== undefined) {
     try {
       return await own(argv.slice(1));
