@@ -12,6 +12,7 @@ import { compareAnalyses } from '../../src/engine/report/compare';
 import { parseResultsDocument } from '../../src/engine/report/readResults';
 import type { ResultsDocument } from '../../src/engine/report/results';
 import { withDefaults } from '../../src/engine/settings';
+import { percent, signed } from '../../src/shared/format';
 import { Workspace } from '../../src/engine/workspace';
 
 export interface ClaimsBench {
@@ -41,11 +42,9 @@ function timed<T>(f: () => T): [T, number, number] {
   return [r, wall, (used.user + used.system) / 1000];
 }
 
-const pct = (r: { rate: number } | null): string => (r === null ? '–' : `${(100 * r.rate).toFixed(1)}%`);
+const pct = (r: { rate: number } | null): string => percent(r?.rate);
 const ci = (r: { lo: number; hi: number } | null): string =>
   r === null ? '' : ` [${(100 * r.lo).toFixed(1)}, ${(100 * r.hi).toFixed(1)}]`;
-const signed = (v: number | null | undefined, d: number): string =>
-  v === null || v === undefined ? '–' : `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(d)}`;
 
 /**
  * A report of exactly `lines` lines quoting about `target` figures of `doc`, as a long write-up

@@ -5,7 +5,7 @@
 import { newcombe } from '../analyse/stats';
 import { compareCodePoints } from '../read/discover';
 import { mdText } from './markdown';
-import { signed } from '../../shared/format';
+import { percent, signed } from '../../shared/format';
 import type {
   CellJson,
   Classification,
@@ -365,7 +365,7 @@ const CHANGE_LABEL: Record<ChangeKind, string> = {
 function rateText(s: CellSide | null): string {
   if (s === null) return '–';
   const r = s.strict;
-  return r === null ? `${s.k}/${s.n}` : `${(100 * r.rate).toFixed(1)}% (${s.k}/${s.n})`;
+  return r === null ? `${s.k}/${s.n}` : `${percent(r.rate)} (${s.k}/${s.n})`;
 }
 
 function cellTable(cells: CellComparison[]): string[] {
