@@ -2,6 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeDilutionVariants } from '../engine/report/variants';
+import { checkReportCommand } from './checkReport';
+import { compare } from './compare';
 import { renderMarkdown } from '../engine/report/markdown';
 import { ScenarioCatalog } from '../engine/analyse/scenarios';
 import { withDefaults, type Settings } from '../engine/settings';
@@ -11,9 +13,12 @@ const USAGE = `usage: ff-lens analyze <workspace-folder> [--json <file>|-] [--ma
                       [--index <path> | --no-index] [--flat-threshold PP] [--slope-threshold PP]
                       [--headline-threshold PP] [--thin-n N] [--attack-class-source family|name]
        ff-lens scenarios <workspace-folder> [--json <file>|-] [--index <path> | --no-index]
-       ff-lens variants <scenario-file.jsonl> [--seed S] [--out <file>|-] [--force]`;
+       ff-lens variants <scenario-file.jsonl> [--seed S] [--out <file>|-] [--force]
+       ff-lens compare <before> <after> [--json <file>|-] [--markdown <file>|-] [--fail-on-change] [analysis options]
+       ff-lens check-report <report.md> <workspace-folder> [--json <file>|-] [--fail-on-changed] [analysis options]
+         (<before>, <after>: a results JSON file or a workspace folder, analysed first; analysis options as for analyze)`;
 
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 interface Args {
   command: 'analyze' | 'scenarios';
@@ -25,11 +30,26 @@ interface Args {
   settings: Settings;
 }
 
+/** The options of every command that analyses a folder, its arguments, and which of its own `flags` it was given. */
+export interface AnalysisOptions extends Omit<Args, 'command' | 'folder'> {
+  positionals: string[];
+  flags: Set<string>;
+}
+
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (command !== 'analyze' && command !== 'scenarios')
     throw new UsageError(command ? `unknown command: ${command}` : 'a command is required');
-  let folder: string | undefined;
+  const { positionals, flags: _, ...options } = parseAnalysisOptions(rest);
+  const [folder, extra] = positionals;
+  if (folder === undefined) throw new UsageError('the workspace folder is required');
+  if (extra !== undefined) throw new UsageError(`unexpected argument: ${extra}`);
+  return { command, folder, ...options };
+}
+
+export function parseAnalysisOptions(rest: string[], flags: readonly string[] = []): AnalysisOptions {
+  const positionals: string[] = [];
+  const seen = new Set<string>();
   let json: string | undefined;
   let markdown: string | undefined;
   let lineages: string | undefined;
@@ -83,17 +103,16 @@ function parseArgs(argv: string[]): Args {
         break;
       }
       default:
-        if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option: ${a}`);
-        if (folder !== undefined) throw new UsageError(`unexpected argument: ${a}`);
-        folder = a;
+        if (flags.includes(a)) seen.add(a);
+        else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option: ${a}`);
+        else positionals.push(a);
     }
   }
-  if (folder === undefined) throw new UsageError('the workspace folder is required');
   if (json === '-' && markdown === '-')
     throw new UsageError('only one of --json and --markdown can write to standard output');
   return {
-    command,
-    folder,
+    positionals,
+    flags: seen,
     json,
     markdown,
     lineages,
@@ -103,7 +122,7 @@ function parseArgs(argv: string[]): Args {
 }
 
 /** Progress on standard error: a bar on a terminal, plain lines otherwise. */
-function progressReporter(): {
+export function progressReporter(): {
   update: (done: number, total: number, file: string) => void;
   end: () => void;
 } {
@@ -134,7 +153,7 @@ function progressReporter(): {
   };
 }
 
-function write(target: string, text: string): void {
+export function write(target: string, text: string): void {
   if (target === '-') process.stdout.write(text);
   else fs.writeFileSync(target, text);
 }
@@ -181,9 +200,15 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (argv[0] === 'variants') {
+  // Commands with their own arguments (a Map: `ff-lens toString` is no command).
+  const own = new Map<string, (argv: string[]) => number | Promise<number>>([
+    ['variants', variants],
+    ['compare', compare],
+    ['check-report', checkReportCommand],
+  ]).get(argv[0] ?? '');
+  if (own !== undefined) {
     try {
-      return variants(argv.slice(1));
+      return await own(argv.slice(1));
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
       process.stderr.write(`ff-lens: ${e.message} (ff-lens --help shows the usage)\n`);
