@@ -2108,3 +2108,4 @@ function main() {
 }
 
 main();
+(await import('./gen-demo-reports.mjs')).writeReports(OUT); // reports/ and the saved analysis, from the built engine

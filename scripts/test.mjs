@@ -1,6 +1,7 @@
 // `npm test`: build, then every suite, fastest first. Each suite is a node:test run:
 //   unit      test/unit/**/*.test.ts   engine rules and statistics (no editor)
 //   cli       test/e2e/cli.test.ts     the built `ff-lens analyze` on the demo and a quirks workspace
+//             test/e2e/compare.test.ts `ff-lens compare` and `ff-lens check-report` on the demo
 //   faults    test/faults/*.test.ts    hostile files, races, kills, damaged indexes, a 10,000-case fuzz run
 //   webview   test/webview/*.test.mjs  the analysis page in Chromium with canned data
 //   workbench test/e2e/workbench.test.mjs  the packaged extension in a real VS Code (code-server) in Chromium
@@ -16,7 +17,7 @@ const files = (dir, re) => (existsSync(path.join(root, dir)) ? readdirSync(path.
 
 const suites = [
   { name: 'unit', args: ['--import', 'tsx', '--test', ...files('test/unit', /\.test\.ts$/)] },
-  { name: 'cli', args: ['--import', 'tsx', '--test', ...files('test/e2e', /^cli\.test\.ts$/)] },
+  { name: 'cli', args: ['--import', 'tsx', '--test', ...files('test/e2e', /^(cli|compare)\.test\.ts$/)] },
   { name: 'faults', args: ['--import', 'tsx', '--test', ...files('test/faults', /\.test\.ts$/)] },
   { name: 'webview', args: ['--test', ...files('test/webview', /\.test\.mjs$/)] },
   { name: 'workbench', args: ['--test', ...files('test/e2e', /^workbench\.test\.mjs$/)] },
