@@ -19,8 +19,11 @@ export interface FolderAnalysis {
   report: UpdateReport;
   /** The document is the last run's, nothing having changed since. */
   cached: boolean;
-  /** The analysis itself, when the command asked for it (`withRun`); null when the document was reused. */
+  /** The analysis itself; null when the document was reused. */
   run: AnalysisRun | null;
+  /** When indexing started and ended (Date.now()). */
+  indexedFrom: number;
+  indexedTo: number;
 }
 
 /** Analyse `folder`; `use` (when given) sees the workspace and its run before the index is closed. */
@@ -57,7 +60,9 @@ export async function analyseFolder<T = void>(
   };
   try {
     const progress = progressReporter();
+    const indexedFrom = Date.now();
     let report = await ws.refresh(progress.update);
+    const indexedTo = Date.now();
     progress.end();
     warn();
     // Nothing changed since the last run (same index generation, settings, map): its results stand.
@@ -71,7 +76,8 @@ export async function analyseFolder<T = void>(
     }
     const document = cached ?? (run as AnalysisRun).document;
     const used = use && run ? use(ws, run) : undefined;
-    return { document, lineageNames: ws.lineageMap().map.names, report, cached: cached !== null, run, used };
+    const lineageNames = ws.lineageMap().map.names;
+    return { document, lineageNames, report, cached: cached !== null, run, used, indexedFrom, indexedTo };
   } finally {
     ws.close();
   }

@@ -43,7 +43,8 @@ async function analyze(argv: string[]): Promise<number> {
   );
   if (process.env.FF_LENS_BENCH)
     process.stderr.write(
-      `ff-lens: ${a.report.threads} worker threads; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB\n`,
+      `ff-lens: phases: start ${a.indexedFrom - started} ms, index ${a.indexedTo - a.indexedFrom} ms (${a.report.threads} worker threads), analysis and output ${Date.now() - a.indexedTo} ms\n` +
+        `ff-lens: peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB\n`,
     );
   return 0;
 }
