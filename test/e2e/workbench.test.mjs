@@ -626,7 +626,7 @@ test('a broken regex in the lineage map is flagged while editing', async () => {
   await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
   await waitUntil(async () => {
     const t = await page.locator('.markers-panel').textContent();
-    return t.includes('is not a valid regular expression');
+    return t.includes('is not a regular expression the linear-time engine');
   }, 'the regex diagnostic');
   await screenshot(page, '15-lineage-map-diagnostic');
   await open('.failure-first/lineages.json');
