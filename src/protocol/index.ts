@@ -4,25 +4,12 @@
  * Imported by src/server, src/client and webview/; it imports nothing but types.
  */
 import type { ResultsDocument } from '../engine/report/results';
+import type { ConfusionMatrix, TraceSelector } from '../engine/report/selectors';
 
 export type * from '../engine/report/results';
+export type * from '../engine/report/selectors';
 
 // ------------------------------------------------------------------ what a trace list shows
-
-/** Which traces a list shows: the traces behind one number of the results. */
-export type TraceSelector =
-  /** A cell: (attack class, model), variant A or none. */
-  | { kind: 'cell'; attackClass: string; model: string }
-  /** A model pooled over attack classes (a lineage member / a point of a lineage regression). */
-  | { kind: 'model'; model: string }
-  /** A (dataset, model) cell of the pooled dataset view. */
-  | { kind: 'datasetCell'; dataset: string; model: string }
-  /** A model's dilution traces; `variant` narrows to A or B. */
-  | { kind: 'dilution'; model: string; variant?: 'A' | 'B' }
-  /** Traces on which two graders disagree (both evaluable). */
-  | { kind: 'disagreement'; primary: string; secondary: string }
-  /** Every trace of a scenario (by scenario id or its dilution base id). */
-  | { kind: 'scenario'; scenarioId: string };
 
 export type TraceCategory = 'ungraded' | 'error' | 'benign' | 'unknown' | 'evaluable';
 
@@ -98,17 +85,6 @@ export interface TraceDetail {
   raw: string | null;
   /** Set when the source could not be read (file changed or gone). */
   error?: string;
-}
-
-/** Two graders' labels over the traces evaluable under both (rows: primary, columns: second grader). */
-export interface ConfusionMatrix {
-  primary: string;
-  secondary: string;
-  labels: string[];
-  /** matrix[i][j]: traces the primary grader labelled labels[i] and the second labels[j]. */
-  matrix: number[][];
-  n: number;
-  disagreements: number;
 }
 
 // ------------------------------------------------------------------ client <-> language server

@@ -4,6 +4,8 @@ import type { Trace } from './join';
 import { wilson } from './stats';
 
 export class Tally {
+  /** The traces counted, in trace order: the traces behind the figure (tracesBehind.ts). */
+  readonly traces: Trace[] = [];
   counts: LabelCounts = { COMPLIANCE: 0, PARTIAL: 0, REFUSAL: 0, HALLUCINATION_REFUSAL: 0 };
   n = 0;
   ungraded = 0;
@@ -13,6 +15,7 @@ export class Tally {
   total = 0;
 
   add(t: Trace): void {
+    this.traces.push(t);
     this.total++;
     switch (t.category) {
       case 'ungraded':
