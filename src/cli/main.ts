@@ -1,7 +1,7 @@
 /** `ff-lens analyze <folder>`: the engine's results document for scripts and CI. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeDilutionVariants } from '../engine/report/variants';
+import { DEFAULT_SEED, makeDilutionVariants } from '../engine/report/variants';
 import { checkReportCommand } from './checkReport';
 import { compare } from './compare';
 import { renderMarkdown } from '../engine/report/markdown';
@@ -161,7 +161,7 @@ export function write(target: string, text: string): void {
 /** `ff-lens variants`: the reasoning-dilution variants of a scenario file (the editor command's twin). */
 function variants(argv: string[]): number {
   let file: string | undefined;
-  let seed = 'failure-first';
+  let seed = DEFAULT_SEED;
   let out: string | undefined;
   let force = false;
   for (let i = 0; i < argv.length; i++) {

@@ -2,7 +2,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import {
-  Requests,
   type HostToPage,
   type PageRequest,
   type PageResults,
@@ -13,6 +12,13 @@ import { Disposable } from './disposable';
 import { Panels } from './ids';
 import { openLocation } from './locations';
 import type { AnalysisServer } from './server';
+import {
+  AgreementRequest,
+  MarkdownRequest,
+  ReanalyseRequest,
+  TraceDetailRequest,
+  TracesRequest,
+} from '../protocol/requests';
 
 export class AnalysisPanel extends Disposable {
   private static current: AnalysisPanel | undefined;
@@ -139,21 +145,21 @@ export class AnalysisPanel extends Disposable {
   private async answer(req: PageRequest): Promise<PageResults[PageRequest['method']]> {
     switch (req.method) {
       case 'traces':
-        return this.server.request(Requests.traces, req.params);
+        return this.server.request(TracesRequest.type, req.params);
       case 'traceDetail':
-        return this.server.request(Requests.traceDetail, req.params);
+        return this.server.request(TraceDetailRequest.type, req.params);
       case 'agreement':
-        return this.server.request(Requests.agreement, req.params);
+        return this.server.request(AgreementRequest.type, req.params);
       case 'openInEditor':
         await openLocation(req.params.path, req.params.line);
         return true;
       case 'reanalyse':
-        return this.server.request(Requests.reanalyse, {});
+        return this.server.request(ReanalyseRequest.type);
       case 'export': {
         const json = req.params.format === 'json';
         const text = json
           ? `${JSON.stringify(this.server.results?.document ?? null, null, 2)}\n`
-          : await this.server.request(Requests.markdown, {});
+          : await this.server.request(MarkdownRequest.type);
         return saveAs(
           json ? 'failure-first-results.json' : 'failure-first-results.md',
           Buffer.from(text, 'utf8'),

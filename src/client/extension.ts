@@ -1,7 +1,7 @@
 /** Failure-First Lens: the extension's table of contents. Nothing here indexes; the server does. */
 import * as vscode from 'vscode';
 import type { TraceSelector } from '../protocol';
-import { Requests } from '../protocol';
+import { MarkdownRequest, ReanalyseRequest } from '../protocol/requests';
 import { AnalysisPanel } from './analysisPanel';
 import { Commands, ContextKeys, Views } from './ids';
 import { openLocation } from './locations';
@@ -75,7 +75,7 @@ function registerCommands(context: vscode.ExtensionContext, server: AnalysisServ
   reg(Commands.reanalyse, () =>
     vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Failure-First Lens: re-analysing' },
-      () => server.request(Requests.reanalyse, {}),
+      () => server.request(ReanalyseRequest.type),
     ),
   );
   reg(Commands.openAnalysis, () => AnalysisPanel.show(context, server));
@@ -89,7 +89,7 @@ function registerCommands(context: vscode.ExtensionContext, server: AnalysisServ
       await vscode.workspace.fs.writeFile(target, Buffer.from(`${JSON.stringify(doc, null, 2)}\n`, 'utf8'));
   });
   reg(Commands.exportMarkdown, async () => {
-    const md = await server.request(Requests.markdown, {});
+    const md = await server.request(MarkdownRequest.type);
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
     await vscode.window.showTextDocument(doc);
   });

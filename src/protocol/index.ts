@@ -1,6 +1,7 @@
 /**
- * Every message of Failure-First Lens, declared once: requests between the extension (client) and
- * the language server, and messages between the extension and the analysis page (webview).
+ * Every message of Failure-First Lens, declared once: the types of the requests between the
+ * extension (client) and the language server (their LSP message objects are in requests.ts, the
+ * settings in settings.ts), and the messages between the extension and the analysis page (webview).
  * Imported by src/server, src/client and webview/; it imports nothing but types.
  */
 import type { ResultsDocument } from '../engine/report/results';
@@ -104,44 +105,6 @@ export interface ServerStatus {
   message?: string;
   /** Milliseconds the last refresh + analysis took. */
   lastRunMs?: number;
-}
-
-/** Method names of the custom requests and notifications (LSP `failureFirst/...`). */
-export const Requests = {
-  status: 'failureFirst/status',
-  results: 'failureFirst/results',
-  reanalyse: 'failureFirst/reanalyse',
-  traces: 'failureFirst/traces',
-  traceDetail: 'failureFirst/traceDetail',
-  markdown: 'failureFirst/markdown',
-  corpusRow: 'failureFirst/corpusRow',
-  agreement: 'failureFirst/agreement',
-} as const;
-
-export const Notifications = {
-  /** Server → client: the status changed (indexing progress, new analysis). */
-  status: 'failureFirst/didChangeStatus',
-} as const;
-
-export interface RequestTypes {
-  [Requests.status]: { params: Record<string, never>; result: ServerStatus };
-  [Requests.results]: {
-    params: Record<string, never>;
-    result: { document: ResultsDocument | null; generation: number };
-  };
-  [Requests.reanalyse]: { params: Record<string, never>; result: ServerStatus };
-  [Requests.traces]: { params: TracesParams; result: TracesResult };
-  [Requests.traceDetail]: { params: { id: string }; result: TraceDetail | null };
-  [Requests.markdown]: { params: Record<string, never>; result: string };
-  /** A corpus row as JSON text (Find All References shows database rows as read-only documents). */
-  [Requests.corpusRow]: { params: { path: string; id: number }; result: string };
-  [Requests.agreement]: { params: { primary: string; secondary: string }; result: ConfusionMatrix };
-}
-
-/** Initialization options the client passes to the server. */
-export interface ServerInitOptions {
-  indexPath: string;
-  settings: import('../engine/settings').DeepPartial<import('../engine/settings').Settings>;
 }
 
 // ------------------------------------------------------------------ extension <-> analysis page
