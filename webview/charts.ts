@@ -21,7 +21,7 @@ import {
   type TooltipItem,
 } from 'chart.js';
 import { button, h } from './dom';
-import { size } from './format';
+import { size } from '../src/shared/format';
 import { withAlpha, type Palette } from './theme';
 
 Chart.register(

@@ -8,7 +8,17 @@ import {
   type ScatterDataset,
 } from '../charts';
 import { actionRow, dataSpan, h, replaceChildren, table, td } from '../dom';
-import { DASH, integer, pct, plural, pp, ppInterval, pValue, signedNumber, size } from '../format';
+import {
+  DASH,
+  integer,
+  percent,
+  plural,
+  pp,
+  pValue,
+  signed,
+  signedInterval,
+  size,
+} from '../../src/shared/format';
 import { keyJson, type DilutionModelJson, type ResultsIndex } from '../results';
 import { sameSelector } from '../state';
 import { SelectorRows, type PageContext, type View } from './view';
@@ -185,7 +195,7 @@ export class DilutionView implements View {
           yTitle: '\u0394 strict ASR, B \u2212 A (pp)',
           yMin,
           yMax,
-          yTick: (v) => signedNumber(v, 0),
+          yTick: (v) => signed(v, 0),
           onPoint: (ref) => {
             const m = this.plotted[ref];
             if (m) this.ctx.selectTraces({ kind: 'dilution', model: m.model });
@@ -196,8 +206,8 @@ export class DilutionView implements View {
               ? [
                   m.model,
                   `size ${size(m.params_b)}`,
-                  `A ${pct(m.a.strict?.rate)} (n ${m.a.n}), B ${pct(m.b.strict?.rate)} (n ${m.b.n})`,
-                  `\u0394 ${pp(m.delta_pp)} ${ppInterval(m.delta_ci_pp)}`,
+                  `A ${percent(m.a.strict?.rate)} (n ${m.a.n}), B ${percent(m.b.strict?.rate)} (n ${m.b.n})`,
+                  `\u0394 ${pp(m.delta_pp)} ${signedInterval(m.delta_ci_pp)}`,
                   `McNemar p = ${pValue(m.mcnemar_p)}`,
                 ]
               : [];
@@ -208,7 +218,7 @@ export class DilutionView implements View {
     );
     this.slope.textContent = reg?.ols
       ? `OLS of \u0394 on log10(size): slope ${pp(reg.ols.slope_pp)} per decade` +
-        (reg.ols.ci_pp ? ` ${ppInterval(reg.ols.ci_pp)}` : '') +
+        (reg.ols.ci_pp ? ` ${signedInterval(reg.ols.ci_pp)}` : '') +
         `, ${reg.classification}; WLS slope ${pp(reg.wls?.slope_pp)} per decade (weights nA + nB).`
       : `No dilution regression fit for this selection (${reg?.classification ?? 'no models'}).`;
   }
@@ -222,9 +232,9 @@ export class DilutionView implements View {
         { class: m.excluded ? 'excluded' : '' },
         td(dataSpan(m.model)),
         td(m.params_b === null ? 'unknown' : size(m.params_b), 'num'),
-        td(`${integer(m.a.n)} / ${pct(m.a.strict?.rate)}`, 'num'),
-        td(`${integer(m.b.n)} / ${pct(m.b.strict?.rate)}`, 'num'),
-        td(`${pp(m.delta_pp)} ${ppInterval(m.delta_ci_pp)}`, 'num'),
+        td(`${integer(m.a.n)} / ${percent(m.a.strict?.rate)}`, 'num'),
+        td(`${integer(m.b.n)} / ${percent(m.b.strict?.rate)}`, 'num'),
+        td(`${pp(m.delta_pp)} ${signedInterval(m.delta_ci_pp)}`, 'num'),
         td(integer(m.pairs), 'num'),
         td(integer(m.b_only_a), 'num'),
         td(integer(m.b_only_b), 'num'),

@@ -9,7 +9,19 @@ import {
   type ScatterDataset,
 } from '../charts';
 import { actionRow, dataSpan, h, replaceChildren, table, td } from '../dom';
-import { CLASSIFICATION_WORDS, DASH, fixed, integer, plural, pp, signedNumber, size } from '../format';
+import {
+  classificationText,
+  DASH,
+  fixed,
+  integer,
+  percent,
+  plural,
+  pp,
+  rateWithCi,
+  signed,
+  signedInterval,
+  size,
+} from '../../src/shared/format';
 import {
   keyJson,
   keyLabel,
@@ -165,7 +177,7 @@ export class ScalingView implements View {
         const isSelected = refs.map((i) => sameSelector(this.points[i]?.selector ?? null, selected));
         const data: ChartPoint[] = refs.map((i) => {
           const pt = this.points[i] as ScalingPoint;
-          return { x: pt.sizeB, y: pt.y, lo: pt.lo, hi: pt.hi, ref: i };
+          return { x: pt.sizeB, y: pt.y, lo: 100 * pt.strict.lo, hi: 100 * pt.strict.hi, ref: i };
         });
         const dataset: ScatterDataset = {
           label,
@@ -222,7 +234,7 @@ export class ScalingView implements View {
       ? `OLS slope ${pp(r.ols.slope_pp)} per decade, ${r.classification}`
       : `no fit (${r.classification})`;
     const pts = this.points
-      .map((pt) => `${pt.model} ${size(pt.sizeB, pt.approximate)} ${pt.y.toFixed(1)}%`)
+      .map((pt) => `${pt.model} ${size(pt.sizeB, pt.approximate)} ${percent(pt.strict.rate)}`)
       .join('; ');
     return `Scatter of strict ASR against model size for ${what}: ${plural(this.points.length, 'point')}, ${fit}. ${pts}`;
   }
@@ -240,24 +252,21 @@ export class ScalingView implements View {
     }
     const entries: [string, string][] = [
       ['Classification', r.classification],
-      ['', CLASSIFICATION_WORDS[r.classification] ?? ''],
+      ['', classificationText(r.classification)],
     ];
     if (r.ols) {
       const ci = r.ols.ci_pp;
       entries.push(
         [
           'OLS slope',
-          `${signedNumber(r.ols.slope_pp, 1)}${ci ? ` \u00b1 ${((ci[1] - ci[0]) / 2).toFixed(1)}` : ''} pp/decade`,
+          `${signed(r.ols.slope_pp)}${ci ? ` \u00b1 ${fixed((ci[1] - ci[0]) / 2)}` : ''} pp/decade`,
         ],
-        ['95% CI', ci ? `[${signedNumber(ci[0], 1)}, ${signedNumber(ci[1], 1)}]` : `${DASH} (two points)`],
+        ['95% CI', ci ? signedInterval(ci) : `${DASH} (two points)`],
         ['OLS R\u00b2', fixed(r.ols.r2, 3)],
       );
     } else entries.push(['OLS', 'no fit']);
     if (r.wls)
-      entries.push(
-        ['WLS slope', `${signedNumber(r.wls.slope_pp, 1)} pp/decade`],
-        ['WLS R\u00b2', fixed(r.wls.r2, 3)],
-      );
+      entries.push(['WLS slope', `${signed(r.wls.slope_pp)} pp/decade`], ['WLS R\u00b2', fixed(r.wls.r2, 3)]);
     entries.push(
       ['Logistic \u03b2', logisticText(r.logistic)],
       ['Traces', integer(r.n_traces)],
@@ -288,8 +297,8 @@ export class ScalingView implements View {
         td(dataSpan(pt.model)),
         td(size(pt.sizeB, pt.approximate), 'num'),
         td(integer(pt.n), 'num'),
-        td(`${pt.y.toFixed(1)}% [${pt.lo.toFixed(1)}, ${pt.hi.toFixed(1)}]`, 'num'),
-        td(pt.fitPp === null ? DASH : `${pt.fitPp.toFixed(1)}%`, 'num'),
+        td(rateWithCi(pt.strict), 'num'),
+        td(pt.fitPp === null ? DASH : `${fixed(pt.fitPp)}%`, 'num'),
         td(pp(pt.residualPp), 'num'),
         td(flags),
       );
@@ -321,7 +330,7 @@ function pointTooltip(pt: ScalingPoint): string[] {
   return [
     pt.model,
     `size ${size(pt.sizeB, pt.approximate)}, n = ${integer(pt.n)}`,
-    `strict ASR ${pt.y.toFixed(1)}% [${pt.lo.toFixed(1)}, ${pt.hi.toFixed(1)}]`,
+    `strict ASR ${rateWithCi(pt.strict)}`,
     ...(pt.residualPp === null ? [] : [`residual ${pp(pt.residualPp)}`]),
     ...(flags ? [flags] : []),
   ];
@@ -330,8 +339,8 @@ function pointTooltip(pt: ScalingPoint): string[] {
 function logisticText(l: RegressionJson['logistic']): string {
   if (!l) return DASH;
   if (l.beta === null) return 'separated (no finite estimate)';
-  const ci = l.ci ? ` [${signedNumber(l.ci[0])}, ${signedNumber(l.ci[1])}]` : '';
-  return `${signedNumber(l.beta)}${ci} log-odds/decade${l.converged ? '' : ' (not converged)'}`;
+  const ci = l.ci ? ` ${signedInterval(l.ci, 2)}` : '';
+  return `${signed(l.beta, 2)}${ci} log-odds/decade${l.converged ? '' : ' (not converged)'}`;
 }
 
 function leftOutText(l: RegressionJson['left_out']): string {
