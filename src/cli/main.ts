@@ -5,6 +5,7 @@ import { DEFAULT_SEED, makeDilutionVariants } from '../engine/report/variants';
 import { checkReportCommand } from './checkReport';
 import { compare } from './compare';
 import { renderMarkdown } from '../engine/report/markdown';
+import { resultsJson } from '../engine/report/results';
 import { ScenarioCatalog } from '../engine/analyse/scenarios';
 import { withDefaults, type Settings } from '../engine/settings';
 import { defaultIndexPath, Workspace } from '../engine/workspace';
@@ -269,7 +270,7 @@ export async function main(argv: string[]): Promise<number> {
     // Nothing changed since the last run (same index generation, settings and map): reuse its results.
     const cached = ws.cachedDocument();
     const doc = cached ?? ws.analyse().document;
-    if (args.json !== undefined) write(args.json, `${JSON.stringify(doc, null, 2)}\n`);
+    if (args.json !== undefined) write(args.json, resultsJson(doc));
     if (args.markdown !== undefined) write(args.markdown, renderMarkdown(doc));
     if (args.json === undefined && args.markdown === undefined) write('-', renderMarkdown(doc));
     const changed = report.files.filter((f) => f.action !== 'unchanged').length;

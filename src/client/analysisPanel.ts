@@ -9,16 +9,11 @@ import {
   type TraceSelector,
 } from '../protocol';
 import { Disposable } from './disposable';
+import { exportResults, saveAs } from './exports';
 import { Panels } from './ids';
 import { openLocation } from './locations';
 import type { AnalysisServer } from './server';
-import {
-  AgreementRequest,
-  MarkdownRequest,
-  ReanalyseRequest,
-  TraceDetailRequest,
-  TracesRequest,
-} from '../protocol/requests';
+import { AgreementRequest, ReanalyseRequest, TraceDetailRequest, TracesRequest } from '../protocol/requests';
 
 export class AnalysisPanel extends Disposable {
   private static current: AnalysisPanel | undefined;
@@ -155,17 +150,8 @@ export class AnalysisPanel extends Disposable {
         return true;
       case 'reanalyse':
         return this.server.request(ReanalyseRequest.type);
-      case 'export': {
-        const json = req.params.format === 'json';
-        const text = json
-          ? `${JSON.stringify(this.server.results?.document ?? null, null, 2)}\n`
-          : await this.server.request(MarkdownRequest.type);
-        return saveAs(
-          json ? 'failure-first-results.json' : 'failure-first-results.md',
-          Buffer.from(text, 'utf8'),
-          json ? { JSON: ['json'] } : { Markdown: ['md'] },
-        );
-      }
+      case 'export':
+        return exportResults(this.server, req.params.format);
       case 'savePng': {
         const m = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(req.params.dataUrl);
         if (!m?.[1]) throw new Error('not a PNG image');
@@ -201,19 +187,4 @@ export class AnalysisPanel extends Disposable {
 </body>
 </html>`;
   }
-}
-
-async function saveAs(
-  name: string,
-  data: Uint8Array,
-  filters: Record<string, string[]>,
-): Promise<string | null> {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const target = await vscode.window.showSaveDialog({
-    defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
-    filters,
-  });
-  if (!target) return null;
-  await vscode.workspace.fs.writeFile(target, data);
-  return target.fsPath;
 }

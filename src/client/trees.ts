@@ -129,6 +129,11 @@ export abstract class LensNode {
   children(_r: ResultsIndex): LensNode[] {
     return [];
   }
+  /** Makes this node `child`'s parent (the tree view reveals a node through its parents). */
+  adopt<T extends LensNode>(child: T): T {
+    child.parent = this;
+    return child;
+  }
 }
 
 const showTraces = (title: string, selector: TraceSelector): vscode.Command => ({
@@ -227,10 +232,6 @@ export class ModelNode extends LensNode {
       this.adopt(new CellNode(c, this.model, 'attack_class', this.id)),
     );
   }
-  protected adopt<T extends LensNode>(n: T): T {
-    n.parent = this;
-    return n;
-  }
 }
 
 export class LineageNode extends LensNode {
@@ -276,10 +277,7 @@ export class LineageNode extends LensNode {
       : r.doc.models.filter((m) => m.lineage === this.name).map((m) => m.key);
     return keys.flatMap((k) => {
       const m = r.models.get(k);
-      if (!m) return [];
-      const n = new ModelNode(m, this.id);
-      n.parent = this;
-      return [n];
+      return m ? [this.adopt(new ModelNode(m, this.id))] : [];
     });
   }
 }
@@ -304,11 +302,7 @@ export class GroupNode extends LensNode {
     return t;
   }
   override children(r: ResultsIndex): LensNode[] {
-    return modelsOfGroup(r, this.kind).map((m) => {
-      const n = new ModelNode(m, this.id);
-      n.parent = this;
-      return n;
-    });
+    return modelsOfGroup(r, this.kind).map((m) => this.adopt(new ModelNode(m, this.id)));
   }
 }
 
@@ -332,11 +326,7 @@ export class ProblemsNode extends LensNode {
     return t;
   }
   override children(r: ResultsIndex): LensNode[] {
-    return r.doc.inputs.problems.map((p, i) => {
-      const n = new ProblemNode(p, i);
-      n.parent = this;
-      return n;
-    });
+    return r.doc.inputs.problems.map((p, i) => this.adopt(new ProblemNode(p, i)));
   }
 }
 
@@ -416,11 +406,7 @@ export class AttackClassNode extends LensNode {
         (r.models.get(a.model)?.params_b ?? Infinity) - (r.models.get(b.model)?.params_b ?? Infinity) ||
         (a.model < b.model ? -1 : 1),
     );
-    return cells.map((c) => {
-      const n = new CellNode(c, r.models.get(c.model), 'model', this.id);
-      n.parent = this;
-      return n;
-    });
+    return cells.map((c) => this.adopt(new CellNode(c, r.models.get(c.model), 'model', this.id)));
   }
 }
 

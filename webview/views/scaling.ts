@@ -1,11 +1,12 @@
 /** Scaling: strict ASR against model size for one regression, its fit, and the points as a table. */
-import type { ScalingGroup } from '../../src/protocol';
+import type { ScalingGroup, TraceSelector } from '../../src/protocol';
 import {
   ChartBox,
-  lineAcross,
+  fitLine,
   scatterOptions,
   sizeDomain,
   type ChartPoint,
+  type PointStyle,
   type ScatterDataset,
 } from '../charts';
 import { actionRow, dataSpan, h, replaceChildren, table, td } from '../dom';
@@ -30,8 +31,8 @@ import {
   type ResultsIndex,
   type ScalingPoint,
 } from '../results';
-import { SCALING_GROUPS, sameSelector } from '../state';
-import { SelectorRows, type PageContext, type View } from './view';
+import { SCALING_GROUPS } from '../state';
+import { ChartView, type PageContext } from './view';
 
 const GROUP_LABELS: Record<ScalingGroup, string> = {
   attack_class: 'Attack class',
@@ -47,19 +48,18 @@ const POINT_LABELS: Record<ScalingGroup, string> = {
   lineage_attack_class: 'Cells',
 };
 
-export class ScalingView implements View {
+export class ScalingView extends ChartView<ScalingPoint> {
   readonly element: HTMLElement;
+  protected readonly chart: ChartBox;
   private readonly groupSelect: HTMLSelectElement;
   private readonly keySelect: HTMLSelectElement;
-  private readonly chart: ChartBox;
   private readonly summary = h('dl', { class: 'fit-summary' });
   private readonly tableHost = h('div', { class: 'table-host' });
-  private readonly rows = new SelectorRows();
   private index: ResultsIndex | null = null;
   private regression: RegressionJson | null = null;
-  private points: ScalingPoint[] = [];
 
-  constructor(private readonly ctx: PageContext) {
+  constructor(ctx: PageContext) {
+    super(ctx);
     this.groupSelect = h('select', { 'aria-label': 'Regression group' });
     for (const g of SCALING_GROUPS) this.groupSelect.appendChild(h('option', { value: g }, GROUP_LABELS[g]));
     this.groupSelect.addEventListener('change', () =>
@@ -90,21 +90,6 @@ export class ScalingView implements View {
   render(index: ResultsIndex): void {
     this.index = index;
     this.draw();
-  }
-
-  selectionChanged(): void {
-    this.rows.mark(this.ctx.store.state.selector);
-    this.drawChart();
-  }
-
-  recolor(): void {
-    this.drawChart();
-  }
-
-  /** Where a point is drawn (page coordinates), by model; for tests and automation. */
-  pointPosition(model: string): { x: number; y: number } | null {
-    const i = this.points.findIndex((p) => p.model === model);
-    return i < 0 ? null : this.chart.pointPosition(i);
   }
 
   private chooseGroup(group: ScalingGroup): void {
@@ -139,22 +124,21 @@ export class ScalingView implements View {
     );
     if (key !== null) this.keySelect.value = key;
     this.regression = regression ?? null;
-    this.points = regression ? scalingPoints(index, group, regression) : [];
+    this.plotted = regression ? scalingPoints(index, group, regression) : [];
     this.drawChart();
     this.drawSummary();
     this.drawTable();
   }
 
-  private drawChart(): void {
+  protected drawChart(): void {
     const r = this.regression;
     const group = this.ctx.store.state.scalingGroup;
     const p = this.ctx.palette();
-    const selected = this.ctx.store.state.selector;
-    const xDomain = sizeDomain(this.points.map((pt) => pt.sizeB));
+    const xDomain = sizeDomain(this.plotted.map((pt) => pt.sizeB));
     const subsets: {
       label: string;
       color: string;
-      style: 'circle' | 'rectRot' | 'triangle';
+      style: PointStyle;
       keep: (pt: ScalingPoint) => boolean;
     }[] = [
       {
@@ -172,39 +156,9 @@ export class ScalingView implements View {
       { label: 'Outlier (|residual| > 2 s)', color: p.red, style: 'triangle', keep: (pt) => pt.outlier },
     ];
     const datasets: ScatterDataset[] = subsets
-      .map(({ label, color, style, keep }) => {
-        const refs = this.points.flatMap((pt, i) => (keep(pt) ? [i] : []));
-        const isSelected = refs.map((i) => sameSelector(this.points[i]?.selector ?? null, selected));
-        const data: ChartPoint[] = refs.map((i) => {
-          const pt = this.points[i] as ScalingPoint;
-          return { x: pt.sizeB, y: pt.y, lo: 100 * pt.strict.lo, hi: 100 * pt.strict.hi, ref: i };
-        });
-        const dataset: ScatterDataset = {
-          label,
-          data,
-          borderColor: color,
-          backgroundColor: color,
-          pointStyle: style,
-          pointRadius: isSelected.map((s) => (s ? 8 : 5)),
-          pointHoverRadius: 8,
-          pointHitRadius: 6,
-          pointBorderColor: isSelected.map((s) => (s ? p.foreground : color)),
-          pointBorderWidth: isSelected.map((s) => (s ? 3 : 1)),
-        };
-        return dataset;
-      })
+      .map(({ label, color, style, keep }) => this.dataset(label, color, style, keep))
       .filter((d) => d.data.length > 0 || d.label === POINT_LABELS[group]);
-    if (r?.ols) {
-      const ols = r.ols;
-      datasets.push(
-        lineAcross(
-          `OLS fit (${pp(ols.slope_pp)}/decade)`,
-          xDomain,
-          (x) => ols.intercept_pp + ols.slope_pp * x,
-          p.purple,
-        ),
-      );
-    }
+    datasets.push(...fitLine(r?.ols, xDomain, p.purple));
     this.chart.show(
       {
         type: 'scatter',
@@ -217,13 +171,21 @@ export class ScalingView implements View {
           yTick: (v) => `${v}%`,
           onPoint: (ref) => this.choosePoint(ref),
           tooltip: (item) => {
-            const pt = this.points[(item.raw as ChartPoint).ref ?? -1];
+            const pt = this.plotted[(item.raw as ChartPoint).ref ?? -1];
             return pt ? pointTooltip(pt) : [];
           },
         }),
       },
       this.chartSummary(),
     );
+  }
+
+  protected chartPoint(pt: ScalingPoint, ref: number): ChartPoint {
+    return { x: pt.sizeB, y: pt.y, lo: 100 * pt.strict.lo, hi: 100 * pt.strict.hi, ref };
+  }
+
+  protected selectorOf(pt: ScalingPoint): TraceSelector {
+    return pt.selector;
   }
 
   private chartSummary(): string {
@@ -233,14 +195,14 @@ export class ScalingView implements View {
     const fit = r.ols
       ? `OLS slope ${pp(r.ols.slope_pp)} per decade, ${r.classification}`
       : `no fit (${r.classification})`;
-    const pts = this.points
+    const pts = this.plotted
       .map((pt) => `${pt.model} ${size(pt.sizeB, pt.approximate)} ${percent(pt.strict.rate)}`)
       .join('; ');
-    return `Scatter of strict ASR against model size for ${what}: ${plural(this.points.length, 'point')}, ${fit}. ${pts}`;
+    return `Scatter of strict ASR against model size for ${what}: ${plural(this.plotted.length, 'point')}, ${fit}. ${pts}`;
   }
 
   private choosePoint(i: number): void {
-    const pt = this.points[i];
+    const pt = this.plotted[i];
     if (pt) this.ctx.selectTraces(pt.selector);
   }
 
@@ -282,7 +244,7 @@ export class ScalingView implements View {
   private drawTable(): void {
     this.rows.reset();
     const group = this.ctx.store.state.scalingGroup;
-    const rows = this.points.map((pt, i) => {
+    const rows = this.plotted.map((pt, i) => {
       const flags = [
         pt.outlier && 'outlier',
         pt.offLine && 'off the line',
