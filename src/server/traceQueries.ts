@@ -90,7 +90,6 @@ export class TraceQueries {
   row(t: Trace, text?: LineText | null): TraceRow {
     const content = text === undefined ? this.textOf(t) : text;
     const response = content?.response ?? '';
-    const second = t.opinions[0];
     return {
       id: t.id,
       model: t.key,
@@ -101,7 +100,6 @@ export class TraceQueries {
       verdict: t.verdict?.label ?? null,
       category: t.category,
       grader: t.verdict?.grader ?? null,
-      secondVerdict: second ? second.label : null,
       excerpt: response.length > EXCERPT ? response.slice(0, EXCERPT) : response,
       ...this.location(t),
     };
@@ -110,7 +108,19 @@ export class TraceQueries {
   page(params: TracesParams): TracesResult {
     const all = this.select(params.selector);
     const rows = this.filter(params.selector, params.filter);
-    return listWindow(all, rows, params, this.listing, this.generation);
+    const s = params.selector;
+    // A disagreement list shows the second grader's verdict beside the first's; no other list does.
+    const listing: Listing<Trace> =
+      s.kind === 'disagreement'
+        ? {
+            ...this.listing,
+            row: (t) => ({
+              ...this.row(t),
+              secondVerdict: t.opinions.find((o) => o.grader === s.secondary)?.label ?? null,
+            }),
+          }
+        : this.listing;
+    return listWindow(all, rows, params, listing, this.generation);
   }
 
   confusion(primary: string, secondary: string): ConfusionMatrix {

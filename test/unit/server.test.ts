@@ -152,6 +152,10 @@ describe('the traces behind a number', () => {
       'variant B traces are not in a cell',
     );
     assert.deepEqual(cell.counts, { COMPLIANCE: 1, REFUSAL: 1, unknown: 1 });
+    assert.ok(
+      cell.rows.every((r) => r.secondVerdict === undefined),
+      'only a disagreement list shows a second verdict (a1 has one)',
+    );
     assert.equal(cell.rows[0]?.excerpt, 'answer of a1');
     const filtered = q.page({
       selector: { kind: 'cell', attackClass: 'dan', model: 'qwen3.5:2b' },
