@@ -1,15 +1,10 @@
 /** The analysis page's host: one webview panel, strict CSP, typed messages, restored after a reload. */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import {
-  type HostToPage,
-  type PageRequest,
-  type PageResults,
-  type PageToHost,
-  type TraceSelector,
-} from '../protocol';
+import { type HostToPage, type PageHost, type PageToHost, type TraceSelector } from '../protocol';
 import { Disposable } from './disposable';
-import { exportResults, saveAs } from './exports';
+import { exportResults, savePng } from './exports';
+import { respond } from '../shared/pageHost';
 import { Panels } from './ids';
 import { openLocation } from './locations';
 import type { AnalysisServer } from './server';
@@ -19,6 +14,19 @@ export class AnalysisPanel extends Disposable {
   private static current: AnalysisPanel | undefined;
   private ready = false;
   private queue: HostToPage[] = [];
+  /** What the page's requests do. */
+  private readonly host: PageHost = {
+    traces: (params) => this.server.request(TracesRequest.type, params),
+    traceDetail: (params) => this.server.request(TraceDetailRequest.type, params),
+    agreement: (params) => this.server.request(AgreementRequest.type, params),
+    openInEditor: async ({ path, line }) => {
+      await openLocation(path, line);
+      return true;
+    },
+    reanalyse: () => this.server.request(ReanalyseRequest.type),
+    export: ({ format }) => exportResults(this.server, format),
+    savePng: ({ name, dataUrl }) => savePng(name, dataUrl),
+  };
 
   /** Open (or reveal) the page; with a selector, show those traces. */
   static show(
@@ -120,44 +128,14 @@ export class AnalysisPanel extends Disposable {
         for (const q of pending) this.post(q);
         return;
       }
-      case 'request': {
-        try {
-          const result = await this.answer(m);
-          this.post({ type: 'response', id: m.id, result });
-        } catch (e) {
-          this.post({ type: 'response', id: m.id, error: e instanceof Error ? e.message : String(e) });
-        }
+      case 'request':
+        this.post(await respond(this.host, m));
         return;
-      }
       case 'state':
         return;
       case 'log':
         this.server.output[m.level === 'error' ? 'error' : 'info'](`[page] ${m.message}`);
         return;
-    }
-  }
-
-  private async answer(req: PageRequest): Promise<PageResults[PageRequest['method']]> {
-    switch (req.method) {
-      case 'traces':
-        return this.server.request(TracesRequest.type, req.params);
-      case 'traceDetail':
-        return this.server.request(TraceDetailRequest.type, req.params);
-      case 'agreement':
-        return this.server.request(AgreementRequest.type, req.params);
-      case 'openInEditor':
-        await openLocation(req.params.path, req.params.line);
-        return true;
-      case 'reanalyse':
-        return this.server.request(ReanalyseRequest.type);
-      case 'export':
-        return exportResults(this.server, req.params.format);
-      case 'savePng': {
-        const m = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(req.params.dataUrl);
-        if (!m?.[1]) throw new Error('not a PNG image');
-        const name = `${req.params.name.replace(/[^\w.-]+/g, '_') || 'chart'}.png`;
-        return saveAs(name, Buffer.from(m[1], 'base64'), { 'PNG image': ['png'] });
-      }
     }
   }
 

@@ -22,8 +22,17 @@ export async function exportResults(server: AnalysisServer, format: ExportFormat
   return saveAs(FILES[format].name, Buffer.from(text, 'utf8'), FILES[format].filters);
 }
 
+/** A chart as a PNG file, from the page's data URL. */
+export async function savePng(name: string, dataUrl: string): Promise<string | null> {
+  const m = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(dataUrl);
+  if (!m?.[1]) throw new Error('not a PNG image');
+  return saveAs(`${name.replace(/[^\w.-]+/g, '_') || 'chart'}.png`, Buffer.from(m[1], 'base64'), {
+    'PNG image': ['png'],
+  });
+}
+
 /** Asks where to save (offering `name` in the workspace folder) and writes the file. */
-export async function saveAs(
+async function saveAs(
   name: string,
   data: Uint8Array,
   filters: Record<string, string[]>,

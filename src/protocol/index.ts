@@ -126,27 +126,32 @@ export interface PageState {
   selectedTraceId: string | null;
 }
 
-/** Requests the page makes of the extension; each answered by a `response` with the same id. */
-export type PageRequest =
-  | { method: 'traces'; params: TracesParams }
-  | { method: 'traceDetail'; params: { id: string } }
-  | { method: 'openInEditor'; params: { path: string; line: number | null } }
-  | { method: 'export'; params: { format: 'json' | 'markdown' } }
-  | { method: 'savePng'; params: { name: string; dataUrl: string } }
-  | { method: 'reanalyse'; params: Record<string, never> }
-  | { method: 'agreement'; params: { primary: string; secondary: string } };
-
-/** What the extension answers to each page request (`response.result`). */
-export interface PageResults {
-  traces: TracesResult;
-  traceDetail: TraceDetail | null;
-  openInEditor: boolean;
+/** What the page asks of the extension: each method's params and result (`response.result`). */
+export interface PageMethods {
+  traces: { params: TracesParams; result: TracesResult };
+  traceDetail: { params: { id: string }; result: TraceDetail | null };
+  openInEditor: { params: { path: string; line: number | null }; result: boolean };
   /** The file written, or null when the save dialog was cancelled. */
-  export: string | null;
-  savePng: string | null;
-  reanalyse: ServerStatus;
-  agreement: ConfusionMatrix;
+  export: { params: { format: 'json' | 'markdown' }; result: string | null };
+  savePng: { params: { name: string; dataUrl: string }; result: string | null };
+  reanalyse: { params: Record<string, never>; result: ServerStatus };
+  agreement: { params: { primary: string; secondary: string }; result: ConfusionMatrix };
 }
+
+export type PageMethod = keyof PageMethods;
+
+/** A request the page makes of the extension; answered by a `response` with the same id. */
+export type PageRequest<M extends PageMethod = PageMethod> = {
+  [K in M]: { method: K; params: PageMethods[K]['params'] };
+}[M];
+
+/**
+ * The page's host: one method per page request. The extension's panel implements it, and so does
+ * the page's test double (test/webview/fake-host), whose unimplemented methods throw.
+ */
+export type PageHost = {
+  [M in PageMethod]: (params: PageMethods[M]['params']) => Promise<PageMethods[M]['result']>;
+};
 
 /** Page → extension. */
 export type PageToHost =
