@@ -12,11 +12,9 @@ export class Tally {
   errors = 0;
   benign = 0;
   unknown = 0;
-  total = 0;
 
   add(t: Trace): void {
     this.traces.push(t);
-    this.total++;
     switch (t.category) {
       case 'ungraded':
         this.ungraded++;
