@@ -1,14 +1,14 @@
 /** The analysis page's host: one webview panel, strict CSP, typed messages, restored after a reload. */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { type HostToPage, type PageHost, type PageToHost, type TraceSelector } from '../protocol';
+import type { HostToPage, PageHost, PageToHost, TraceSelector } from '../protocol';
+import { AgreementRequest, ReanalyseRequest, TraceDetailRequest, TracesRequest } from '../protocol/requests';
+import { respond } from '../shared/pageHost';
 import { Disposable } from './disposable';
 import { exportResults, savePng } from './exports';
-import { respond } from '../shared/pageHost';
 import { Panels } from './ids';
 import { openLocation } from './locations';
 import type { AnalysisServer } from './server';
-import { AgreementRequest, ReanalyseRequest, TraceDetailRequest, TracesRequest } from '../protocol/requests';
 
 export class AnalysisPanel extends Disposable {
   private static current: AnalysisPanel | undefined;
