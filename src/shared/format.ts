@@ -57,18 +57,13 @@ export function signedInterval(ci: readonly [number, number] | null | undefined,
   return ci ? `[${signed(ci[0], digits)}, ${signed(ci[1], digits)}]` : DASH;
 }
 
-/** A p-value: three decimals, or "6.1 × 10⁻⁵" below 0.001. */
+/**
+ * A p-value: three decimals, or e-notation below 0.001 ("6.1e-5"), which a report's claims are read
+ * in (DECISIONS.md 38), so that a table pasted from the Markdown report checks against its results.
+ */
 export function pValue(p: Maybe): string {
   if (p === null || p === undefined) return DASH;
-  if (p >= 0.001) return p.toFixed(3);
-  const [m, e] = p.toExponential(1).split('e');
-  return `${m} \u00d7 10${superscript(Number(e))}`;
-}
-
-function superscript(n: number): string {
-  const digits = '\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079';
-  const s = [...String(Math.abs(n))].map((d) => digits[Number(d)] ?? d).join('');
-  return n < 0 ? `\u207b${s}` : s;
+  return p >= 0.001 ? p.toFixed(3) : p.toExponential(1);
 }
 
 /**
