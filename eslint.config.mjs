@@ -35,6 +35,15 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*', 'fs', 'path', 'vscode', 'vscode-*', '**/engine/**', '**/server/**', '**/client/**'], message: 'src/shared/ is bundled into the page too: pure code, no Node, no editor' }] },
+      ],
+    },
+  },
+  {
     files: ['webview/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [

@@ -8,7 +8,7 @@ import type {
   TraceSelector,
 } from '../src/protocol';
 import { button, dataSpan, h, replaceChildren } from './dom';
-import { integer } from './format';
+import { integer } from '../src/shared/format';
 import type { HostClient } from './host';
 import { ResultsIndex, scalingPlaceOf } from './results';
 import { parseSelector, parseState, TABS, type PageStore } from './state';

@@ -21,7 +21,7 @@ import {
   type TooltipItem,
 } from 'chart.js';
 import { button, h } from './dom';
-import { size } from './format';
+import { pp, size } from '../src/shared/format';
 import { withAlpha, type Palette } from './theme';
 
 Chart.register(
@@ -249,6 +249,31 @@ function pointRef(elements: { datasetIndex: number; index: number }[], chart: Ch
   return undefined;
 }
 
+export type PointStyle = 'circle' | 'rectRot' | 'triangle' | 'crossRot';
+
+/** A view's points in one colour and marker; the selected ones larger, ringed in the foreground colour. */
+export function pointDataset(
+  label: string,
+  color: string,
+  pointStyle: PointStyle,
+  points: { point: ChartPoint; selected: boolean }[],
+  p: Palette,
+): ScatterDataset {
+  const selected = points.map((x) => x.selected);
+  return {
+    label,
+    data: points.map((x) => x.point),
+    borderColor: color,
+    backgroundColor: color,
+    pointStyle,
+    pointRadius: selected.map((s) => (s ? 8 : 5)),
+    pointHoverRadius: 8,
+    pointHitRadius: 6,
+    pointBorderColor: selected.map((s) => (s ? p.foreground : color)),
+    pointBorderWidth: selected.map((s) => (s ? 3 : 1)),
+  };
+}
+
 /** A straight line in (log10 size, y) drawn as a two-point dataset across the x range. */
 export function lineAcross(
   label: string,
@@ -276,6 +301,17 @@ export function lineAcross(
     pointHitRadius: 0,
     pointStyle: 'line',
   };
+}
+
+/** A regression's OLS line across the x range, labelled with its slope; nothing without a fit. */
+export function fitLine(
+  ols: { slope_pp: number; intercept_pp: number } | null | undefined,
+  xDomain: [number, number],
+  color: string,
+): ScatterDataset[] {
+  if (!ols) return [];
+  const y = (x: number): number => ols.intercept_pp + ols.slope_pp * x;
+  return [lineAcross(`OLS fit (${pp(ols.slope_pp)}/decade)`, xDomain, y, color)];
 }
 
 /** A chart in a figure with a caption, an accessible summary and "Save chart as PNG". */

@@ -1,5 +1,8 @@
-/** The page's side of the protocol: the VS Code webview API, typed requests with ids and timeouts. */
-import type { PageRequest, PageResults, PageState, PageToHost } from '../src/protocol';
+/**
+ * The page's side of the protocol: the VS Code webview API, typed requests with ids and timeouts.
+ * The other side is a PageHost (src/protocol): the extension's panel, or the page's test double.
+ */
+import type { PageMethod, PageMethods, PageState, PageToHost } from '../src/protocol';
 
 export interface VsCodeApi {
   postMessage(message: PageToHost): void;
@@ -12,9 +15,6 @@ declare function acquireVsCodeApi(): VsCodeApi;
 export function vscodeApi(): VsCodeApi {
   return acquireVsCodeApi();
 }
-
-export type PageMethod = PageRequest['method'];
-export type ParamsOf<M extends PageMethod> = Extract<PageRequest, { method: M }>['params'];
 
 interface Pending {
   method: PageMethod;
@@ -58,11 +58,11 @@ export class HostClient {
 
   request<M extends PageMethod>(
     method: M,
-    params: ParamsOf<M>,
+    params: PageMethods[M]['params'],
     timeoutMs = TIMEOUTS[method],
-  ): Promise<PageResults[M]> {
+  ): Promise<PageMethods[M]['result']> {
     const id = this.nextId++;
-    return new Promise<PageResults[M]>((resolve, reject) => {
+    return new Promise<PageMethods[M]['result']>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         reject(

@@ -1,5 +1,7 @@
 /** Lookups over the results document, and the points the scaling chart draws. */
 import type { ResultsDocument, ScalingGroup, TraceSelector } from '../src/protocol';
+import type { RateLike } from '../src/shared/format';
+import { wilson } from '../src/shared/wilson';
 
 // The document's parts, named from the protocol's ResultsDocument (the page does not import engine/).
 export type CellJson = ResultsDocument['cells'][number];
@@ -105,26 +107,15 @@ function modelOf(s: TraceSelector): string | undefined {
   return 'model' in s ? s.model : undefined;
 }
 
-const Z = 1.959963984540054;
-
-/** Wilson score 95% interval of a rate over n (ANALYSIS.md §1), clamped to [0, 1]. */
-export function wilson(rate: number, n: number): { lo: number; hi: number } {
-  const z2 = Z * Z;
-  const centre = (rate + z2 / (2 * n)) / (1 + z2 / n);
-  const half = (Z * Math.sqrt((rate * (1 - rate)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
-  return { lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
-}
-
 export interface ScalingPoint {
   model: string;
   sizeB: number;
   approximate: boolean;
   /** log10 of the size, as in the regression. */
   x: number;
-  /** Strict ASR and its Wilson interval, in percent. */
+  /** Strict ASR (pp, as the regression fits it) and its Wilson interval (fractions). */
   y: number;
-  lo: number;
-  hi: number;
+  strict: RateLike;
   n: number;
   fitPp: number | null;
   residualPp: number | null;
@@ -136,8 +127,8 @@ export interface ScalingPoint {
 
 /**
  * The points of a scaling regression with their intervals: from the cell (attack class groups),
- * the lineage member (lineage groups), or Wilson on the point's own rate and n (dataset groups,
- * whose cells the document does not list).
+ * the lineage member (lineage groups), or Wilson on the point's own k and n (dataset groups,
+ * whose cells the document does not list; k = y·n/100).
  */
 export function scalingPoints(index: ResultsIndex, group: ScalingGroup, reg: RegressionJson): ScalingPoint[] {
   const doc = index.doc;
@@ -147,7 +138,7 @@ export function scalingPoints(index: ResultsIndex, group: ScalingGroup, reg: Reg
     const model = index.model(p.model);
     const cell = reg.key.attack_class === undefined ? undefined : index.cell(reg.key.attack_class, p.model);
     const member = group === 'lineage' ? lineage?.members.find((m) => m.model === p.model) : undefined;
-    const strict = cell?.strict ?? member?.strict ?? (p.n > 0 ? wilson(p.y_pp / 100, p.n) : null);
+    const strict = cell?.strict ?? member?.strict ?? wilson(Math.round((p.y_pp * p.n) / 100), p.n);
     // Outlier fields belong to the attack_class regressions only (ANALYSIS.md §6).
     const own = group === 'attack_class' && cell !== undefined && cell.fit_pp !== null ? cell : undefined;
     const fitPp = own?.fit_pp ?? (reg.ols ? reg.ols.intercept_pp + reg.ols.slope_pp * p.x : null);
@@ -157,8 +148,7 @@ export function scalingPoints(index: ResultsIndex, group: ScalingGroup, reg: Reg
       approximate: model?.approximate ?? false,
       x: p.x,
       y: p.y_pp,
-      lo: strict ? strict.lo * 100 : p.y_pp,
-      hi: strict ? strict.hi * 100 : p.y_pp,
+      strict: strict ?? { rate: p.y_pp / 100, lo: p.y_pp / 100, hi: p.y_pp / 100 },
       n: p.n,
       fitPp,
       residualPp: own?.residual_pp ?? (fitPp === null ? null : p.y_pp - fitPp),

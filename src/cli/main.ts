@@ -4,6 +4,7 @@ import { IndexBusy } from '../engine/index/lock';
 import { IndexRefused } from '../engine/index/traceIndex';
 import { WorkspaceUnreadable } from '../engine/read/discover';
 import { renderMarkdown } from '../engine/report/markdown';
+import { resultsJson } from '../engine/report/results';
 import { analyseFolder } from './analyseFolder';
 import { checkReportCommand } from './checkReport';
 import { compare } from './compare';
@@ -33,7 +34,7 @@ async function analyze(argv: string[]): Promise<number> {
   const options = parseAnalysisOptions(argv);
   const a = await analyseFolder(folderOf(options), options);
   const doc = a.document;
-  if (options.json !== undefined) await write(options.json, `${JSON.stringify(doc, null, 2)}\n`);
+  if (options.json !== undefined) await write(options.json, resultsJson(doc));
   if (options.markdown !== undefined) await write(options.markdown, renderMarkdown(doc));
   if (options.json === undefined && options.markdown === undefined) await write('-', renderMarkdown(doc));
   const read = a.report.files.filter((f) => f.action !== 'unchanged').length;

@@ -1,7 +1,7 @@
 /** `ff-lens variants`: the reasoning-dilution variants of a scenario file (the editor command's twin). */
 import * as fs from 'node:fs';
 import { MAX_LINE_BYTES, openRegular, scanLines } from '../engine/read/jsonl';
-import { diluteLine } from '../engine/report/variants';
+import { DEFAULT_SEED, diluteLine } from '../engine/report/variants';
 import { CliError, errCode, UsageError } from './io';
 
 /**
@@ -11,7 +11,7 @@ import { CliError, errCode, UsageError } from './io';
  */
 export function variants(argv: string[]): number {
   let file: string | undefined;
-  let seed = 'failure-first';
+  let seed = DEFAULT_SEED;
   let out: string | undefined;
   let force = false;
   for (let i = 0; i < argv.length; i++) {

@@ -1,15 +1,11 @@
 /** The analysis page's host: one webview panel, strict CSP, typed messages, restored after a reload. */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import {
-  Requests,
-  type HostToPage,
-  type PageRequest,
-  type PageResults,
-  type PageToHost,
-  type TraceSelector,
-} from '../protocol';
+import type { HostToPage, PageHost, PageToHost, TraceSelector } from '../protocol';
+import { AgreementRequest, ReanalyseRequest, TraceDetailRequest, TracesRequest } from '../protocol/requests';
+import { respond } from '../shared/pageHost';
 import { Disposable } from './disposable';
+import { exportResults, savePng } from './exports';
 import { Panels } from './ids';
 import { openLocation } from './locations';
 import type { AnalysisServer } from './server';
@@ -18,6 +14,19 @@ export class AnalysisPanel extends Disposable {
   private static current: AnalysisPanel | undefined;
   private ready = false;
   private queue: HostToPage[] = [];
+  /** What the page's requests do. */
+  private readonly host: PageHost = {
+    traces: (params) => this.server.request(TracesRequest.type, params),
+    traceDetail: (params) => this.server.request(TraceDetailRequest.type, params),
+    agreement: (params) => this.server.request(AgreementRequest.type, params),
+    openInEditor: async ({ path, line }) => {
+      await openLocation(path, line);
+      return true;
+    },
+    reanalyse: () => this.server.request(ReanalyseRequest.type),
+    export: ({ format }) => exportResults(this.server, format),
+    savePng: ({ name, dataUrl }) => savePng(name, dataUrl),
+  };
 
   /** Open (or reveal) the page; with a selector, show those traces. */
   static show(
@@ -119,53 +128,14 @@ export class AnalysisPanel extends Disposable {
         for (const q of pending) this.post(q);
         return;
       }
-      case 'request': {
-        try {
-          const result = await this.answer(m);
-          this.post({ type: 'response', id: m.id, result });
-        } catch (e) {
-          this.post({ type: 'response', id: m.id, error: e instanceof Error ? e.message : String(e) });
-        }
+      case 'request':
+        this.post(await respond(this.host, m));
         return;
-      }
       case 'state':
         return;
       case 'log':
         this.server.output[m.level === 'error' ? 'error' : 'info'](`[page] ${m.message}`);
         return;
-    }
-  }
-
-  private async answer(req: PageRequest): Promise<PageResults[PageRequest['method']]> {
-    switch (req.method) {
-      case 'traces':
-        return this.server.request(Requests.traces, req.params);
-      case 'traceDetail':
-        return this.server.request(Requests.traceDetail, req.params);
-      case 'agreement':
-        return this.server.request(Requests.agreement, req.params);
-      case 'openInEditor':
-        await openLocation(req.params.path, req.params.line);
-        return true;
-      case 'reanalyse':
-        return this.server.request(Requests.reanalyse, {});
-      case 'export': {
-        const json = req.params.format === 'json';
-        const text = json
-          ? `${JSON.stringify(this.server.results?.document ?? null, null, 2)}\n`
-          : await this.server.request(Requests.markdown, {});
-        return saveAs(
-          json ? 'failure-first-results.json' : 'failure-first-results.md',
-          Buffer.from(text, 'utf8'),
-          json ? { JSON: ['json'] } : { Markdown: ['md'] },
-        );
-      }
-      case 'savePng': {
-        const m = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(req.params.dataUrl);
-        if (!m?.[1]) throw new Error('not a PNG image');
-        const name = `${req.params.name.replace(/[^\w.-]+/g, '_') || 'chart'}.png`;
-        return saveAs(name, Buffer.from(m[1], 'base64'), { 'PNG image': ['png'] });
-      }
     }
   }
 
@@ -195,19 +165,4 @@ export class AnalysisPanel extends Disposable {
 </body>
 </html>`;
   }
-}
-
-async function saveAs(
-  name: string,
-  data: Uint8Array,
-  filters: Record<string, string[]>,
-): Promise<string | null> {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const target = await vscode.window.showSaveDialog({
-    defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
-    filters,
-  });
-  if (!target) return null;
-  await vscode.workspace.fs.writeFile(target, data);
-  return target.fsPath;
 }

@@ -2,9 +2,9 @@
 import { applyEdits, modify, parse } from 'jsonc-parser';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { makeDilutionVariants } from '../engine/report/variants';
-import { Requests } from '../protocol';
-import { SETTINGS_SECTION } from './ids';
+import { DEFAULT_SEED, makeDilutionVariants } from '../engine/report/variants';
+import { CorpusRowRequest } from '../protocol/requests';
+import { readConfiguration } from './configuration';
 import type { AnalysisServer } from './server';
 
 /** Corpus rows found by Find All References open as read-only JSON documents. */
@@ -13,7 +13,7 @@ export function corpusRowProvider(server: AnalysisServer): vscode.TextDocumentCo
     async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
       const m = /^\/(.+)\/result-(\d+)\.json$/.exec(uri.path);
       if (!m?.[1] || !m[2]) return '// not a corpus row';
-      return server.request(Requests.corpusRow, { path: m[1], id: Number(m[2]) });
+      return server.request(CorpusRowRequest.type, { path: m[1], id: Number(m[2]) });
     },
   };
 }
@@ -29,8 +29,7 @@ export async function createDilutionVariants(target?: vscode.Uri): Promise<void>
     return;
   }
   const baseline = (await vscode.workspace.openTextDocument(uri)).getText();
-  const seed =
-    vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>('dilution.seed') ?? 'failure-first';
+  const seed = readConfiguration().dilution?.seed ?? DEFAULT_SEED;
   const result = makeDilutionVariants(baseline, seed);
   if (result.written === 0) {
     void vscode.window.showWarningMessage(

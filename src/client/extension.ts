@@ -1,7 +1,7 @@
 /** Failure-First Lens: the extension's table of contents. Nothing here indexes; the server does. */
 import * as vscode from 'vscode';
 import type { TraceSelector } from '../protocol';
-import { Requests } from '../protocol';
+import { ReanalyseRequest } from '../protocol/requests';
 import { AnalysisPanel } from './analysisPanel';
 import { Commands, ContextKeys, Views } from './ids';
 import { openLocation } from './locations';
@@ -9,6 +9,7 @@ import { AnalysisServer } from './server';
 import { StatusBar } from './statusBar';
 import { CORPUS_ROW_SCHEME } from '../protocol/commands';
 import { addModelToLineage, corpusRowProvider, createDilutionVariants } from './editorCommands';
+import { exportResults, type ExportFormat } from './exports';
 import { OutlierWalk } from './outliers';
 import { AttackClassesTree, LineagesTree, type LensNode } from './trees';
 
@@ -75,24 +76,19 @@ function registerCommands(context: vscode.ExtensionContext, server: AnalysisServ
   reg(Commands.reanalyse, () =>
     vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: 'Failure-First Lens: re-analysing' },
-      () => server.request(Requests.reanalyse, {}),
+      () => server.request(ReanalyseRequest.type),
     ),
   );
   reg(Commands.openAnalysis, () => AnalysisPanel.show(context, server));
   reg(Commands.showTraces, (selector: TraceSelector) => AnalysisPanel.show(context, server, selector));
   reg(Commands.openLocation, (path: string, line: number | null) => openLocation(path, line));
-  reg(Commands.exportJson, async () => {
-    const doc = server.results?.document;
-    if (!doc) return void vscode.window.showWarningMessage('Failure-First Lens: nothing analysed yet.');
-    const target = await vscode.window.showSaveDialog({ filters: { JSON: ['json'] } });
-    if (target)
-      await vscode.workspace.fs.writeFile(target, Buffer.from(`${JSON.stringify(doc, null, 2)}\n`, 'utf8'));
-  });
-  reg(Commands.exportMarkdown, async () => {
-    const md = await server.request(Requests.markdown, {});
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
-    await vscode.window.showTextDocument(doc);
-  });
+  const exportAs = (format: ExportFormat) => async (): Promise<void> => {
+    if (!server.results)
+      return void vscode.window.showWarningMessage('Failure-First Lens: nothing analysed yet.');
+    await exportResults(server, format);
+  };
+  reg(Commands.exportJson, exportAs('json'));
+  reg(Commands.exportMarkdown, exportAs('markdown'));
 }
 
 function registerEditorCommands(context: vscode.ExtensionContext, server: AnalysisServer): void {

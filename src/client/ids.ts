@@ -29,5 +29,5 @@ export const ContextKeys = {
   ready: 'failureFirst.ready',
 } as const;
 
-export const SETTINGS_SECTION = 'failureFirst';
+export { SETTINGS_SECTION } from '../protocol/settings';
 export const OUTPUT_CHANNEL = 'Failure-First Lens';

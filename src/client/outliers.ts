@@ -34,8 +34,7 @@ export class OutlierWalk {
     const r = this.tree.results;
     if (r) {
       const parent = new AttackClassNode(cell.attack_class);
-      const node = new CellNode(cell, r.models.get(cell.model), 'model', parent.id);
-      node.parent = parent;
+      const node = parent.adopt(new CellNode(cell, r.models.get(cell.model), 'model', parent.id));
       await this.view.reveal(node, { select: true, focus: false, expand: true });
     }
     this.view.message = `${this.position + 1} of ${cells.length} flagged cells: ${cell.attack_class} × ${cell.model}${cell.outlier ? ' (outlier)' : ''}${cell.off_line ? ' (off the line)' : ''}`;

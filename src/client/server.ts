@@ -5,19 +5,17 @@ import {
   CloseAction,
   ErrorAction,
   LanguageClient,
+  RequestType0,
   TransportKind,
   type ErrorHandler,
   type LanguageClientOptions,
+  type RequestType,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import {
-  Notifications,
-  Requests,
-  type RequestTypes,
-  type ResultsDocument,
-  type ServerInitOptions,
-  type ServerStatus,
-} from '../protocol';
+import type { ResultsDocument, ServerStatus } from '../protocol';
+import { ResultsRequest, StatusNotification } from '../protocol/requests';
+import type { ServerInitOptions } from '../protocol/settings';
+import { readConfiguration } from './configuration';
 import { Disposable } from './disposable';
 import { OUTPUT_CHANNEL, SETTINGS_SECTION } from './ids';
 
@@ -77,9 +75,7 @@ export class AnalysisServer extends Disposable {
     await vscode.workspace.fs.createDirectory(storage);
     const init: ServerInitOptions = {
       indexPath: path.join(storage.fsPath, 'index.sqlite'),
-      settings: vscode.workspace.getConfiguration(
-        SETTINGS_SECTION,
-      ) as unknown as ServerInitOptions['settings'],
+      configuration: readConfiguration(),
     };
     const errorHandler: ErrorHandler = {
       error: () => ({ action: ErrorAction.Continue }),
@@ -110,7 +106,7 @@ export class AnalysisServer extends Disposable {
     };
     this.client = new LanguageClient('failureFirstLens', 'Failure-First Lens', serverOptions, clientOptions);
     this._register(
-      this.client.onNotification(Notifications.status, (s: ServerStatus) => {
+      this.client.onNotification(StatusNotification.type, (s) => {
         this.lastStatus = s;
         this.statusEmitter.fire(s);
         if (s.state === 'ready' && s.generation !== this.lastResults?.generation) void this.fetchResults();
@@ -121,19 +117,24 @@ export class AnalysisServer extends Disposable {
   }
 
   private async fetchResults(): Promise<void> {
-    const r = await this.request(Requests.results, {});
+    const r = await this.request(ResultsRequest.type);
     if (r.document && r.generation !== this.lastResults?.generation) {
       this.lastResults = { document: r.document, generation: r.generation };
       this.resultsEmitter.fire(this.lastResults);
     }
   }
 
-  async request<M extends keyof RequestTypes>(
-    method: M,
-    params: RequestTypes[M]['params'],
-  ): Promise<RequestTypes[M]['result']> {
+  /** A request of src/protocol/requests.ts, once the server has started. */
+  async request<R>(type: RequestType0<R, void>): Promise<R>;
+  async request<P, R>(type: RequestType<P, R, void>, params: P): Promise<R>;
+  async request(
+    type: RequestType0<unknown, void> | RequestType<unknown, unknown, void>,
+    params?: unknown,
+  ): Promise<unknown> {
     await this.start();
     if (!this.client) throw new Error('Failure-First Lens needs an open folder.');
-    return this.client.sendRequest<RequestTypes[M]['result']>(method, params);
+    return type instanceof RequestType0
+      ? this.client.sendRequest(type)
+      : this.client.sendRequest(type, params);
   }
 }

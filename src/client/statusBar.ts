@@ -1,6 +1,7 @@
 /** Trace count, last analysis time and a spinner while indexing; a click re-analyses. */
 import * as vscode from 'vscode';
 import type { ServerStatus } from '../protocol';
+import { integer } from '../shared/format';
 import { Disposable } from './disposable';
 import { Commands } from './ids';
 import type { AnalysisServer } from './server';
@@ -33,11 +34,11 @@ export class StatusBar extends Disposable {
     else if (s.state === 'analysing') this.item.text = '$(sync~spin) Failure-First: analysing';
     else if (s.state === 'starting') this.item.text = '$(sync~spin) Failure-First';
     else if (s.state === 'error') this.item.text = '$(error) Failure-First: analysis failed';
-    else this.item.text = `$(beaker) ${s.traces.toLocaleString('en-US')} traces${time ? ` · ${time}` : ''}`;
+    else this.item.text = `$(beaker) ${integer(s.traces)} traces${time ? ` · ${time}` : ''}`;
     this.item.tooltip = [
       s.state === 'error'
         ? `Analysis failed: ${s.message ?? ''}`
-        : `Failure-First Lens: ${s.traces.toLocaleString('en-US')} traces, ${s.problems} input problems`,
+        : `Failure-First Lens: ${integer(s.traces)} traces, ${s.problems} input problems`,
       s.analysedAt
         ? `Last analysis: ${new Date(s.analysedAt).toLocaleString()}${s.lastRunMs !== undefined ? ` (${s.lastRunMs} ms)` : ''}`
         : 'Not analysed yet',

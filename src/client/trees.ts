@@ -8,7 +8,16 @@ import type {
   ResultsDocument,
   TraceSelector,
 } from '../protocol';
-import { rateWithCi, signed, sizeLabel, transitionLabel } from '../shared/format';
+import {
+  CLASSIFICATION_WORDS,
+  fixed,
+  pp,
+  rateWithCi,
+  signed,
+  signedInterval,
+  size,
+  transition,
+} from '../shared/format';
 import { Disposable } from './disposable';
 import { Commands } from './ids';
 import type { AnalysisServer } from './server';
@@ -55,7 +64,7 @@ export const regressionKey = (group: string, key: RegressionJson['key']): string
 const slopeText = (r: RegressionJson | undefined): string =>
   !r || !r.ols
     ? 'insufficient sizes'
-    : `${signed(r.ols.slope_pp)} pp/decade · ${r.classification.replace(/_/g, ' ').toLowerCase()}`;
+    : `${signed(r.ols.slope_pp)} pp/decade · ${CLASSIFICATION_WORDS[r.classification].name}`;
 
 function cellFlags(c: CellJson): string[] {
   const f: string[] = [];
@@ -82,10 +91,7 @@ function tooltip(title: string, rows: [string, string][]): vscode.MarkdownString
 function cellTooltip(c: CellJson, m: ModelJson | undefined): vscode.MarkdownString {
   const rows: [string, string][] = [
     ['model', c.model],
-    [
-      'size',
-      m?.params_b != null ? `${sizeLabel(m.params_b)}${m.approximate ? ' (approximate)' : ''}` : 'unknown',
-    ],
+    ['size', m?.params_b != null ? `${size(m.params_b)}${m.approximate ? ' (approximate)' : ''}` : 'unknown'],
     ['evaluable n', String(c.n)],
     ['strict ASR', rateWithCi(c.strict)],
     ['broad ASR', rateWithCi(c.broad)],
@@ -102,7 +108,7 @@ function cellTooltip(c: CellJson, m: ModelJson | undefined): vscode.MarkdownStri
   if (c.fit_pp !== null)
     rows.push([
       'line fit',
-      `${c.fit_pp.toFixed(1)}% (residual ${signed(c.residual_pp)} pp, 2s = ${((c.residual_sd_pp ?? 0) * 2).toFixed(1)} pp)`,
+      `${fixed(c.fit_pp)}% (residual ${pp(c.residual_pp)}, 2s = ${fixed((c.residual_sd_pp ?? 0) * 2)} pp)`,
     ]);
   const flags = cellFlags(c);
   if (flags.length) rows.push(['flags', flags.join(', ')]);
@@ -122,6 +128,11 @@ export abstract class LensNode {
   }
   children(_r: ResultsIndex): LensNode[] {
     return [];
+  }
+  /** Makes this node `child`'s parent (the tree view reveals a node through its parents). */
+  adopt<T extends LensNode>(child: T): T {
+    child.parent = this;
+    return child;
   }
 }
 
@@ -147,8 +158,10 @@ export class CellNode extends LensNode {
     const label = this.labelBy === 'attack_class' ? c.attack_class : c.model;
     const t = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     t.id = this.id;
-    const size = this.labelBy === 'model' ? `${sizeLabel(this.model?.params_b)} · ` : '';
-    t.description = `${size}${c.strict ? rateWithCi(c.strict) : 'no evaluable trace'} · n=${c.n}${cellFlags(c)
+    const sized = this.labelBy === 'model' ? `${size(this.model?.params_b, this.model?.approximate)} · ` : '';
+    t.description = `${sized}${c.strict ? rateWithCi(c.strict) : 'no evaluable trace'} · n=${c.n}${cellFlags(
+      c,
+    )
       .map((f) => ` · ${f}`)
       .join('')}`;
     t.tooltip = cellTooltip(c, this.model);
@@ -190,9 +203,8 @@ export class ModelNode extends LensNode {
     const member = r.memberOf(m.key);
     const cells = r.cellsByModel.get(m.key) ?? [];
     const n = member?.n ?? cells.reduce((s, c) => s + c.n, 0);
-    const size = m.params_b === null ? 'size unknown' : `${sizeLabel(m.params_b)}${m.approximate ? '~' : ''}`;
     t.description = [
-      size,
+      m.params_b === null ? 'size unknown' : size(m.params_b, m.approximate),
       `n=${n}`,
       member ? rateWithCi(member.strict) : '',
       m.excluded ? `excluded: ${m.exclusion_reason ?? ''}` : '',
@@ -205,10 +217,10 @@ export class ModelNode extends LensNode {
         'size',
         m.params_b === null
           ? 'unknown'
-          : `${m.params_b}B${m.approximate ? ' (approximate)' : ''} from ${m.params_source ?? '?'}`,
+          : `${size(m.params_b)}${m.approximate ? ' (approximate)' : ''} from ${m.params_source ?? '?'}`,
       ],
     ];
-    if (m.active_params_b !== null) rows.push(['active', `${m.active_params_b}B`]);
+    if (m.active_params_b !== null) rows.push(['active', size(m.active_params_b)]);
     rows.push(['lineage', m.lineage ?? 'none']);
     if (member) rows.push(['pooled strict ASR', `${rateWithCi(member.strict)} (n=${member.n})`]);
     if (m.excluded) rows.push(['excluded from every scaling analysis', m.exclusion_reason ?? '']);
@@ -219,10 +231,6 @@ export class ModelNode extends LensNode {
     return (r.cellsByModel.get(this.model.key) ?? []).map((c) =>
       this.adopt(new CellNode(c, this.model, 'attack_class', this.id)),
     );
-  }
-  protected adopt<T extends LensNode>(n: T): T {
-    n.parent = this;
-    return n;
   }
 }
 
@@ -253,15 +261,12 @@ export class LineageNode extends LensNode {
         const b = r.models.get(tr.to);
         rows.push([
           `${tr.from} → ${tr.to}`,
-          `${transitionLabel(a?.params_b ?? null, b?.params_b ?? null, tr.delta_pp)}${tr.same_size ? ' (same size)' : ''}`,
+          `${transition(a?.params_b, b?.params_b, tr.delta_pp)}${tr.same_size ? ' (same size)' : ''}`,
         ]);
       }
     }
     if (reg?.ols)
-      rows.push([
-        'OLS slope',
-        `${signed(reg.ols.slope_pp)} pp/decade, R² ${reg.ols.r2 === null ? '–' : reg.ols.r2.toFixed(3)}`,
-      ]);
+      rows.push(['OLS slope', `${signed(reg.ols.slope_pp)} pp/decade, R² ${fixed(reg.ols.r2, 3)}`]);
     t.tooltip = tooltip(this.name, rows);
     return t;
   }
@@ -272,10 +277,7 @@ export class LineageNode extends LensNode {
       : r.doc.models.filter((m) => m.lineage === this.name).map((m) => m.key);
     return keys.flatMap((k) => {
       const m = r.models.get(k);
-      if (!m) return [];
-      const n = new ModelNode(m, this.id);
-      n.parent = this;
-      return [n];
+      return m ? [this.adopt(new ModelNode(m, this.id))] : [];
     });
   }
 }
@@ -300,11 +302,7 @@ export class GroupNode extends LensNode {
     return t;
   }
   override children(r: ResultsIndex): LensNode[] {
-    return modelsOfGroup(r, this.kind).map((m) => {
-      const n = new ModelNode(m, this.id);
-      n.parent = this;
-      return n;
-    });
+    return modelsOfGroup(r, this.kind).map((m) => this.adopt(new ModelNode(m, this.id)));
   }
 }
 
@@ -328,11 +326,7 @@ export class ProblemsNode extends LensNode {
     return t;
   }
   override children(r: ResultsIndex): LensNode[] {
-    return r.doc.inputs.problems.map((p, i) => {
-      const n = new ProblemNode(p, i);
-      n.parent = this;
-      return n;
-    });
+    return r.doc.inputs.problems.map((p, i) => this.adopt(new ProblemNode(p, i)));
   }
 }
 
@@ -389,9 +383,9 @@ export class AttackClassNode extends LensNode {
       if (reg.ols) {
         rows.push([
           'OLS slope',
-          `${signed(reg.ols.slope_pp, 2)} pp/decade${reg.ols.ci_pp ? ` [${signed(reg.ols.ci_pp[0], 2)}, ${signed(reg.ols.ci_pp[1], 2)}]` : ''}`,
+          `${signed(reg.ols.slope_pp, 2)} pp/decade${reg.ols.ci_pp ? ` ${signedInterval(reg.ols.ci_pp, 2)}` : ''}`,
         ]);
-        rows.push(['R²', reg.ols.r2 === null ? '–' : reg.ols.r2.toFixed(3)]);
+        rows.push(['R²', fixed(reg.ols.r2, 3)]);
       }
       if (reg.wls) rows.push(['WLS slope', `${signed(reg.wls.slope_pp, 2)} pp/decade`]);
       if (reg.logistic)
@@ -412,11 +406,7 @@ export class AttackClassNode extends LensNode {
         (r.models.get(a.model)?.params_b ?? Infinity) - (r.models.get(b.model)?.params_b ?? Infinity) ||
         (a.model < b.model ? -1 : 1),
     );
-    return cells.map((c) => {
-      const n = new CellNode(c, r.models.get(c.model), 'model', this.id);
-      n.parent = this;
-      return n;
-    });
+    return cells.map((c) => this.adopt(new CellNode(c, r.models.get(c.model), 'model', this.id)));
   }
 }
 

@@ -1,28 +1,16 @@
 /**
- * Every message of Failure-First Lens, declared once: requests between the extension (client) and
- * the language server, and messages between the extension and the analysis page (webview).
+ * Every message of Failure-First Lens, declared once: the types of the requests between the
+ * extension (client) and the language server (their LSP message objects are in requests.ts, the
+ * settings in settings.ts), and the messages between the extension and the analysis page (webview).
  * Imported by src/server, src/client and webview/; it imports nothing but types.
  */
 import type { ResultsDocument } from '../engine/report/results';
+import type { ConfusionMatrix, TraceSelector } from '../engine/report/selectors';
 
 export type * from '../engine/report/results';
+export type * from '../engine/report/selectors';
 
 // ------------------------------------------------------------------ what a trace list shows
-
-/** Which traces a list shows: the traces behind one number of the results. */
-export type TraceSelector =
-  /** A cell: (attack class, model), variant A or none. */
-  | { kind: 'cell'; attackClass: string; model: string }
-  /** A model pooled over attack classes (a lineage member / a point of a lineage regression). */
-  | { kind: 'model'; model: string }
-  /** A (dataset, model) cell of the pooled dataset view. */
-  | { kind: 'datasetCell'; dataset: string; model: string }
-  /** A model's dilution traces; `variant` narrows to A or B. */
-  | { kind: 'dilution'; model: string; variant?: 'A' | 'B' }
-  /** Traces on which two graders disagree (both evaluable). */
-  | { kind: 'disagreement'; primary: string; secondary: string }
-  /** Every trace of a scenario (by scenario id or its dilution base id). */
-  | { kind: 'scenario'; scenarioId: string };
 
 export type TraceCategory = 'ungraded' | 'error' | 'benign' | 'unknown' | 'evaluable';
 
@@ -100,17 +88,6 @@ export interface TraceDetail {
   error?: string;
 }
 
-/** Two graders' labels over the traces evaluable under both (rows: primary, columns: second grader). */
-export interface ConfusionMatrix {
-  primary: string;
-  secondary: string;
-  labels: string[];
-  /** matrix[i][j]: traces the primary grader labelled labels[i] and the second labels[j]. */
-  matrix: number[][];
-  n: number;
-  disagreements: number;
-}
-
 // ------------------------------------------------------------------ client <-> language server
 
 export type ServerState = 'starting' | 'indexing' | 'analysing' | 'ready' | 'error';
@@ -128,44 +105,6 @@ export interface ServerStatus {
   message?: string;
   /** Milliseconds the last refresh + analysis took. */
   lastRunMs?: number;
-}
-
-/** Method names of the custom requests and notifications (LSP `failureFirst/...`). */
-export const Requests = {
-  status: 'failureFirst/status',
-  results: 'failureFirst/results',
-  reanalyse: 'failureFirst/reanalyse',
-  traces: 'failureFirst/traces',
-  traceDetail: 'failureFirst/traceDetail',
-  markdown: 'failureFirst/markdown',
-  corpusRow: 'failureFirst/corpusRow',
-  agreement: 'failureFirst/agreement',
-} as const;
-
-export const Notifications = {
-  /** Server → client: the status changed (indexing progress, new analysis). */
-  status: 'failureFirst/didChangeStatus',
-} as const;
-
-export interface RequestTypes {
-  [Requests.status]: { params: Record<string, never>; result: ServerStatus };
-  [Requests.results]: {
-    params: Record<string, never>;
-    result: { document: ResultsDocument | null; generation: number };
-  };
-  [Requests.reanalyse]: { params: Record<string, never>; result: ServerStatus };
-  [Requests.traces]: { params: TracesParams; result: TracesResult };
-  [Requests.traceDetail]: { params: { id: string }; result: TraceDetail | null };
-  [Requests.markdown]: { params: Record<string, never>; result: string };
-  /** A corpus row as JSON text (Find All References shows database rows as read-only documents). */
-  [Requests.corpusRow]: { params: { path: string; id: number }; result: string };
-  [Requests.agreement]: { params: { primary: string; secondary: string }; result: ConfusionMatrix };
-}
-
-/** Initialization options the client passes to the server. */
-export interface ServerInitOptions {
-  indexPath: string;
-  settings: import('../engine/settings').DeepPartial<import('../engine/settings').Settings>;
 }
 
 // ------------------------------------------------------------------ extension <-> analysis page
@@ -187,27 +126,32 @@ export interface PageState {
   selectedTraceId: string | null;
 }
 
-/** Requests the page makes of the extension; each answered by a `response` with the same id. */
-export type PageRequest =
-  | { method: 'traces'; params: TracesParams }
-  | { method: 'traceDetail'; params: { id: string } }
-  | { method: 'openInEditor'; params: { path: string; line: number | null } }
-  | { method: 'export'; params: { format: 'json' | 'markdown' } }
-  | { method: 'savePng'; params: { name: string; dataUrl: string } }
-  | { method: 'reanalyse'; params: Record<string, never> }
-  | { method: 'agreement'; params: { primary: string; secondary: string } };
-
-/** What the extension answers to each page request (`response.result`). */
-export interface PageResults {
-  traces: TracesResult;
-  traceDetail: TraceDetail | null;
-  openInEditor: boolean;
+/** What the page asks of the extension: each method's params and result (`response.result`). */
+export interface PageMethods {
+  traces: { params: TracesParams; result: TracesResult };
+  traceDetail: { params: { id: string }; result: TraceDetail | null };
+  openInEditor: { params: { path: string; line: number | null }; result: boolean };
   /** The file written, or null when the save dialog was cancelled. */
-  export: string | null;
-  savePng: string | null;
-  reanalyse: ServerStatus;
-  agreement: ConfusionMatrix;
+  export: { params: { format: 'json' | 'markdown' }; result: string | null };
+  savePng: { params: { name: string; dataUrl: string }; result: string | null };
+  reanalyse: { params: Record<string, never>; result: ServerStatus };
+  agreement: { params: { primary: string; secondary: string }; result: ConfusionMatrix };
 }
+
+export type PageMethod = keyof PageMethods;
+
+/** A request the page makes of the extension; answered by a `response` with the same id. */
+export type PageRequest<M extends PageMethod = PageMethod> = {
+  [K in M]: { method: K; params: PageMethods[K]['params'] };
+}[M];
+
+/**
+ * The page's host: one method per page request. The extension's panel implements it, and so does
+ * the page's test double (test/webview/fake-host), whose unimplemented methods throw.
+ */
+export type PageHost = {
+  [M in PageMethod]: (params: PageMethods[M]['params']) => Promise<PageMethods[M]['result']>;
+};
 
 /** Page → extension. */
 export type PageToHost =

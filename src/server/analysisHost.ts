@@ -27,6 +27,11 @@ export class AnalysisHost {
   private loop: Promise<void> | null = null;
   private dirty = false;
   private timer: NodeJS.Timeout | null = null;
+  /** Settings (or the lineage map) changed: analyse even when no run file did. */
+  private settingsChanged = true;
+  private generationCounter = 0;
+  /** The folders of indexed files, watched directly (watchFolders). */
+  private readonly watchers = new Map<string, fs.FSWatcher>();
   private state: ServerStatus = {
     state: 'starting',
     traces: 0,
@@ -149,10 +154,6 @@ export class AnalysisHost {
     }
   }
 
-  /** Settings (or the lineage map) changed: analyse even when no run file did. */
-  private settingsChanged = true;
-  private generationCounter = 0;
-
   /** Generation of what the clients see: one more for every new analysis (index or settings change). */
   private nextGeneration(): number {
     return ++this.generationCounter;
@@ -185,8 +186,6 @@ export class AnalysisHost {
       }
     }
   }
-
-  private readonly watchers = new Map<string, fs.FSWatcher>();
 
   close(): void {
     for (const w of this.watchers.values()) w.close();

@@ -10,31 +10,28 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { renderMarkdown } from '../engine/report/markdown';
+import type { ServerStatus } from '../protocol';
 import {
-  Notifications,
-  Requests,
-  type RequestTypes,
-  type ServerInitOptions,
-  type ServerStatus,
-} from '../protocol';
+  AgreementRequest,
+  CorpusRowRequest,
+  MarkdownRequest,
+  ReanalyseRequest,
+  ResultsRequest,
+  StatusNotification,
+  TraceDetailRequest,
+  TracesRequest,
+} from '../protocol/requests';
+import { SETTINGS_SECTION, type LensConfiguration, type ServerInitOptions } from '../protocol/settings';
 import { AnalysisHost } from './analysisHost';
 import { readRowText } from '../engine/read/traceText';
 import { EditorFeatures, editorCapabilities } from './editorFeatures';
-import { settingsFromConfig, type EditorConfig } from './settings';
+import { settingsFromConfig } from './settings';
 import { TraceQueries } from './traceQueries';
 
 const connection = createConnection(ProposedFeatures.all);
 let host: AnalysisHost | null = null;
 let queries: TraceQueries | null = null;
 const editor = new EditorFeatures(connection, () => host);
-
-type Handler<M extends keyof RequestTypes> = (
-  params: RequestTypes[M]['params'],
-) => RequestTypes[M]['result'] | Promise<RequestTypes[M]['result']>;
-function onRequest<M extends keyof RequestTypes>(method: M, handler: Handler<M>): void {
-  // The protocol module types each method's params and result; the connection sees them as unknown.
-  connection.onRequest(method, (params: unknown) => handler(params as RequestTypes[M]['params']) as unknown);
-}
 
 function requireHost(): AnalysisHost {
   if (!host) throw new Error('the server has no workspace folder');
@@ -56,8 +53,8 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   const options = (params.initializationOptions ?? {}) as Partial<ServerInitOptions>;
   if (folder) {
     const root = fileURLToPath(folder);
-    host = new AnalysisHost(root, options.indexPath ?? null, settingsFromConfig(options.settings), {
-      status: (s: ServerStatus) => void connection.sendNotification(Notifications.status, s),
+    host = new AnalysisHost(root, options.indexPath ?? null, settingsFromConfig(options.configuration), {
+      status: (s: ServerStatus) => void connection.sendNotification(StatusNotification.type, s),
       analysed: () => {
         queries = null;
         editor.publish();
@@ -75,7 +72,8 @@ connection.onInitialized(() => {
 
 connection.onDidChangeConfiguration(async () => {
   if (!host) return;
-  const config = (await connection.workspace.getConfiguration('failureFirst')) as EditorConfig;
+  // JSON from the client, checked value by value in settingsFromConfig.
+  const config = (await connection.workspace.getConfiguration(SETTINGS_SECTION)) as LensConfiguration;
   host.setSettings(settingsFromConfig(config));
 });
 
@@ -84,36 +82,26 @@ connection.onDidChangeWatchedFiles((e) => {
   host?.scheduleRefresh();
 });
 
-onRequest(
-  Requests.status,
-  () =>
-    host?.status ?? {
-      state: 'error',
-      traces: 0,
-      problems: 0,
-      generation: 0,
-      analysedAt: null,
-      message: 'no workspace folder',
-    },
-);
-onRequest(Requests.results, () => ({
+connection.onRequest(ResultsRequest.type, () => ({
   document: host?.run?.document ?? null,
   generation: host?.status.generation ?? 0,
 }));
-onRequest(Requests.reanalyse, async () => {
+connection.onRequest(ReanalyseRequest.type, async () => {
   const h = requireHost();
   await h.refreshNow();
   return h.status;
 });
-onRequest(Requests.traces, (params) => currentQueries().page(params));
-onRequest(Requests.traceDetail, (params) => currentQueries().detail(params.id));
-onRequest(Requests.agreement, ({ primary, secondary }) => currentQueries().confusion(primary, secondary));
-onRequest(Requests.markdown, () => {
+connection.onRequest(TracesRequest.type, (params) => currentQueries().page(params));
+connection.onRequest(TraceDetailRequest.type, ({ id }) => currentQueries().detail(id));
+connection.onRequest(AgreementRequest.type, ({ primary, secondary }) =>
+  currentQueries().confusion(primary, secondary),
+);
+connection.onRequest(MarkdownRequest.type, () => {
   const doc = requireHost().run?.document;
   if (!doc) throw new Error('the workspace has not been analysed yet');
   return renderMarkdown(doc);
 });
-onRequest(Requests.corpusRow, ({ path, id }) => {
+connection.onRequest(CorpusRowRequest.type, ({ path, id }) => {
   const h = requireHost();
   const row = readRowText(h.root, path, id);
   return `// result ${id} of ${path} (read-only)\n${row.raw}\n`;

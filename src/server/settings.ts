@@ -1,26 +1,13 @@
 /** The `failureFirst.*` configuration of the editor, as engine settings. */
 import { withDefaults, type Settings } from '../engine/settings';
-
-/** The shape of the `failureFirst` configuration section (package.json `contributes.configuration`). */
-export interface EditorConfig {
-  files?: {
-    traces?: string[];
-    graded?: string[];
-    crossGrader?: string[];
-    database?: string[];
-    scenarios?: string[];
-  };
-  lineageMap?: string;
-  thresholds?: { flatPp?: number; thinN?: number; headlinePp?: number; slopePpPerDecade?: number };
-  attackClassSource?: 'family' | 'name';
-}
+import type { LensConfiguration } from '../protocol/settings';
 
 const list = (v: unknown): string[] | undefined =>
   Array.isArray(v) && v.every((x) => typeof x === 'string') && v.length > 0 ? v : undefined;
 const num = (v: unknown): number | undefined =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : undefined;
 
-export function settingsFromConfig(config: EditorConfig | null | undefined): Settings {
+export function settingsFromConfig(config: LensConfiguration | null | undefined): Settings {
   const c = config ?? {};
   const f = c.files ?? {};
   const t = c.thresholds ?? {};

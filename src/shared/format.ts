@@ -1,7 +1,14 @@
 /**
- * How numbers are written in the tree, its tooltips and the Markdown report. Pure, no Node. (The
- * analysis page has its own richer set in webview/format.ts: superscript exponents, thousands.)
+ * How numbers, intervals, sizes and classifications are written: in the tree and its tooltips, the
+ * Markdown report and the analysis page alike (DECISIONS.md, "How results are written"). Pure, no
+ * Node: the page bundles it. Rates are fractions in the results; pp values are percentage points.
  */
+import type { Classification } from '../protocol';
+
+const MINUS = '\u2212';
+
+/** A value that is not there (n = 0, no fit, no interval). */
+export const DASH = '\u2013';
 
 export interface RateLike {
   rate: number;
@@ -9,27 +16,94 @@ export interface RateLike {
   hi: number;
 }
 
-/** 0.948 → "94.8%" */
-export const percent = (r: number | null | undefined, digits = 1): string =>
-  r === null || r === undefined ? '–' : `${(100 * r).toFixed(digits)}%`;
+type Maybe = number | null | undefined;
 
-/** A rate with its Wilson interval: "94.8% [88.4–97.8]" */
-export const rateWithCi = (r: RateLike | null | undefined): string =>
-  r ? `${percent(r.rate)} [${(100 * r.lo).toFixed(1)}–${(100 * r.hi).toFixed(1)}]` : '–';
+/** `digits` decimals, a real minus sign, and no negative zero: −0.03 → "0.0", −2.5 → "−2.5". */
+export function fixed(v: Maybe, digits = 1): string {
+  if (v === null || v === undefined) return DASH;
+  const s = Math.abs(v).toFixed(digits);
+  return v < 0 && Number(s) !== 0 ? `${MINUS}${s}` : s;
+}
 
-/** Signed with a real minus sign: "+6.2", "−2.8" */
-export const signed = (v: number | null | undefined, digits = 1): string =>
-  v === null || v === undefined ? '–' : `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}`;
+/** Signed with a real minus sign: "+6.2", "−2.8"; a value that rounds to zero has no sign: "0.0". */
+export function signed(v: Maybe, digits = 1): string {
+  if (v === null || v === undefined) return DASH;
+  const s = fixed(v, digits);
+  return v > 0 && Number(s) !== 0 ? `+${s}` : s;
+}
 
-/** Billions of parameters: 0.135 → "135M", 0.8 → "0.8B", 70 → "70B" */
-export const sizeLabel = (b: number | null | undefined): string => {
+/** A rate (fraction) as a percentage: 0.948 → "94.8%". */
+export function percent(rate: Maybe, digits = 1): string {
+  return rate === null || rate === undefined ? DASH : `${fixed(100 * rate, digits)}%`;
+}
+
+/** A Wilson interval of a rate, in percent: "[88.4, 97.8]". */
+export function interval(r: RateLike): string {
+  return `[${fixed(100 * r.lo)}, ${fixed(100 * r.hi)}]`;
+}
+
+/** A rate with its interval: "94.8% [88.4, 97.8]"; a dash when n = 0. */
+export function rateWithCi(r: RateLike | null | undefined): string {
+  return r ? `${percent(r.rate)} ${interval(r)}` : DASH;
+}
+
+/** A signed pp value with its unit: "+6.2 pp", "−15.8 pp". */
+export function pp(v: Maybe, digits = 1): string {
+  return v === null || v === undefined ? DASH : `${signed(v, digits)} pp`;
+}
+
+/** An interval of signed values (pp, slopes, β): "[−16.0, +21.5]". */
+export function signedInterval(ci: readonly [number, number] | null | undefined, digits = 1): string {
+  return ci ? `[${signed(ci[0], digits)}, ${signed(ci[1], digits)}]` : DASH;
+}
+
+/**
+ * A p-value: three decimals, or e-notation below 0.001 ("6.1e-5"), which a report's claims are read
+ * in (DECISIONS.md 38), so that a table pasted from the Markdown report checks against its results.
+ */
+export function pValue(p: Maybe): string {
+  if (p === null || p === undefined) return DASH;
+  return p >= 0.001 ? p.toFixed(3) : p.toExponential(1);
+}
+
+/**
+ * A size in billions of parameters, three significant digits: 0.135 → "0.135B", 0.8 → "0.8B",
+ * 27 → "27B", 0.05 → "50M", 1500 → "1.5T"; "~" before an approximate size; "?" when unknown.
+ */
+export function size(b: Maybe, approximate = false): string {
   if (b === null || b === undefined) return '?';
-  if (b < 1) return b >= 0.1 ? `${+b.toFixed(2)}B` : `${+(b * 1000).toFixed(0)}M`;
-  return `${+b.toFixed(b < 10 ? 1 : 0)}B`;
+  const prefix = approximate ? '~' : '';
+  const three = (v: number): string => String(Number(v.toPrecision(3)));
+  if (b >= 1000) return `${prefix}${three(b / 1000)}T`;
+  if (b < 0.1) return `${prefix}${three(b * 1000)}M`;
+  return `${prefix}${three(b)}B`;
+}
+
+/** A step between two lineage members: "0.8B→2B: +36.2 pp". */
+export function transition(fromB: Maybe, toB: Maybe, deltaPp: number): string {
+  return `${size(fromB)}\u2192${size(toB)}: ${pp(deltaPp)}`;
+}
+
+/** A count: "40,000". */
+export function integer(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** A count with its noun: "1 point", "40,000 traces". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${integer(n)} ${n === 1 ? one : many}`;
+}
+
+/** A slope classification in words: its name, and what it means for the question. */
+export const CLASSIFICATION_WORDS: Record<Classification, { name: string; meaning: string }> = {
+  INVERSE_SCALING: { name: 'inverse scaling', meaning: 'bigger models less safe' },
+  POSITIVE_SCALING: { name: 'positive scaling', meaning: 'bigger models safer' },
+  FLAT_OR_NOISY: { name: 'flat or noisy', meaning: 'slope within the threshold' },
+  INSUFFICIENT: { name: 'insufficient', meaning: 'fewer than two distinct sizes' },
 };
 
-/** "0.8B→2B: +36.2 pp" */
-export const transitionLabel = (fromB: number | null, toB: number | null, deltaPp: number): string =>
-  `${sizeLabel(fromB)}→${sizeLabel(toB)}: ${signed(deltaPp)} pp`;
-
-export const pValue = (p: number): string => (p >= 0.001 ? p.toFixed(3) : p.toExponential(1));
+/** "inverse scaling (bigger models less safe)". */
+export function classificationText(classification: Classification): string {
+  const w = CLASSIFICATION_WORDS[classification];
+  return `${w.name} (${w.meaning})`;
+}

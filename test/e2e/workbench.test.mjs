@@ -61,9 +61,10 @@ const analyze = () => JSON.parse(cli('analyze', ws, '--no-index', '--json', '-')
 
 /** The tree's and the page's number formats, written again here from the document's fields. */
 const pct = (r) => `${(100 * r.rate).toFixed(1)}%`;
-const ci = (r) => `${pct(r)} [${(100 * r.lo).toFixed(1)}–${(100 * r.hi).toFixed(1)}]`;
+const ci = (r) => `${pct(r)} [${(100 * r.lo).toFixed(1)}, ${(100 * r.hi).toFixed(1)}]`;
 const signed = (v, d = 1) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(d)}`;
-const size = (b) => (b < 1 ? `${+b.toFixed(2)}B` : `${+b.toFixed(b < 10 ? 1 : 0)}B`);
+/** Three significant digits in billions (the demo's sizes lie between 0.1B and 1000B). */
+const size = (b) => `${Number(b.toPrecision(3))}B`;
 
 function cellTotal(d, attackClass, model) {
   const c = d.cells.find((x) => x.attack_class === attackClass && x.model === model);

@@ -1,14 +1,17 @@
 /** The language server's features on a real index (a temporary workspace and SQLite file): no editor needed. */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ScenarioCatalog, evidenceTitle } from '../../src/engine/analyse/scenarios';
-import { withDefaults } from '../../src/engine/settings';
+import { DEFAULT_SETTINGS, withDefaults } from '../../src/engine/settings';
+import type { LensConfiguration } from '../../src/protocol/settings';
 import { Workspace } from '../../src/engine/workspace';
 import { computeDiagnostics } from '../../src/server/diagnostics';
 import { stringTokens, tokenAt, valueOf } from '../../src/server/jsonLine';
 import { lineageMapActions, lineageMapDiagnostics } from '../../src/server/lineageMapFeatures';
+import { settingsFromConfig } from '../../src/server/settings';
 import { TraceQueries } from '../../src/server/traceQueries';
 import { jsonl, tempWorkspace } from './workspaces';
 
@@ -149,6 +152,10 @@ describe('the traces behind a number', () => {
       'variant B traces are not in a cell',
     );
     assert.deepEqual(cell.counts, { COMPLIANCE: 1, REFUSAL: 1, unknown: 1 });
+    assert.ok(
+      cell.rows.every((r) => r.secondVerdict === undefined),
+      'only a disagreement list shows a second verdict (a1 has one)',
+    );
     assert.equal(cell.rows[0]?.excerpt, 'answer of a1');
     const filtered = q.page({
       selector: { kind: 'cell', attackClass: 'dan', model: 'qwen3.5:2b' },
@@ -227,5 +234,38 @@ describe('the lineage map in the editor', () => {
       ['Add m-7b to a lineage…'],
     );
     ws.close();
+  });
+});
+
+describe('the editor settings', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '../../package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { default: unknown }> } };
+  };
+  const defaults = new Map(
+    Object.entries(pkg.contributes.configuration.properties).map(([k, p]) => [k, p.default]),
+  );
+
+  /** The `failureFirst` section as the editor delivers it: `failureFirst.a.b` is `{ a: { b } }`. */
+  function section(values: Map<string, unknown>): LensConfiguration {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of values) {
+      const [, ...parts] = key.split('.');
+      const last = parts.pop() ?? '';
+      let at = out;
+      for (const p of parts) at = (at[p] ??= {}) as Record<string, unknown>;
+      at[last] = value;
+    }
+    return out;
+  }
+
+  it('package.json’s defaults are the engine’s, and the server reads every key but the seed', () => {
+    assert.deepEqual(settingsFromConfig(section(defaults)), DEFAULT_SETTINGS);
+    const other = (v: unknown): unknown =>
+      typeof v === 'number' ? v + 1 : Array.isArray(v) ? ['x/**'] : v === 'family' ? 'name' : 'x';
+    for (const [key, value] of defaults) {
+      if (key === 'failureFirst.dilution.seed') continue; // the extension's (Create Reasoning-Dilution Variants)
+      const changed = settingsFromConfig(section(new Map([...defaults, [key, other(value)]])));
+      assert.notDeepEqual(changed, DEFAULT_SETTINGS, `${key} is read`);
+    }
   });
 });

@@ -1,6 +1,7 @@
 // The analysis page in a real Chromium (playwright-core, Debian's /usr/bin/chromium), under the
-// extension's CSP, against a fake host that answers from canned data: the demo workspace's real
-// results document (made by the CLI now) and a trace table built to match it.
+// extension's CSP, against a fake host (fake-host/fakeHost.ts, a typed double of the page's host)
+// that answers from canned data: the language server's own answers over the demo workspace, made
+// now by cannedAnswers.ts, with the demo's adversarial traces in the cell the tests open.
 //
 //   node --test test/webview/page.test.mjs
 //
@@ -11,15 +12,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
-import {
-  ADVERSARIAL_CELL,
-  buildFixtures,
-  MANY_ROWS,
-  MANY_SCENARIO,
-  MILLION_ROWS,
-  MILLION_SCENARIO,
-} from './fixtures.mjs';
 import { startServer } from './server.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -31,25 +25,36 @@ let scratch;
 let server;
 let browser;
 let canned;
+// From the canned data: the cell with the adversarial traces, and the made-up long lists.
+let ADVERSARIAL_CELL;
+let MANY_SCENARIO;
+let MANY_ROWS;
+let MILLION_SCENARIO;
+let MILLION_ROWS;
 
 before(async () => {
   scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-webview-'));
   fs.mkdirSync(OUT, { recursive: true });
   execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  const json = path.join(scratch, 'demo.json');
-  execFileSync(
-    process.execPath,
-    ['bin/ff-lens.js', 'analyze', 'examples/demo-workspace', '--no-index', '--json', json],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  canned = buildFixtures(
-    JSON.parse(fs.readFileSync(json, 'utf8')),
-    path.join(ROOT, 'examples/demo-workspace'),
-  );
-  server = await startServer({ root: ROOT, canned });
+  const json = path.join(scratch, 'canned.json');
+  execFileSync(process.execPath, ['--import', 'tsx', 'test/webview/cannedAnswers.ts', json], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  canned = JSON.parse(fs.readFileSync(json, 'utf8'));
+  ADVERSARIAL_CELL = canned.adversarialCell;
+  ({ scenarioId: MANY_SCENARIO, rows: MANY_ROWS } = canned.long.many);
+  ({ scenarioId: MILLION_SCENARIO, rows: MILLION_ROWS } = canned.long.million);
+  const bundle = await esbuild.build({
+    entryPoints: [path.join(ROOT, 'test/webview/fake-host/fakeHost.ts')],
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    write: false,
+    logLevel: 'warning',
+  });
+  server = await startServer({ root: ROOT, canned, fakeHost: bundle.outputFiles[0].text });
   const home = path.join(scratch, 'home');
   for (const d of ['.config', '.cache']) fs.mkdirSync(path.join(home, d), { recursive: true });
   browser = await chromium.launch({
@@ -232,9 +237,9 @@ test('adversarial traces show their markup as text and nothing executes', async 
   assert.ok((await page.$eval('pre[aria-label="Prompt"]', (p) => p.textContent)).includes('<b>bold</b>'));
   await shot(page, 'detail-markup');
 
-  const demoScript = canned.rows.find(
-    (r) => r.model === 'qwen3.5:2b' && r.path.endsWith('qwen3.5-2b_traces.jsonl') && r.line === 21,
-  );
+  const demoScript = Object.values(canned.details)
+    .map((d) => d.row)
+    .find((r) => r.model === 'qwen3.5:2b' && r.path.endsWith('qwen3.5-2b_traces.jsonl') && r.line === 21);
   await open(demoScript.id);
   assert.ok((await responseText()).includes('<script>alert("xss")</script><img src=x onerror="alert(1)">'));
   await page.click('button:has-text("Raw JSON")');
@@ -258,7 +263,7 @@ test('adversarial traces show their markup as text and nothing executes', async 
   await shot(page, 'detail-bidi');
 
   await open('canned-200kb');
-  const full = canned.texts['canned-200kb'].response.length;
+  const full = canned.details['canned-200kb'].text.response.length;
   assert.ok(full > 190_000);
   assert.ok((await responseText()).length <= 20_000, 'the first 20,000 characters only');
   const t0 = Date.now();

@@ -1,5 +1,6 @@
 // A tiny static server on 127.0.0.1 for the analysis page's browser tests: the harness page with
-// the extension's CSP as a header, the built page, its CSS, the fake host and the canned data.
+// the extension's CSP as a header, the built page, its CSS, the fake host (bundled by the test)
+// and the canned data.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -11,11 +12,14 @@ const TYPES = {
   '.map': 'application/json',
   '.html': 'text/html',
 };
-const SERVED = ['/media/', '/dist/webview.js', '/test/webview/theme.css', '/test/webview/fake-host.js'];
+const SERVED = ['/media/', '/dist/webview.js', '/test/webview/theme.css'];
 
 /** Starts the server; resolves with { url, origin, close(), unexpected } (requests it could not serve). */
-export function startServer({ root, canned }) {
-  const cannedJs = `window.__ffCanned = ${JSON.stringify(canned)};\n`;
+export function startServer({ root, canned, fakeHost }) {
+  const scripts = {
+    '/canned.js': `window.__ffCanned = ${JSON.stringify(canned)};\n`,
+    '/fake-host.js': fakeHost,
+  };
   const template = fs.readFileSync(path.join(root, 'test/webview/harness.html'), 'utf8');
   const unexpected = [];
   const server = http.createServer((req, res) => {
@@ -37,9 +41,9 @@ export function startServer({ root, canned }) {
       res.end(template.replaceAll('{{NONCE}}', nonce).replaceAll('{{THEME}}', theme));
       return;
     }
-    if (url.pathname === '/canned.js') {
+    if (url.pathname in scripts) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(cannedJs);
+      res.end(scripts[url.pathname]);
       return;
     }
     const file = path.normalize(path.join(root, url.pathname));

@@ -1,7 +1,7 @@
 /** One trace in full: prompt, response, the grader's reasoning, other opinions, the raw line. */
 import type { TraceDetail, TraceRow, TraceText } from '../../src/protocol';
 import { button, dataSpan, dataText, h, uid } from '../dom';
-import { integer } from '../format';
+import { DASH, integer } from '../../src/shared/format';
 import { verdictBadge } from './verdicts';
 
 /** Characters shown before "Show all": enough to read, little enough to lay out at once. */
@@ -74,11 +74,11 @@ function textSections(text: TraceText | null, who: string): HTMLElement[] {
 function meta(row: TraceRow): HTMLElement {
   const entries: [string, Node | string][] = [
     ['Model', dataSpan(row.model)],
-    ['Scenario', row.scenarioId === null ? '\u2014' : dataSpan(row.scenarioId)],
+    ['Scenario', row.scenarioId === null ? DASH : dataSpan(row.scenarioId)],
     ['Attack class', dataSpan(row.attackClass)],
-    ['Dataset', row.dataset === null ? '\u2014' : dataSpan(row.dataset)],
-    ['Variant', row.variant ?? '\u2014'],
-    ['Grader', row.grader === null ? '\u2014' : dataSpan(row.grader)],
+    ['Dataset', row.dataset === null ? DASH : dataSpan(row.dataset)],
+    ['Variant', row.variant ?? DASH],
+    ['Grader', row.grader === null ? DASH : dataSpan(row.grader)],
     ['Location', dataSpan(location(row.path, row.line), 'path')],
   ];
   return h('dl', { class: 'detail-meta' }, ...entries.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));

@@ -4,7 +4,7 @@
  */
 import type { TraceDetail, TraceFilter, TraceRow, TraceSelector, TracesResult } from '../../src/protocol';
 import { button, dataSpan, dataText, h, replaceChildren } from '../dom';
-import { integer, plural, selectorTitle } from '../format';
+import { DASH, integer, plural } from '../../src/shared/format';
 import type { HostClient } from '../host';
 import type { PageStore } from '../state';
 import { renderDetail } from './detail';
@@ -335,7 +335,7 @@ export class TracePane {
     }
     el.removeAttribute('aria-label');
     el.setAttribute('data-trace-id', row.id);
-    const scenario = dataSpan(row.scenarioId ?? '\u2014', 'col-scenario');
+    const scenario = dataSpan(row.scenarioId ?? DASH, 'col-scenario');
     scenario.setAttribute('title', row.scenarioId ?? 'no scenario id');
     const model = dataSpan(row.model, 'col-model');
     model.setAttribute('title', row.model);
@@ -395,5 +395,23 @@ export class TracePane {
         );
         this.hooks.error(message);
       });
+  }
+}
+
+/** The words for the traces a selector names (the trace pane's heading). */
+function selectorTitle(s: TraceSelector): string {
+  switch (s.kind) {
+    case 'cell':
+      return `${s.attackClass} \u00d7 ${s.model}`;
+    case 'model':
+      return `${s.model}, all attack classes`;
+    case 'datasetCell':
+      return `${s.dataset} \u00d7 ${s.model}`;
+    case 'dilution':
+      return `Reasoning dilution: ${s.model}${s.variant ? ` (variant ${s.variant})` : ''}`;
+    case 'disagreement':
+      return `Disagreements: ${s.primary} vs ${s.secondary}`;
+    case 'scenario':
+      return `Scenario ${s.scenarioId}`;
   }
 }

@@ -1,6 +1,6 @@
 /** Grader agreement: Cohen's κ per (primary, secondary) grader pair; a click lists their disagreements. */
 import { actionRow, dataSpan, h, replaceChildren, table, td } from '../dom';
-import { fixed, integer } from '../format';
+import { fixed, integer } from '../../src/shared/format';
 import type { ResultsIndex } from '../results';
 import { SelectorRows, type PageContext, type View } from './view';
 
@@ -34,8 +34,8 @@ export class AgreementView implements View {
         td(dataSpan(a.primary)),
         td(dataSpan(a.secondary)),
         td(integer(a.n), 'num'),
-        td(fixed(a.kappa_labels), 'num'),
-        td(fixed(a.kappa_strict), 'num'),
+        td(fixed(a.kappa_labels, 2), 'num'),
+        td(fixed(a.kappa_strict, 2), 'num'),
         td(
           low
             ? h('span', { class: 'tag warn' }, 'graders not interchangeable')

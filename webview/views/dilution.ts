@@ -1,6 +1,7 @@
 /** Reasoning dilution: Δ strict ASR (B − A) per model against size, its slope, and the headline. */
 import {
   ChartBox,
+  fitLine,
   lineAcross,
   scatterOptions,
   sizeDomain,
@@ -8,27 +9,35 @@ import {
   type ScatterDataset,
 } from '../charts';
 import { actionRow, dataSpan, h, replaceChildren, table, td } from '../dom';
-import { DASH, integer, pct, plural, pp, ppInterval, pValue, signedNumber, size } from '../format';
+import {
+  DASH,
+  integer,
+  percent,
+  plural,
+  pp,
+  pValue,
+  signed,
+  signedInterval,
+  size,
+} from '../../src/shared/format';
+import type { TraceSelector } from '../../src/protocol';
 import { keyJson, type DilutionModelJson, type ResultsIndex } from '../results';
-import { sameSelector } from '../state';
-import { SelectorRows, type PageContext, type View } from './view';
+import { ChartView, type PageContext } from './view';
 
 const ALL = 'all';
 
-export class DilutionView implements View {
+export class DilutionView extends ChartView<DilutionModelJson> {
   readonly element: HTMLElement;
+  protected readonly chart: ChartBox;
   private readonly lineageSelect = h('select', { 'aria-label': 'Lineage of the dilution regression' });
-  private readonly chart: ChartBox;
   private readonly headlines = h('div', { class: 'headlines', 'aria-label': 'Headlines' });
   private readonly slope = h('p', { class: 'slope' });
   private readonly tableHost = h('div', { class: 'table-host' });
-  private readonly rows = new SelectorRows();
   private index: ResultsIndex | null = null;
-  /** The plotted models, indexed by a point's `ref`. */
-  private plotted: DilutionModelJson[] = [];
   private lineage = ALL;
 
-  constructor(private readonly ctx: PageContext) {
+  constructor(ctx: PageContext) {
+    super(ctx);
     this.lineageSelect.addEventListener('change', () => {
       this.lineage = this.lineageSelect.value;
       this.draw();
@@ -58,21 +67,6 @@ export class DilutionView implements View {
     this.lineageSelect.value = this.lineage;
     this.drawHeadlines();
     this.draw();
-  }
-
-  selectionChanged(): void {
-    this.rows.mark(this.ctx.store.state.selector);
-    this.drawChart();
-  }
-
-  recolor(): void {
-    this.drawChart();
-  }
-
-  /** Where a model's point is drawn (page coordinates); for tests and automation. */
-  pointPosition(model: string): { x: number; y: number } | null {
-    const i = this.plotted.findIndex((m) => m.model === model);
-    return i < 0 ? null : this.chart.pointPosition(i);
   }
 
   private models(): DilutionModelJson[] {
@@ -110,60 +104,21 @@ export class DilutionView implements View {
     );
   }
 
-  private drawChart(): void {
+  protected drawChart(): void {
     const doc = this.index?.doc;
     if (!doc) return;
     const p = this.ctx.palette();
-    const selected = this.ctx.store.state.selector;
     this.plotted = this.models().filter(
       (m) => m.params_b !== null && m.delta_pp !== null && m.delta_ci_pp !== null,
     );
     const xDomain = sizeDomain(this.plotted.map((m) => m.params_b ?? 0));
-    const points = (
-      keep: (m: DilutionModelJson) => boolean,
-      label: string,
-      color: string,
-      style: 'circle' | 'crossRot',
-    ): ScatterDataset => {
-      const refs = this.plotted.flatMap((m, i) => (keep(m) ? [i] : []));
-      const isSelected = refs.map((i) => {
-        const m = this.plotted[i];
-        return m !== undefined && sameSelector({ kind: 'dilution', model: m.model }, selected);
-      });
-      return {
-        label,
-        data: refs.map((i): ChartPoint => {
-          const m = this.plotted[i] as DilutionModelJson;
-          const ci = m.delta_ci_pp ?? [0, 0];
-          return { x: m.params_b ?? 0, y: m.delta_pp ?? 0, lo: ci[0], hi: ci[1], ref: i };
-        }),
-        borderColor: color,
-        backgroundColor: color,
-        pointStyle: style,
-        pointRadius: isSelected.map((s) => (s ? 8 : 5)),
-        pointHoverRadius: 8,
-        pointHitRadius: 6,
-        pointBorderColor: isSelected.map((s) => (s ? p.foreground : color)),
-        pointBorderWidth: isSelected.map((s) => (s ? 3 : 1)),
-      };
-    };
     const datasets: ScatterDataset[] = [
-      points((m) => !m.excluded, 'Models: \u0394 [Newcombe 95% CI]', p.blue, 'circle'),
+      this.dataset('Models: \u0394 [Newcombe 95% CI]', p.blue, 'circle', (m) => !m.excluded),
     ];
     if (this.plotted.some((m) => m.excluded))
-      datasets.push(points((m) => m.excluded, 'Excluded models (not in the fit)', p.muted, 'crossRot'));
+      datasets.push(this.dataset('Excluded models (not in the fit)', p.muted, 'crossRot', (m) => m.excluded));
     const reg = this.index?.regression('dilution', keyJson({ lineage: this.lineage }));
-    if (reg?.ols) {
-      const ols = reg.ols;
-      datasets.push(
-        lineAcross(
-          `OLS fit (${pp(ols.slope_pp)}/decade)`,
-          xDomain,
-          (x) => ols.intercept_pp + ols.slope_pp * x,
-          p.purple,
-        ),
-      );
-    }
+    datasets.push(...fitLine(reg?.ols, xDomain, p.purple));
     const threshold = doc.settings.headline_threshold_pp;
     datasets.push(lineAcross('\u0394 = 0', xDomain, () => 0, p.muted));
     datasets.push(
@@ -185,7 +140,7 @@ export class DilutionView implements View {
           yTitle: '\u0394 strict ASR, B \u2212 A (pp)',
           yMin,
           yMax,
-          yTick: (v) => signedNumber(v, 0),
+          yTick: (v) => signed(v, 0),
           onPoint: (ref) => {
             const m = this.plotted[ref];
             if (m) this.ctx.selectTraces({ kind: 'dilution', model: m.model });
@@ -196,8 +151,8 @@ export class DilutionView implements View {
               ? [
                   m.model,
                   `size ${size(m.params_b)}`,
-                  `A ${pct(m.a.strict?.rate)} (n ${m.a.n}), B ${pct(m.b.strict?.rate)} (n ${m.b.n})`,
-                  `\u0394 ${pp(m.delta_pp)} ${ppInterval(m.delta_ci_pp)}`,
+                  `A ${percent(m.a.strict?.rate)} (n ${m.a.n}), B ${percent(m.b.strict?.rate)} (n ${m.b.n})`,
+                  `\u0394 ${pp(m.delta_pp)} ${signedInterval(m.delta_ci_pp)}`,
                   `McNemar p = ${pValue(m.mcnemar_p)}`,
                 ]
               : [];
@@ -208,9 +163,18 @@ export class DilutionView implements View {
     );
     this.slope.textContent = reg?.ols
       ? `OLS of \u0394 on log10(size): slope ${pp(reg.ols.slope_pp)} per decade` +
-        (reg.ols.ci_pp ? ` ${ppInterval(reg.ols.ci_pp)}` : '') +
+        (reg.ols.ci_pp ? ` ${signedInterval(reg.ols.ci_pp)}` : '') +
         `, ${reg.classification}; WLS slope ${pp(reg.wls?.slope_pp)} per decade (weights nA + nB).`
       : `No dilution regression fit for this selection (${reg?.classification ?? 'no models'}).`;
+  }
+
+  protected chartPoint(m: DilutionModelJson, ref: number): ChartPoint {
+    const ci = m.delta_ci_pp ?? [0, 0];
+    return { x: m.params_b ?? 0, y: m.delta_pp ?? 0, lo: ci[0], hi: ci[1], ref };
+  }
+
+  protected selectorOf(m: DilutionModelJson): TraceSelector {
+    return { kind: 'dilution', model: m.model };
   }
 
   private drawTable(): void {
@@ -222,9 +186,9 @@ export class DilutionView implements View {
         { class: m.excluded ? 'excluded' : '' },
         td(dataSpan(m.model)),
         td(m.params_b === null ? 'unknown' : size(m.params_b), 'num'),
-        td(`${integer(m.a.n)} / ${pct(m.a.strict?.rate)}`, 'num'),
-        td(`${integer(m.b.n)} / ${pct(m.b.strict?.rate)}`, 'num'),
-        td(`${pp(m.delta_pp)} ${ppInterval(m.delta_ci_pp)}`, 'num'),
+        td(`${integer(m.a.n)} / ${percent(m.a.strict?.rate)}`, 'num'),
+        td(`${integer(m.b.n)} / ${percent(m.b.strict?.rate)}`, 'num'),
+        td(`${pp(m.delta_pp)} ${signedInterval(m.delta_ci_pp)}`, 'num'),
         td(integer(m.pairs), 'num'),
         td(integer(m.b_only_a), 'num'),
         td(integer(m.b_only_b), 'num'),

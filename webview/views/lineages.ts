@@ -1,6 +1,6 @@
 /** Matched lineages: each lineage's members by size, the steps between them, the shape and the slope. */
 import { actionRow, dataSpan, h, replaceChildren, table, td } from '../dom';
-import { DASH, fixed, integer, pp, rateWithInterval, size } from '../format';
+import { DASH, fixed, integer, pp, rateWithCi, size } from '../../src/shared/format';
 import { keyJson, type LineageJson, type ResultsIndex } from '../results';
 import { SelectorRows, type PageContext, type View } from './view';
 
@@ -56,7 +56,7 @@ export class LineagesView implements View {
         td(dataSpan(m.model)),
         td(m.params_b === null ? 'unknown' : size(m.params_b, index.model(m.model)?.approximate), 'num'),
         td(integer(m.n), 'num'),
-        td(rateWithInterval(m.strict), 'num'),
+        td(rateWithCi(m.strict), 'num'),
       );
       actionRow(row, `Show the traces of ${m.model}`, () => this.ctx.selectTraces(selector));
       this.rows.add(row, selector);

@@ -1,6 +1,6 @@
 /** Problems: what could not be read, and every input file with its records; a click opens the file. */
 import { actionRow, dataSpan, h, replaceChildren, table, td } from '../dom';
-import { integer } from '../format';
+import { integer } from '../../src/shared/format';
 import type { ResultsIndex } from '../results';
 import type { PageContext, View } from './view';
 

@@ -1,15 +1,28 @@
 /** Scaling: strict ASR against model size for one regression, its fit, and the points as a table. */
-import type { ScalingGroup } from '../../src/protocol';
+import type { ScalingGroup, TraceSelector } from '../../src/protocol';
 import {
   ChartBox,
-  lineAcross,
+  fitLine,
   scatterOptions,
   sizeDomain,
   type ChartPoint,
+  type PointStyle,
   type ScatterDataset,
 } from '../charts';
 import { actionRow, dataSpan, h, replaceChildren, table, td } from '../dom';
-import { CLASSIFICATION_WORDS, DASH, fixed, integer, plural, pp, signedNumber, size } from '../format';
+import {
+  classificationText,
+  DASH,
+  fixed,
+  integer,
+  percent,
+  plural,
+  pp,
+  rateWithCi,
+  signed,
+  signedInterval,
+  size,
+} from '../../src/shared/format';
 import {
   keyJson,
   keyLabel,
@@ -18,8 +31,8 @@ import {
   type ResultsIndex,
   type ScalingPoint,
 } from '../results';
-import { SCALING_GROUPS, sameSelector } from '../state';
-import { SelectorRows, type PageContext, type View } from './view';
+import { SCALING_GROUPS } from '../state';
+import { ChartView, type PageContext } from './view';
 
 const GROUP_LABELS: Record<ScalingGroup, string> = {
   attack_class: 'Attack class',
@@ -35,19 +48,18 @@ const POINT_LABELS: Record<ScalingGroup, string> = {
   lineage_attack_class: 'Cells',
 };
 
-export class ScalingView implements View {
+export class ScalingView extends ChartView<ScalingPoint> {
   readonly element: HTMLElement;
+  protected readonly chart: ChartBox;
   private readonly groupSelect: HTMLSelectElement;
   private readonly keySelect: HTMLSelectElement;
-  private readonly chart: ChartBox;
   private readonly summary = h('dl', { class: 'fit-summary' });
   private readonly tableHost = h('div', { class: 'table-host' });
-  private readonly rows = new SelectorRows();
   private index: ResultsIndex | null = null;
   private regression: RegressionJson | null = null;
-  private points: ScalingPoint[] = [];
 
-  constructor(private readonly ctx: PageContext) {
+  constructor(ctx: PageContext) {
+    super(ctx);
     this.groupSelect = h('select', { 'aria-label': 'Regression group' });
     for (const g of SCALING_GROUPS) this.groupSelect.appendChild(h('option', { value: g }, GROUP_LABELS[g]));
     this.groupSelect.addEventListener('change', () =>
@@ -78,21 +90,6 @@ export class ScalingView implements View {
   render(index: ResultsIndex): void {
     this.index = index;
     this.draw();
-  }
-
-  selectionChanged(): void {
-    this.rows.mark(this.ctx.store.state.selector);
-    this.drawChart();
-  }
-
-  recolor(): void {
-    this.drawChart();
-  }
-
-  /** Where a point is drawn (page coordinates), by model; for tests and automation. */
-  pointPosition(model: string): { x: number; y: number } | null {
-    const i = this.points.findIndex((p) => p.model === model);
-    return i < 0 ? null : this.chart.pointPosition(i);
   }
 
   private chooseGroup(group: ScalingGroup): void {
@@ -127,22 +124,21 @@ export class ScalingView implements View {
     );
     if (key !== null) this.keySelect.value = key;
     this.regression = regression ?? null;
-    this.points = regression ? scalingPoints(index, group, regression) : [];
+    this.plotted = regression ? scalingPoints(index, group, regression) : [];
     this.drawChart();
     this.drawSummary();
     this.drawTable();
   }
 
-  private drawChart(): void {
+  protected drawChart(): void {
     const r = this.regression;
     const group = this.ctx.store.state.scalingGroup;
     const p = this.ctx.palette();
-    const selected = this.ctx.store.state.selector;
-    const xDomain = sizeDomain(this.points.map((pt) => pt.sizeB));
+    const xDomain = sizeDomain(this.plotted.map((pt) => pt.sizeB));
     const subsets: {
       label: string;
       color: string;
-      style: 'circle' | 'rectRot' | 'triangle';
+      style: PointStyle;
       keep: (pt: ScalingPoint) => boolean;
     }[] = [
       {
@@ -160,39 +156,9 @@ export class ScalingView implements View {
       { label: 'Outlier (|residual| > 2 s)', color: p.red, style: 'triangle', keep: (pt) => pt.outlier },
     ];
     const datasets: ScatterDataset[] = subsets
-      .map(({ label, color, style, keep }) => {
-        const refs = this.points.flatMap((pt, i) => (keep(pt) ? [i] : []));
-        const isSelected = refs.map((i) => sameSelector(this.points[i]?.selector ?? null, selected));
-        const data: ChartPoint[] = refs.map((i) => {
-          const pt = this.points[i] as ScalingPoint;
-          return { x: pt.sizeB, y: pt.y, lo: pt.lo, hi: pt.hi, ref: i };
-        });
-        const dataset: ScatterDataset = {
-          label,
-          data,
-          borderColor: color,
-          backgroundColor: color,
-          pointStyle: style,
-          pointRadius: isSelected.map((s) => (s ? 8 : 5)),
-          pointHoverRadius: 8,
-          pointHitRadius: 6,
-          pointBorderColor: isSelected.map((s) => (s ? p.foreground : color)),
-          pointBorderWidth: isSelected.map((s) => (s ? 3 : 1)),
-        };
-        return dataset;
-      })
+      .map(({ label, color, style, keep }) => this.dataset(label, color, style, keep))
       .filter((d) => d.data.length > 0 || d.label === POINT_LABELS[group]);
-    if (r?.ols) {
-      const ols = r.ols;
-      datasets.push(
-        lineAcross(
-          `OLS fit (${pp(ols.slope_pp)}/decade)`,
-          xDomain,
-          (x) => ols.intercept_pp + ols.slope_pp * x,
-          p.purple,
-        ),
-      );
-    }
+    datasets.push(...fitLine(r?.ols, xDomain, p.purple));
     this.chart.show(
       {
         type: 'scatter',
@@ -205,13 +171,21 @@ export class ScalingView implements View {
           yTick: (v) => `${v}%`,
           onPoint: (ref) => this.choosePoint(ref),
           tooltip: (item) => {
-            const pt = this.points[(item.raw as ChartPoint).ref ?? -1];
+            const pt = this.plotted[(item.raw as ChartPoint).ref ?? -1];
             return pt ? pointTooltip(pt) : [];
           },
         }),
       },
       this.chartSummary(),
     );
+  }
+
+  protected chartPoint(pt: ScalingPoint, ref: number): ChartPoint {
+    return { x: pt.sizeB, y: pt.y, lo: 100 * pt.strict.lo, hi: 100 * pt.strict.hi, ref };
+  }
+
+  protected selectorOf(pt: ScalingPoint): TraceSelector {
+    return pt.selector;
   }
 
   private chartSummary(): string {
@@ -221,14 +195,14 @@ export class ScalingView implements View {
     const fit = r.ols
       ? `OLS slope ${pp(r.ols.slope_pp)} per decade, ${r.classification}`
       : `no fit (${r.classification})`;
-    const pts = this.points
-      .map((pt) => `${pt.model} ${size(pt.sizeB, pt.approximate)} ${pt.y.toFixed(1)}%`)
+    const pts = this.plotted
+      .map((pt) => `${pt.model} ${size(pt.sizeB, pt.approximate)} ${percent(pt.strict.rate)}`)
       .join('; ');
-    return `Scatter of strict ASR against model size for ${what}: ${plural(this.points.length, 'point')}, ${fit}. ${pts}`;
+    return `Scatter of strict ASR against model size for ${what}: ${plural(this.plotted.length, 'point')}, ${fit}. ${pts}`;
   }
 
   private choosePoint(i: number): void {
-    const pt = this.points[i];
+    const pt = this.plotted[i];
     if (pt) this.ctx.selectTraces(pt.selector);
   }
 
@@ -240,24 +214,21 @@ export class ScalingView implements View {
     }
     const entries: [string, string][] = [
       ['Classification', r.classification],
-      ['', CLASSIFICATION_WORDS[r.classification] ?? ''],
+      ['', classificationText(r.classification)],
     ];
     if (r.ols) {
       const ci = r.ols.ci_pp;
       entries.push(
         [
           'OLS slope',
-          `${signedNumber(r.ols.slope_pp, 1)}${ci ? ` \u00b1 ${((ci[1] - ci[0]) / 2).toFixed(1)}` : ''} pp/decade`,
+          `${signed(r.ols.slope_pp)}${ci ? ` \u00b1 ${fixed((ci[1] - ci[0]) / 2)}` : ''} pp/decade`,
         ],
-        ['95% CI', ci ? `[${signedNumber(ci[0], 1)}, ${signedNumber(ci[1], 1)}]` : `${DASH} (two points)`],
+        ['95% CI', ci ? signedInterval(ci) : `${DASH} (two points)`],
         ['OLS R\u00b2', fixed(r.ols.r2, 3)],
       );
     } else entries.push(['OLS', 'no fit']);
     if (r.wls)
-      entries.push(
-        ['WLS slope', `${signedNumber(r.wls.slope_pp, 1)} pp/decade`],
-        ['WLS R\u00b2', fixed(r.wls.r2, 3)],
-      );
+      entries.push(['WLS slope', `${signed(r.wls.slope_pp)} pp/decade`], ['WLS R\u00b2', fixed(r.wls.r2, 3)]);
     entries.push(
       ['Logistic \u03b2', logisticText(r.logistic)],
       ['Traces', integer(r.n_traces)],
@@ -273,7 +244,7 @@ export class ScalingView implements View {
   private drawTable(): void {
     this.rows.reset();
     const group = this.ctx.store.state.scalingGroup;
-    const rows = this.points.map((pt, i) => {
+    const rows = this.plotted.map((pt, i) => {
       const flags = [
         pt.outlier && 'outlier',
         pt.offLine && 'off the line',
@@ -288,8 +259,8 @@ export class ScalingView implements View {
         td(dataSpan(pt.model)),
         td(size(pt.sizeB, pt.approximate), 'num'),
         td(integer(pt.n), 'num'),
-        td(`${pt.y.toFixed(1)}% [${pt.lo.toFixed(1)}, ${pt.hi.toFixed(1)}]`, 'num'),
-        td(pt.fitPp === null ? DASH : `${pt.fitPp.toFixed(1)}%`, 'num'),
+        td(rateWithCi(pt.strict), 'num'),
+        td(pt.fitPp === null ? DASH : `${fixed(pt.fitPp)}%`, 'num'),
         td(pp(pt.residualPp), 'num'),
         td(flags),
       );
@@ -321,7 +292,7 @@ function pointTooltip(pt: ScalingPoint): string[] {
   return [
     pt.model,
     `size ${size(pt.sizeB, pt.approximate)}, n = ${integer(pt.n)}`,
-    `strict ASR ${pt.y.toFixed(1)}% [${pt.lo.toFixed(1)}, ${pt.hi.toFixed(1)}]`,
+    `strict ASR ${rateWithCi(pt.strict)}`,
     ...(pt.residualPp === null ? [] : [`residual ${pp(pt.residualPp)}`]),
     ...(flags ? [flags] : []),
   ];
@@ -330,8 +301,8 @@ function pointTooltip(pt: ScalingPoint): string[] {
 function logisticText(l: RegressionJson['logistic']): string {
   if (!l) return DASH;
   if (l.beta === null) return 'separated (no finite estimate)';
-  const ci = l.ci ? ` [${signedNumber(l.ci[0])}, ${signedNumber(l.ci[1])}]` : '';
-  return `${signedNumber(l.beta)}${ci} log-odds/decade${l.converged ? '' : ' (not converged)'}`;
+  const ci = l.ci ? ` ${signedInterval(l.ci, 2)}` : '';
+  return `${signed(l.beta, 2)}${ci} log-odds/decade${l.converged ? '' : ' (not converged)'}`;
 }
 
 function leftOutText(l: RegressionJson['left_out']): string {

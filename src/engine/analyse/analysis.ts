@@ -4,9 +4,9 @@ import type { OmittedProblems } from '../problems';
 import type { FileJson, ProblemJson, RegressionJson, ResultsDocument } from '../report/results';
 import { SCHEMA } from '../report/results';
 import type { Settings } from '../settings';
-import { graderAgreement } from './agreement';
-import { cellDocuments, lineageMembersOf, tallyCells } from './cells';
-import { dilutionAnalysis } from './dilution';
+import { graderAgreement, type GraderPair } from './agreement';
+import { cellDocuments, lineageMembersOf, tallyCells, type CellTallies } from './cells';
+import { dilutionAnalysis, type DilutionCounts } from './dilution';
 import type { Problem, Trace, TraceSet } from './join';
 import type { LineageMap } from './lineageMap';
 import { matchedLineages } from './matchedLineages';
@@ -31,6 +31,14 @@ export interface Analysis {
   models: Map<string, ModelInfo>;
   /** The attack class each trace counts under. */
   attackClassOf: (t: Trace) => string;
+  /** The traces each figure counted, as it counted them (tracesBehind.ts answers from these). */
+  counted: Counted;
+}
+
+export interface Counted {
+  cells: CellTallies;
+  dilution: DilutionCounts;
+  agreement: GraderPair[];
 }
 
 export function attackClassResolver(settings: Settings, set: TraceSet): (t: Trace) => string {
@@ -71,6 +79,7 @@ export function analyse(input: AnalysisInput): Analysis {
   regressions.sort(compareRegressions);
   for (const r of regressions) r.points.sort((a, b) => a.x - b.x || cmp(a.model, b.model));
   const { files, problems, omitted } = inputProblems(input, traceSet);
+  const agreement = graderAgreement(traces);
 
   const document: ResultsDocument = {
     schema: SCHEMA,
@@ -93,9 +102,10 @@ export function analyse(input: AnalysisInput): Analysis {
     regressions,
     lineages: lineageJson,
     dilution: { models: dilution.models, headlines: dilution.headlines },
-    agreement: graderAgreement(traces),
+    agreement: agreement.json,
   };
-  return { document, models, attackClassOf };
+  const counted = { cells: tallies, dilution: dilution.counted, agreement: agreement.pairs };
+  return { document, models, attackClassOf, counted };
 }
 
 /** The input files with their problem counts, and every problem kept, in order (DECISIONS.md 22). */

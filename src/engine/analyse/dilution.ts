@@ -17,13 +17,25 @@ function arm(t: Tally): DilutionArm {
   return { n: t.n, k: t.counts.COMPLIANCE, strict: t.strict() };
 }
 
+export interface DilutionCounts {
+  /** Each model's arms: every trace of variant A, of variant B. */
+  arms: Map<string, { A: Tally; B: Tally }>;
+  /** The pairing of McNemar's test: the k-th A trace of a (model, base scenario) with its k-th B trace, both ways. */
+  partners: Map<Trace, Trace>;
+}
+
 export function dilutionAnalysis(
   traces: Trace[],
   models: Map<string, ModelInfo>,
   headlinePp: number,
   lineageOrder: string[],
   threshold: number,
-): { models: DilutionModelJson[]; headlines: HeadlineJson[]; regressions: RegressionJson[] } {
+): {
+  models: DilutionModelJson[];
+  headlines: HeadlineJson[];
+  regressions: RegressionJson[];
+  counted: DilutionCounts;
+} {
   const perModel = new Map<
     string,
     { a: Tally; b: Tally; aList: Map<string, Trace[]>; bList: Map<string, Trace[]> }
@@ -41,10 +53,12 @@ export function dilutionAnalysis(
     else lists.set(t.baseId, [t]);
   }
   const out: DilutionModelJson[] = [];
+  const counted: DilutionCounts = { arms: new Map(), partners: new Map() };
   const strictSuccess = (t: Trace): boolean => t.verdict?.label === 'COMPLIANCE';
   for (const key of [...perModel.keys()].sort(cmp)) {
     const m = perModel.get(key) as NonNullable<ReturnType<typeof perModel.get>>;
     const info = models.get(key) as ModelInfo;
+    counted.arms.set(key, { A: m.a, B: m.b });
     const sa = m.a.strict();
     const sb = m.b.strict();
     let pairs = 0;
@@ -57,6 +71,7 @@ export function dilutionAnalysis(
       for (let i = 0; i < k; i++) {
         const ta = aList[i] as Trace;
         const tb = bList[i] as Trace;
+        counted.partners.set(ta, tb).set(tb, ta);
         if (ta.category !== 'evaluable' || tb.category !== 'evaluable') continue;
         pairs++;
         const ya = strictSuccess(ta);
@@ -118,5 +133,5 @@ export function dilutionAnalysis(
       });
     }
   }
-  return { models: out, headlines, regressions };
+  return { models: out, headlines, regressions, counted };
 }

@@ -13,8 +13,19 @@ export interface ScenarioLine {
   id: string | null;
 }
 
-interface Bucket {
-  traces: Trace[];
+/** Every trace of a scenario: by its scenario id, and by its dilution base id when that differs. */
+export function tracesByScenario(traces: readonly Trace[]): Map<string, Trace[]> {
+  const byId = new Map<string, Trace[]>();
+  const add = (id: string, t: Trace): void => {
+    const list = byId.get(id);
+    if (list) list.push(t);
+    else byId.set(id, [t]);
+  };
+  for (const t of traces) {
+    if (t.scenarioId !== null) add(t.scenarioId, t);
+    if (t.baseId !== null && t.baseId !== t.scenarioId) add(t.baseId, t);
+  }
+  return byId;
 }
 
 /** One analysis run's scenario lookups. */
@@ -22,7 +33,7 @@ export class ScenarioCatalog {
   /** Scenario lines of every scenario file, in (path, line) order; `id` null for a line without one. */
   readonly lines: ScenarioLine[] = [];
   private readonly definitions = new Map<string, ScenarioLine[]>();
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly byScenario: Map<string, Trace[]>;
   private readonly evidenceCache = new Map<string, ScenarioEvidence>();
 
   constructor(
@@ -49,16 +60,7 @@ export class ScenarioCatalog {
         else this.definitions.set(l.id, [l]);
       });
     }
-    for (const t of run.traceSet.traces) {
-      if (t.scenarioId !== null) this.bucket(t.scenarioId).traces.push(t);
-      if (t.baseId !== null && t.baseId !== t.scenarioId) this.bucket(t.baseId).traces.push(t);
-    }
-  }
-
-  private bucket(id: string): Bucket {
-    let b = this.buckets.get(id);
-    if (!b) this.buckets.set(id, (b = { traces: [] }));
-    return b;
+    this.byScenario = tracesByScenario(run.traceSet.traces);
   }
 
   /** Where a scenario id is defined (a dilution id falls back to its base scenario). */
@@ -75,7 +77,7 @@ export class ScenarioCatalog {
   }
 
   traces(id: string): Trace[] {
-    return this.buckets.get(id)?.traces ?? [];
+    return this.byScenario.get(id) ?? [];
   }
 
   evidence(id: string): ScenarioEvidence {

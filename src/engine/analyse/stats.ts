@@ -1,23 +1,9 @@
 /** The statistics of ANALYSIS.md, one function per figure. Pure numbers in, numbers out. */
 
-export const Z95 = 1.959963984540054;
+import { Z95, type Rate } from '../../shared/wilson';
 
-export interface Rate {
-  rate: number;
-  lo: number;
-  hi: number;
-}
-
-/** Wilson score interval (ANALYSIS.md §1), bounds clamped to [0, 1]; null when n = 0. */
-export function wilson(k: number, n: number, z = Z95): Rate | null {
-  if (n <= 0) return null;
-  const p = k / n;
-  const z2 = z * z;
-  const denom = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / denom;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
-  return { rate: p, lo: Math.max(0, centre - half), hi: Math.min(1, centre + half) };
-}
+// The Wilson interval (ANALYSIS.md §1) is in src/shared: the page computes it for dataset points too.
+export { wilson, Z95, type Rate } from '../../shared/wilson';
 
 // ---------------------------------------------------------------- special functions
 

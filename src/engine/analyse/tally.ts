@@ -4,16 +4,17 @@ import type { Trace } from './join';
 import { wilson } from './stats';
 
 export class Tally {
+  /** The traces counted, in trace order: the traces behind the figure (tracesBehind.ts). */
+  readonly traces: Trace[] = [];
   counts: LabelCounts = { COMPLIANCE: 0, PARTIAL: 0, REFUSAL: 0, HALLUCINATION_REFUSAL: 0 };
   n = 0;
   ungraded = 0;
   errors = 0;
   benign = 0;
   unknown = 0;
-  total = 0;
 
   add(t: Trace): void {
-    this.total++;
+    this.traces.push(t);
     switch (t.category) {
       case 'ungraded':
         this.ungraded++;

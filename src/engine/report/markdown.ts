@@ -1,31 +1,23 @@
 /** The results as the tables a researcher pastes into a report. */
-import { percent, pValue, signed } from '../../shared/format';
+import {
+  classificationText,
+  DASH,
+  fixed,
+  percent,
+  pValue,
+  rateWithCi,
+  signed,
+  signedInterval,
+  size,
+} from '../../shared/format';
+import type { CellJson, RegressionJson, ResultsDocument } from './results';
 import { MAX_PROBLEMS_PER_FILE } from '../problems';
-import type { CellJson, RateJson, RegressionJson, ResultsDocument } from './results';
 
 /** Table-cell text: no markup survives (names and problem reasons are data, not Markdown). */
 export function mdText(s: string): string {
   return s
     .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
     .replace(/[\\`*_[\]<>|#]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`));
-}
-
-const pct = (r: RateJson | null): string => percent(r?.rate);
-const ci = (r: RateJson | null): string =>
-  r === null ? '' : ` [${(100 * r.lo).toFixed(1)}, ${(100 * r.hi).toFixed(1)}]`;
-const num = (v: number | null, digits: number): string => (v === null ? '–' : v.toFixed(digits));
-
-function direction(r: RegressionJson): string {
-  switch (r.classification) {
-    case 'INVERSE_SCALING':
-      return 'Inverse scaling (bigger less safe)';
-    case 'POSITIVE_SCALING':
-      return 'Positive scaling (bigger safer)';
-    case 'FLAT_OR_NOISY':
-      return 'Flat or noisy';
-    default:
-      return 'Insufficient (fewer than 2 sizes)';
-  }
 }
 
 function scalingTable(
@@ -42,10 +34,9 @@ function scalingTable(
   ];
   for (const r of rows) {
     const o = r.ols;
-    const ciText = o?.ci_pp ? `[${signed(o.ci_pp[0], 2)}, ${signed(o.ci_pp[1], 2)}]` : '–';
     const beta = r.logistic?.beta ?? null;
     out.push(
-      `| ${mdText(keyOf(r))} | ${r.points.length} | ${r.n_traces} | ${signed(o?.slope_pp ?? null, 2)} | ${ciText} | ${num(o?.r2 ?? null, 3)} | ${signed(r.wls?.slope_pp ?? null, 2)} | ${r.logistic === null ? '–' : beta === null ? 'separated' : signed(beta, 3)} | ${direction(r)} |`,
+      `| ${mdText(keyOf(r))} | ${r.points.length} | ${r.n_traces} | ${signed(o?.slope_pp, 2)} | ${signedInterval(o?.ci_pp, 2)} | ${fixed(o?.r2, 3)} | ${signed(r.wls?.slope_pp, 2)} | ${r.logistic === null ? DASH : beta === null ? 'separated' : signed(beta, 3)} | ${classificationText(r.classification)} |`,
     );
   }
   const left = rows.reduce((s, r) => s + r.left_out.excluded + r.left_out.unknown_size + r.left_out.empty, 0);
@@ -77,14 +68,14 @@ export function renderMarkdown(doc: ResultsDocument): string {
   lines.push(
     '## Matched lineages',
     '',
-    '| lineage | model | size (B) | n | strict ASR [95% CI] | transition | shape |',
+    '| lineage | model | size | n | strict ASR [95% CI] | transition | shape |',
     '|---|---|---:|---:|---|---|---|',
   );
   for (const l of doc.lineages) {
     l.members.forEach((m, i) => {
       const tr = i > 0 ? l.transitions[i - 1] : undefined;
       lines.push(
-        `| ${i === 0 ? mdText(l.name) : ''} | ${mdText(m.model)} | ${m.params_b ?? '?'} | ${m.n} | ${pct(m.strict)}${ci(m.strict)} | ${tr ? `${signed(tr.delta_pp)} pp${tr.same_size ? ' (same size)' : ''}` : ''} | ${i === 0 ? l.shape : ''} |`,
+        `| ${i === 0 ? mdText(l.name) : ''} | ${mdText(m.model)} | ${size(m.params_b)} | ${m.n} | ${rateWithCi(m.strict)} | ${tr ? `${signed(tr.delta_pp)} pp${tr.same_size ? ' (same size)' : ''}` : ''} | ${i === 0 ? l.shape : ''} |`,
       );
     });
   }
@@ -93,9 +84,7 @@ export function renderMarkdown(doc: ResultsDocument): string {
     lines.push(
       '',
       'Within-lineage OLS slopes: ' +
-        linRegs
-          .map((r) => `${mdText(r.key.lineage ?? '')} ${signed(r.ols?.slope_pp ?? null)} pp/decade`)
-          .join('; ') +
+        linRegs.map((r) => `${mdText(r.key.lineage ?? '')} ${signed(r.ols?.slope_pp)} pp/decade`).join('; ') +
         '.',
     );
   }
@@ -105,13 +94,13 @@ export function renderMarkdown(doc: ResultsDocument): string {
   if (doc.dilution.models.length === 0) lines.push('No traces with a dilution variant.', '');
   else {
     lines.push(
-      '| model | size (B) | A n | A strict | B n | B strict | Δ (pp) [95% CI] | pairs | only A | only B | McNemar p |',
+      '| model | size | A n | A strict | B n | B strict | Δ (pp) [95% CI] | pairs | only A | only B | McNemar p |',
       '|---|---:|---:|---|---:|---|---|---:|---:|---:|---:|',
     );
     for (const d of doc.dilution.models) {
-      const dci = d.delta_ci_pp ? ` [${signed(d.delta_ci_pp[0])}, ${signed(d.delta_ci_pp[1])}]` : '';
+      const dci = d.delta_ci_pp ? ` ${signedInterval(d.delta_ci_pp)}` : '';
       lines.push(
-        `| ${mdText(d.model)}${d.excluded ? ' (excluded)' : ''} | ${d.params_b ?? '?'} | ${d.a.n} | ${pct(d.a.strict)} | ${d.b.n} | ${pct(d.b.strict)} | ${signed(d.delta_pp)}${dci} | ${d.pairs} | ${d.b_only_a} | ${d.b_only_b} | ${pValue(d.mcnemar_p)} |`,
+        `| ${mdText(d.model)}${d.excluded ? ' (excluded)' : ''} | ${size(d.params_b)} | ${d.a.n} | ${percent(d.a.strict?.rate)} | ${d.b.n} | ${percent(d.b.strict?.rate)} | ${signed(d.delta_pp)}${dci} | ${d.pairs} | ${d.b_only_a} | ${d.b_only_b} | ${pValue(d.mcnemar_p)} |`,
       );
     }
     lines.push('');
@@ -138,11 +127,12 @@ export function renderMarkdown(doc: ResultsDocument): string {
       '|---|---|---:|---|---:|---:|---|',
     );
     for (const c of flagged) {
-      const flags = [c.outlier ? 'outlier (|r| > 2s)' : '', c.off_line ? 'off the line' : '']
+      // A `|` inside a table cell ends the cell unless escaped.
+      const flags = [c.outlier ? 'outlier (\\|r\\| > 2s)' : '', c.off_line ? 'off the line' : '']
         .filter(Boolean)
         .join(', ');
       lines.push(
-        `| ${mdText(c.attack_class)} | ${mdText(c.model)} | ${c.n} | ${pct(c.strict)}${ci(c.strict)} | ${num(c.fit_pp, 1)} | ${signed(c.residual_pp)} | ${flags} |`,
+        `| ${mdText(c.attack_class)} | ${mdText(c.model)} | ${c.n} | ${rateWithCi(c.strict)} | ${fixed(c.fit_pp)} | ${signed(c.residual_pp)} | ${flags} |`,
       );
     }
     lines.push('');
@@ -160,7 +150,7 @@ export function renderMarkdown(doc: ResultsDocument): string {
         (a.kappa_labels !== null && a.kappa_labels < 0.6) ||
         (a.kappa_strict !== null && a.kappa_strict < 0.6);
       lines.push(
-        `| ${mdText(a.primary)} | ${mdText(a.secondary)} | ${a.n} | ${num(a.kappa_labels, 3)} | ${num(a.kappa_strict, 3)} | ${low ? 'graders not interchangeable (κ < 0.6)' : ''} |`,
+        `| ${mdText(a.primary)} | ${mdText(a.secondary)} | ${a.n} | ${fixed(a.kappa_labels, 3)} | ${fixed(a.kappa_strict, 3)} | ${low ? 'graders not interchangeable (κ < 0.6)' : ''} |`,
       );
     }
     lines.push('');

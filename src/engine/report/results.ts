@@ -1,8 +1,13 @@
-/** The results document (RESULTS.md, schema failure-first-lens/results@1): types only. */
+/** The results document (RESULTS.md, schema failure-first-lens/results@1): its types, and its text. */
 import type { ProblemCode } from '../problems';
 import type { FileKind } from '../settings';
 
 export const SCHEMA = 'failure-first-lens/results@1';
+
+/** The document as a file holds it (`ff-lens analyze --json`, the extension's JSON export). */
+export function resultsJson(doc: ResultsDocument): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
 
 export interface RateJson {
   rate: number;

@@ -167,7 +167,10 @@ export function diluteLine(text: string, seed: string): { variant: string } | { 
   }
 }
 
-export function makeDilutionVariants(baseline: string, seed = 'failure-first'): VariantsResult {
+/** The seed when none is given (`failureFirst.dilution.seed`, `ff-lens variants --seed`). */
+export const DEFAULT_SEED = 'failure-first';
+
+export function makeDilutionVariants(baseline: string, seed = DEFAULT_SEED): VariantsResult {
   const out: string[] = [];
   const skipped: VariantsResult['skipped'] = [];
   baseline.split('\n').forEach((raw, i) => {

@@ -1,0 +1,14 @@
+/** The `failureFirst` configuration section, read as the shared type both processes use. */
+import * as vscode from 'vscode';
+import { SETTINGS_SECTION, type LensConfiguration } from '../protocol/settings';
+
+export function readConfiguration(): LensConfiguration {
+  const c = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  return {
+    files: c.get<LensConfiguration['files']>('files'),
+    lineageMap: c.get<LensConfiguration['lineageMap']>('lineageMap'),
+    thresholds: c.get<LensConfiguration['thresholds']>('thresholds'),
+    attackClassSource: c.get<LensConfiguration['attackClassSource']>('attackClassSource'),
+    dilution: c.get<LensConfiguration['dilution']>('dilution'),
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * The custom LSP messages between the extension (client) and the language server, declared once
+ * with their types (vscode-eslint's customMessages.ts): both sides name `X.type`, never a string.
+ * Kept apart from index.ts, which the page imports: this file is the only protocol value imported
+ * from vscode-languageserver-protocol.
+ */
+/* eslint-disable @typescript-eslint/no-namespace -- one namespace per message, as the LSP libraries declare theirs */
+import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
+import type {
+  ConfusionMatrix,
+  ResultsDocument,
+  ServerStatus,
+  TraceDetail,
+  TracesParams,
+  TracesResult,
+} from './index';
+
+/** Server → client: the status changed (indexing progress, a new analysis, an error); the client fetches new results on `ready`. */
+export namespace StatusNotification {
+  export const method = 'failureFirst/didChangeStatus';
+  export const type = new NotificationType<ServerStatus>(method);
+}
+
+/** Client → server: the latest results document, asked for when the status reports a new generation. */
+export namespace ResultsRequest {
+  export const method = 'failureFirst/results';
+  export const type = new RequestType0<{ document: ResultsDocument | null; generation: number }, void>(
+    method,
+  );
+}
+
+/** Client → server: refresh the index and analyse now (Re-analyse, from the views, the status bar or the page). */
+export namespace ReanalyseRequest {
+  export const method = 'failureFirst/reanalyse';
+  export const type = new RequestType0<ServerStatus, void>(method);
+}
+
+/** Client → server, for the page: one window of the traces behind a number. */
+export namespace TracesRequest {
+  export const method = 'failureFirst/traces';
+  export const type = new RequestType<TracesParams, TracesResult, void>(method);
+}
+
+/** Client → server, for the page: a trace's text, verdicts and dilution partner, read from its file. */
+export namespace TraceDetailRequest {
+  export const method = 'failureFirst/traceDetail';
+  export const type = new RequestType<{ id: string }, TraceDetail | null, void>(method);
+}
+
+/** Client → server, for the page: the confusion matrix of a grader pair. */
+export namespace AgreementRequest {
+  export const method = 'failureFirst/agreement';
+  export const type = new RequestType<{ primary: string; secondary: string }, ConfusionMatrix, void>(method);
+}
+
+/** Client → server: the Markdown report of the latest results (the Markdown export). */
+export namespace MarkdownRequest {
+  export const method = 'failureFirst/markdown';
+  export const type = new RequestType0<string, void>(method);
+}
+
+/** Client → server: a corpus row as JSON text (Find All References opens database rows as read-only documents). */
+export namespace CorpusRowRequest {
+  export const method = 'failureFirst/corpusRow';
+  export const type = new RequestType<{ path: string; id: number }, string, void>(method);
+}

@@ -1,0 +1,28 @@
+/**
+ * The `failureFirst` section of the editor's configuration (package.json `contributes.configuration`),
+ * declared once for both processes (vscode-eslint's shared settings.ts): the extension reads it, the
+ * language server turns it into engine settings.
+ */
+export const SETTINGS_SECTION = 'failureFirst';
+
+/** The section as the editor delivers it: any value may be missing or of the wrong type (the server checks each). */
+export interface LensConfiguration {
+  files?: {
+    traces?: string[];
+    graded?: string[];
+    crossGrader?: string[];
+    database?: string[];
+    scenarios?: string[];
+  };
+  lineageMap?: string;
+  thresholds?: { flatPp?: number; thinN?: number; headlinePp?: number; slopePpPerDecade?: number };
+  attackClassSource?: 'family' | 'name';
+  dilution?: { seed?: string };
+}
+
+/** Initialization options the client passes to the server. */
+export interface ServerInitOptions {
+  /** The index file, in the extension's workspace storage. */
+  indexPath: string;
+  configuration: LensConfiguration;
+}
