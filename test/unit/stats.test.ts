@@ -140,6 +140,19 @@ describe('logistic regression', () => {
     close(f.ci?.[1], -2.224958233819269, 1e-9, 'ci hi');
   });
 
+  it('a group where every point has the same rate converges in α too (ANALYSIS.md §9.7): statsmodels Logit', () => {
+    // 1/10, 3/30, 6/60 at 4B, 12B, 27B. The first Newton step from (0, 0) moves β by ~1e-14 but α
+    // only to −1.6 of −2.197: stopping on |Δβ| alone gave SE 1.008 instead of 1.256 (20% too small).
+    const x = [4, 12, 27].map(Math.log10);
+    const k = [1, 3, 6];
+    const n = [10, 30, 60];
+    const f = logistic(x.map((xi, i) => ({ x: xi, k: k[i] as number, n: n[i] as number })));
+    assert.equal(f.converged, true);
+    close(f.alpha, -2.1972245773362316, 1e-9, 'alpha'); // = logit(0.1)
+    assert.ok(Math.abs(f.beta as number) < 1e-12, `β is 0 up to rounding: ${f.beta}`);
+    close(f.se, 1.2561199233441909, 1e-9, 'se');
+  });
+
   it('reports separation (ANALYSIS.md §3) instead of an infinite β', () => {
     const none = [
       { x: 0, k: 0, n: 10 },

@@ -275,7 +275,9 @@ export function logistic(points: BinomialPoint[]): LogisticFit {
     a += step * da;
     b += step * db;
     cur = next;
-    if (Math.abs(step * db) < 1e-12) {
+    // The whole step (ANALYSIS.md §9.7): with every point at the same rate the first β step is
+    // ~1e-14 while α is still far from its optimum.
+    if (Math.max(Math.abs(step * da), Math.abs(step * db)) < 1e-12) {
       converged = true;
       break;
     }

@@ -37,4 +37,12 @@ out["t975"] = {str(df): stats.t.ppf(0.975, df) for df in [1, 2, 3, 5, 10, 30]}
 table = np.array([[20, 3, 2, 0], [4, 15, 1, 1], [1, 2, 30, 2], [0, 1, 1, 5]])
 out["kappa4"] = cohens_kappa(table, return_results=False)
 out["kappa2"] = cohens_kappa(np.array([[20, 5], [10, 15]]), return_results=False)
+
+# Logistic on a group where every point has the same rate (0.1): 1/10, 3/30, 6/60 at 4B, 12B, 27B.
+x = np.log10([4, 12, 27]); k = np.array([1, 3, 6]); n = np.array([10, 30, 60])
+xs = np.concatenate([np.full(ni, xi) for xi, ni in zip(x, n)])
+ys = np.concatenate([np.r_[np.ones(ki), np.zeros(ni - ki)] for ki, ni in zip(k, n)])
+lf = sm.Logit(ys, sm.add_constant(xs)).fit(method="newton", start_params=np.zeros(2), tol=1e-12, maxiter=100, disp=0)
+out["logit_same_rate"] = {"alpha": lf.params[0], "beta": lf.params[1], "se": lf.bse[1], "converged": lf.mle_retvals["converged"]}
+
 print(json.dumps(out, indent=1, default=float))
