@@ -1,103 +1,14 @@
 /** The statistics of ANALYSIS.md, one function per figure. Pure numbers in, numbers out. */
+import gammaln from '@stdlib/math-base-special-gammaln';
+import tDistQuantile from '@stdlib/stats-base-dists-t-quantile';
 
 import { Z95, type Rate } from '../../shared/wilson';
 
 // The Wilson interval (ANALYSIS.md §1) is in src/shared: the page computes it for dataset points too.
 export { wilson, Z95, type Rate } from '../../shared/wilson';
 
-// ---------------------------------------------------------------- special functions
-
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/** ln Γ(x) for x > 0 (Lanczos, g = 7). */
-export function lgamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
-  const xx = x - 1;
-  let a = LANCZOS[0] as number;
-  const t = xx + 7.5;
-  for (let i = 1; i < 9; i++) a += (LANCZOS[i] as number) / (xx + i);
-  return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
-}
-
-/** Continued fraction of the incomplete beta function (modified Lentz). */
-function betacf(a: number, b: number, x: number): number {
-  const TINY = 1e-300;
-  const qab = a + b;
-  const qap = a + 1;
-  const qam = a - 1;
-  let c = 1;
-  let d = 1 - (qab * x) / qap;
-  if (Math.abs(d) < TINY) d = TINY;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 10000; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + aa / c;
-    if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + aa / c;
-    if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < 1e-16) break;
-  }
-  return h;
-}
-
-/** Regularised incomplete beta I_x(a, b). */
-export function incbeta(x: number, a: number, b: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const lnFront = lgamma(a + b) - lgamma(a) - lgamma(b) + a * Math.log(x) + b * Math.log1p(-x);
-  if (x < (a + 1) / (a + b + 2)) return (Math.exp(lnFront) * betacf(a, b, x)) / a;
-  return 1 - (Math.exp(lnFront) * betacf(b, a, 1 - x)) / b;
-}
-
-/** Student t cumulative distribution. */
-export function tCdf(t: number, df: number): number {
-  const x = df / (df + t * t);
-  const tail = 0.5 * incbeta(x, df / 2, 0.5);
-  return t >= 0 ? 1 - tail : tail;
-}
-
-/** Student t quantile for p in (0.5, 1): exact forms for 1 and 2 degrees of freedom, else Newton on the CDF. */
-export function tQuantile(p: number, df: number): number {
-  if (df === 1) return Math.tan(Math.PI * (p - 0.5));
-  if (df === 2) return (2 * p - 1) / Math.sqrt(2 * p * (1 - p));
-  // Upper tail q = 1 − p, solved as 0.5·I_x(df/2, 1/2) = q for x = df/(df+t²): better conditioned.
-  const q = 1 - p;
-  let lo = 0;
-  let hi = 1e3;
-  let t = 2;
-  for (let i = 0; i < 200; i++) {
-    const tail = 0.5 * incbeta(df / (df + t * t), df / 2, 0.5);
-    const f = tail - q; // decreasing in t
-    if (f > 0) lo = t;
-    else hi = t;
-    const pdf = Math.exp(
-      lgamma((df + 1) / 2) -
-        lgamma(df / 2) -
-        0.5 * Math.log(df * Math.PI) -
-        ((df + 1) / 2) * Math.log1p((t * t) / df),
-    );
-    let next = t + f / pdf;
-    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
-    if (Math.abs(next - t) <= 1e-15 * Math.max(1, Math.abs(t))) return next;
-    t = next;
-  }
-  return t;
-}
+/** Student t quantile (stdlib's, by the inverse regularised incomplete beta function). */
+export const tQuantile = (p: number, df: number): number => tDistQuantile(p, df);
 
 // ---------------------------------------------------------------- regressions
 
@@ -319,7 +230,7 @@ export function mcnemarExact(b: number, c: number): number {
       s += r;
       if (r < 1e-20 * s) break;
     }
-    const logTop = lgamma(n + 1) - lgamma(m + 1) - lgamma(n - m + 1) - n * Math.LN2;
+    const logTop = gammaln(n + 1) - gammaln(m + 1) - gammaln(n - m + 1) - n * Math.LN2;
     tail = s * Math.exp(logTop);
   }
   return Math.min(1, 2 * tail);
