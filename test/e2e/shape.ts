@@ -80,6 +80,7 @@ export function shapeErrors(doc: unknown): string[] {
   for (const k of ['flat_threshold_pp', 'thin_n', 'headline_threshold_pp'])
     field(settings, k, isNum, '.settings', 'a number');
   field(settings, 'attack_class_source', oneOf(['family', 'name']), '.settings', 'family|name');
+  field(settings, 'grader', nullable(isStr), '.settings', 'a grader name or null');
 
   // inputs
   field(doc, 'inputs', isObj, '', 'an object');

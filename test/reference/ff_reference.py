@@ -39,6 +39,7 @@ DEFAULT_SETTINGS = {
     "headline_threshold_pp": 20,
     "attack_class_source": "family",
     "slope_threshold_pp_per_decade": 5,  # D19. AMBIGUOUS: written into `settings` like the other four
+    "grader": None,  # A11: null, or the grader whose verdicts count
 }
 # F1; the first kind in this order wins when a file matches several rows.
 GLOBS = [
@@ -378,6 +379,7 @@ class Trace:
         self.verdict = None  # the primary verdict
         self.own_verdict = None  # a verdict on the trace line itself (D6)
         self.opinions = {}  # grader -> Verdict: second opinions (D6, D8)
+        self.accepted = []  # graded, then cross-grader verdicts the join kept, in (path, line) order (A11)
         self.variant = None
         self.base = None
 
@@ -514,6 +516,7 @@ class Corpus:
             self.problems.add(rel, line, f"trace {trace.id} already graded by this grader ({verdict.grader})")
         else:
             trace.opinions[verdict.grader] = verdict
+            trace.accepted.append(verdict)
 
     def read_graded_file(self, rows, rel):
         dataset, counters = dataset_of(rel), defaultdict(int)
@@ -532,6 +535,7 @@ class Corpus:
                 self.problems.add(rel, line, "graded line has no verdict")
             elif target.verdict is None:
                 target.verdict = verdict
+                target.accepted.append(verdict)
             else:
                 self.add_opinion(target, verdict, rel, line)
 
@@ -647,6 +651,22 @@ class Corpus:
                                             as_text(db_text(grader)) or "unknown", rel, None)
             self.register(trace)
         return len(rows)
+
+    def choose_grader(self, grader):
+        """A11: G's first verdict in the order graded lines, cross-grader lines, own line or row;
+        every other grader's first verdict in that order is a second opinion."""
+        # AMBIGUOUS: a verdict the join reported as a repeat ("already graded by this grader") stays
+        # ignored, so the problems keep saying what counts; the own line's verdict by another grader
+        # is a second opinion, as "every other grader's first verdict on the trace" reads.
+        for trace in self.traces:
+            ordered = list(trace.accepted)
+            if trace.own_verdict is not None:
+                ordered.append(trace.own_verdict)
+            first = {}
+            for verdict in ordered:
+                first.setdefault(verdict.grader, verdict)
+            trace.verdict = first.pop(grader, None)
+            trace.opinions = first
 
     def report_unknown_labels(self):
         """D10: an unknown label is reported for every verdict that is used."""
@@ -1143,7 +1163,9 @@ def run(root, lineages_file, settings):
     corpus.apply_own_verdicts()
     for rel in sorted(by_kind["xgrader"]):
         corpus.read_xgrader_file(rows_of[rel], rel)
-    corpus.report_unknown_labels()
+    corpus.report_unknown_labels()  # A11: the problems are those without a chosen grader
+    if settings["grader"] is not None:
+        corpus.choose_grader(settings["grader"])
     corpus.assign_variants()
 
     models = build_models(corpus, lineage_map, compiled)

@@ -127,6 +127,7 @@ export function results(
       headline_threshold_pp: 20,
       attack_class_source: 'family',
       slope_threshold_pp_per_decade: 5,
+      grader: null,
       ...settings,
     },
     inputs: {

@@ -269,3 +269,14 @@ describe('the editor settings', () => {
     }
   });
 });
+
+describe('the editor settings: the grader', () => {
+  it('failureFirst.grader: a name chooses the grader; null, blank or another type keeps the primary verdicts', () => {
+    assert.equal(
+      settingsFromConfig({ grader: 'anthropic/claude-haiku-4.5' }).grader,
+      'anthropic/claude-haiku-4.5',
+    );
+    for (const grader of [null, '', '  ', undefined, 5 as unknown as string])
+      assert.equal(settingsFromConfig({ grader }).grader, null, JSON.stringify(grader));
+  });
+});

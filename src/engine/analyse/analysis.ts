@@ -90,6 +90,7 @@ export function analyse(input: AnalysisInput): Analysis {
       headline_threshold_pp: th.headlinePp,
       attack_class_source: settings.attackClassSource,
       slope_threshold_pp_per_decade: th.slopePpPerDecade,
+      grader: settings.grader,
     },
     inputs: {
       files,

@@ -193,6 +193,8 @@ export interface ResultsDocument {
     headline_threshold_pp: number;
     attack_class_source: 'family' | 'name';
     slope_threshold_pp_per_decade: number;
+    /** The grader whose verdicts count (ANALYSIS.md §11); null: the primary grader of each trace. */
+    grader: string | null;
   };
   inputs: {
     files: FileJson[];
