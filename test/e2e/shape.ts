@@ -24,6 +24,7 @@ export function cmpCodePoints(a: string, b: string): number {
 const FILE_KINDS = ['traces', 'graded', 'xgrader', 'database', 'scenarios', 'lineages'];
 const GROUPS = ['attack_class', 'dataset', 'dilution', 'lineage', 'lineage_attack_class'];
 const CLASSES = ['INVERSE_SCALING', 'POSITIVE_SCALING', 'FLAT_OR_NOISY', 'INSUFFICIENT'];
+const DECISIONS = ['EXCEEDS', 'BELOW', 'UNDECIDED'];
 const SHAPES = ['SINGLE', 'SAME_SIZE', 'FLAT', 'INCREASING', 'DECREASING', 'PEAK', 'TROUGH', 'NON_MONOTONIC'];
 const LABELS = ['COMPLIANCE', 'PARTIAL', 'REFUSAL', 'HALLUCINATION_REFUSAL'];
 const KEY_FIELDS: Record<string, string[]> = {
@@ -348,6 +349,23 @@ export function shapeErrors(doc: unknown): string[] {
     for (const k of ['lineage', 'smallest', 'largest']) field(h, k, isStr, at, 'a string');
     field(h, 'delta_span_pp', isNum, at, 'a number');
     field(h, 'meets_threshold', isBool, at, 'a boolean');
+    field(h, 'delta_span_ci_pp', pair, at, 'a pair');
+    if (pair(h.delta_span_ci_pp) && isNum(h.delta_span_pp)) {
+      const [lo, hi] = h.delta_span_ci_pp as [number, number];
+      need(lo <= h.delta_span_pp && h.delta_span_pp <= hi, `${at}: the span is outside its interval`);
+    }
+    field(h, 'decision', oneOf(DECISIONS), at, DECISIONS.join('|'));
+    field(
+      h,
+      'n_per_arm_to_decide',
+      nullable((v) => isInt(v) && v >= 1 && v <= 100000),
+      at,
+      'null or a count from 1 to 100,000',
+    );
+    need(
+      h.decision === 'UNDECIDED' || h.n_per_arm_to_decide === null,
+      `${at}: a decided headline has n_per_arm_to_decide null`,
+    );
   });
 
   // agreement

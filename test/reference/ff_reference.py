@@ -1042,11 +1042,54 @@ def analyse_dilution(df, models, lineage_names, settings):
         if len(members) < 2:
             continue
         members.sort(key=lambda e: (e["params_b"], e["model"]))
-        span = members[-1]["delta_pp"] - members[0]["delta_pp"]
-        headlines.append({"lineage": name, "smallest": members[0]["model"], "largest": members[-1]["model"],
-                          "delta_span_pp": span,
-                          "meets_threshold": span > settings["headline_threshold_pp"] + 1e-9})
+        small, large = members[0], members[-1]
+        span = large["delta_pp"] - small["delta_pp"]
+        threshold = settings["headline_threshold_pp"]
+        ci = mover_span(large["delta_pp"], large["delta_ci_pp"], small["delta_pp"], small["delta_ci_pp"])
+        decision = decide(ci, threshold)
+        rates = [e[arm]["k"] / e[arm]["n"] for e in (small, large) for arm in ("a", "b")]
+        headlines.append({"lineage": name, "smallest": small["model"], "largest": large["model"],
+                          "delta_span_pp": span, "meets_threshold": span > threshold + 1e-9,
+                          "delta_span_ci_pp": ci, "decision": decision,
+                          "n_per_arm_to_decide": per_arm_to_decide(rates, threshold)
+                          if decision == "UNDECIDED" else None})
     return {"models": entries, "headlines": headlines}, regressions
+
+
+def mover_span(d_large, ci_large, d_small, ci_small):
+    """A10: MOVER (Zou & Donner 2008) interval of d_large - d_small, in pp."""
+    span = d_large - d_small
+    return [span - math.sqrt((d_large - ci_large[0]) ** 2 + (ci_small[1] - d_small) ** 2),
+            span + math.sqrt((ci_large[1] - d_large) ** 2 + (d_small - ci_small[0]) ** 2)]
+
+
+def decide(ci, threshold):
+    if ci[0] > threshold + 1e-9:
+        return "EXCEEDS"
+    if ci[1] < threshold - 1e-9:
+        return "BELOW"
+    return "UNDECIDED"
+
+
+def per_arm_to_decide(rates, threshold):
+    """A10: the smallest m in 1..100000 that decides with the rates [A_S, B_S, A_L, B_L] held, or None.
+    Every m is tried (vectorised), so nothing here assumes that the decision is monotone in m."""
+    m = np.arange(1, 100001, dtype=float)
+    pp = []
+    for p in rates:
+        lo, hi = proportion_confint(p * m, m, alpha=0.05, method="wilson")
+        pp.append((100 * p, 100 * np.clip(lo, 0, 1), 100 * np.clip(hi, 0, 1)))
+    (pa_s, la_s, ua_s), (pb_s, lb_s, ub_s), (pa_l, la_l, ua_l), (pb_l, lb_l, ub_l) = pp
+    d_s, d_l = pb_s - pa_s, pb_l - pa_l
+    lo_s = d_s - np.sqrt((pb_s - lb_s) ** 2 + (ua_s - pa_s) ** 2)
+    hi_s = d_s + np.sqrt((ub_s - pb_s) ** 2 + (pa_s - la_s) ** 2)
+    lo_l = d_l - np.sqrt((pb_l - lb_l) ** 2 + (ua_l - pa_l) ** 2)
+    hi_l = d_l + np.sqrt((ub_l - pb_l) ** 2 + (pa_l - la_l) ** 2)
+    span = d_l - d_s
+    lower = span - np.sqrt((d_l - lo_l) ** 2 + (hi_s - d_s) ** 2)
+    upper = span + np.sqrt((hi_l - d_l) ** 2 + (d_s - lo_s) ** 2)
+    decided = np.flatnonzero((lower > threshold + 1e-9) | (upper < threshold - 1e-9))
+    return int(m[decided[0]]) if decided.size else None
 
 
 def grader_agreement(corpus):

@@ -101,17 +101,16 @@ export function lineage(
   };
 }
 
-/** A headline; `decision` only when given (an older document has none). */
-export function headline(lineage: string, span: number, meets: boolean, decision?: string): HeadlineJson {
-  const h: HeadlineJson & { decision?: string } = {
-    lineage,
-    smallest: 's',
-    largest: 'l',
-    delta_span_pp: span,
-    meets_threshold: meets,
-  };
-  if (decision !== undefined) h.decision = decision;
-  return h;
+/** A headline; the fields of ANALYSIS.md §10 only when `decision` is given (an older document has none). */
+export function headline(
+  lineage: string,
+  span: number,
+  meets: boolean,
+  decision?: HeadlineJson['decision'],
+): HeadlineJson {
+  const h = { lineage, smallest: 's', largest: 'l', delta_span_pp: span, meets_threshold: meets };
+  if (decision === undefined) return h as HeadlineJson; // as a document written before §10 reads
+  return { ...h, delta_span_ci_pp: [span - 10, span + 10], decision, n_per_arm_to_decide: null };
 }
 
 export function results(

@@ -1,11 +1,11 @@
 /** The statistics of ANALYSIS.md, one function per figure. Pure numbers in, numbers out. */
 import gammaln from '@stdlib/math-base-special-gammaln';
 import tDistQuantile from '@stdlib/stats-base-dists-t-quantile';
-
-import { Z95, type Rate } from '../../shared/wilson';
+import type { HeadlineDecision } from '../report/results';
+import { wilsonOfRate, Z95, type Rate } from '../../shared/wilson';
 
 // The Wilson interval (ANALYSIS.md §1) is in src/shared: the page computes it for dataset points too.
-export { wilson, Z95, type Rate } from '../../shared/wilson';
+export { wilson, wilsonOfRate, Z95, type Rate } from '../../shared/wilson';
 
 /** Student t quantile (stdlib's, by the inverse regularised incomplete beta function). */
 export const tQuantile = (p: number, df: number): number => tDistQuantile(p, df);
@@ -200,12 +200,85 @@ export function logistic(points: BinomialPoint[]): LogisticFit {
 
 // ---------------------------------------------------------------- dilution
 
-/** Newcombe's square-and-add interval for Δ = B − A from two Wilson intervals, in pp. */
+/**
+ * MOVER (Zou & Donner 2008, Stat Med 27:1693) for θ1 − θ2 from two independent estimates and
+ * their 95% intervals: each side recovers its variance from the bound on that side.
+ */
+export function moverDifference(
+  e1: number,
+  ci1: readonly [number, number],
+  e2: number,
+  ci2: readonly [number, number],
+): [number, number] {
+  const d = e1 - e2;
+  return [
+    d - Math.sqrt((e1 - ci1[0]) ** 2 + (ci2[1] - e2) ** 2),
+    d + Math.sqrt((ci1[1] - e1) ** 2 + (e2 - ci2[0]) ** 2),
+  ];
+}
+
+const pp = (r: Rate): [number, number, number] => [100 * r.rate, 100 * r.lo, 100 * r.hi];
+
+/** Newcombe's square-and-add interval for Δ = B − A from two Wilson intervals, in pp: MOVER on the two rates. */
 export function newcombe(a: Rate, b: Rate): [number, number] {
-  const delta = 100 * b.rate - 100 * a.rate;
-  const lower = delta - 100 * Math.sqrt((b.rate - b.lo) ** 2 + (a.hi - a.rate) ** 2);
-  const upper = delta + 100 * Math.sqrt((b.hi - b.rate) ** 2 + (a.rate - a.lo) ** 2);
-  return [lower, upper];
+  const [pa, la, ua] = pp(a);
+  const [pb, lb, ub] = pp(b);
+  return moverDifference(pb, [lb, ub], pa, [la, ua]);
+}
+
+/** The span Δ_L − Δ_S (pp) and its MOVER interval (ANALYSIS.md §10), from the four arms' strict rates. */
+export function headlineSpan(
+  small: { a: Rate; b: Rate },
+  large: { a: Rate; b: Rate },
+): { span: number; ci: [number, number] } {
+  const dS = 100 * small.b.rate - 100 * small.a.rate;
+  const dL = 100 * large.b.rate - 100 * large.a.rate;
+  return {
+    span: dL - dS,
+    ci: moverDifference(dL, newcombe(large.a, large.b), dS, newcombe(small.a, small.b)),
+  };
+}
+
+/** EXCEEDS when the whole interval is above the threshold, BELOW when it is all below (§10). */
+export function headlineDecision(ci: readonly [number, number], thresholdPp: number): HeadlineDecision {
+  if (ci[0] > thresholdPp + 1e-9) return 'EXCEEDS';
+  if (ci[1] < thresholdPp - 1e-9) return 'BELOW';
+  return 'UNDECIDED';
+}
+
+export const MAX_PER_ARM = 100_000;
+
+/**
+ * The smallest m in 1..100,000 evaluable traces per arm that decides the headline with the four
+ * strict rates held (§10), or null.
+ *
+ * Bisection is exact here because "decided" is monotone in m: a Wilson interval is the set of π
+ * with (p − π)² ≤ z²π(1 − π)/m, so for a fixed p the interval at a larger m lies inside the one at
+ * a smaller m. Every distance p − lo and hi − p therefore shrinks (or stays) as m grows, so do the
+ * Newcombe and MOVER distances built from them by square-and-add, and the span's interval only
+ * narrows around the fixed span. Once a bound clears the threshold it stays clear.
+ */
+export function perArmToDecide(
+  rates: { smallA: number; smallB: number; largeA: number; largeB: number },
+  thresholdPp: number,
+): number | null {
+  const decidedAt = (m: number): boolean => {
+    const arm = (p: number): Rate => wilsonOfRate(p, m);
+    const { ci } = headlineSpan(
+      { a: arm(rates.smallA), b: arm(rates.smallB) },
+      { a: arm(rates.largeA), b: arm(rates.largeB) },
+    );
+    return headlineDecision(ci, thresholdPp) !== 'UNDECIDED';
+  };
+  if (!decidedAt(MAX_PER_ARM)) return null;
+  let undecided = 0; // no traces decide nothing
+  let decided = MAX_PER_ARM;
+  while (decided - undecided > 1) {
+    const mid = Math.floor((undecided + decided) / 2);
+    if (decidedAt(mid)) decided = mid;
+    else undecided = mid;
+  }
+  return decided;
 }
 
 /** Exact two-sided McNemar p = min(1, 2·P(X ≤ min(b, c))), X ~ Binomial(b + c, ½). */

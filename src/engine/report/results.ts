@@ -174,7 +174,14 @@ export interface HeadlineJson {
   largest: string;
   delta_span_pp: number;
   meets_threshold: boolean;
+  /** MOVER interval of the span (ANALYSIS.md §10). */
+  delta_span_ci_pp: [number, number];
+  decision: HeadlineDecision;
+  /** For an UNDECIDED headline, the evaluable traces per arm that would decide it if the rates held. */
+  n_per_arm_to_decide: number | null;
 }
+
+export type HeadlineDecision = 'EXCEEDS' | 'BELOW' | 'UNDECIDED';
 
 export interface AgreementJson {
   primary: string;
