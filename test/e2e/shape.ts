@@ -24,6 +24,7 @@ export function cmpCodePoints(a: string, b: string): number {
 const FILE_KINDS = ['traces', 'graded', 'xgrader', 'database', 'scenarios', 'lineages'];
 const GROUPS = ['attack_class', 'dataset', 'dilution', 'lineage', 'lineage_attack_class'];
 const CLASSES = ['INVERSE_SCALING', 'POSITIVE_SCALING', 'FLAT_OR_NOISY', 'INSUFFICIENT'];
+const CI_CLASSES = ['INVERSE_SCALING', 'POSITIVE_SCALING', 'FLAT_OR_NOISY', 'UNCERTAIN'];
 const DECISIONS = ['EXCEEDS', 'BELOW', 'UNDECIDED'];
 const SHAPES = ['SINGLE', 'SAME_SIZE', 'FLAT', 'INCREASING', 'DECREASING', 'PEAK', 'TROUGH', 'NON_MONOTONIC'];
 const LABELS = ['COMPLIANCE', 'PARTIAL', 'REFUSAL', 'HALLUCINATION_REFUSAL'];
@@ -241,6 +242,11 @@ export function shapeErrors(doc: unknown): string[] {
     field(r, 'n_traces', isInt, at, 'a count');
     need(r.n_traces === points.reduce((s, p) => s + Number(p.n), 0), `${at}: n_traces ≠ Σ points[].n`);
     field(r, 'classification', oneOf(CLASSES), at, CLASSES.join('|'));
+    field(r, 'classification_ci', nullable(oneOf(CI_CLASSES)), at, `${CI_CLASSES.join('|')} or null`);
+    need(
+      (r.classification_ci === null) === (r.classification === 'INSUFFICIENT'),
+      `${at}: classification_ci is null exactly when INSUFFICIENT`,
+    );
     for (const k of ['ols', 'wls', 'logistic']) need(k in r, `${at}.${k} is missing`);
     const distinct = new Set(points.map((p) => p.x)).size;
     need(
@@ -301,6 +307,16 @@ export function shapeErrors(doc: unknown): string[] {
       field(m, 'n', (v) => isInt(v) && v > 0, `${at}.members[${j}]`, 'a positive count');
       need('strict' in m, `${at}.members[${j}].strict is missing`);
       rate(m.strict, `${at}.members[${j}].strict`);
+      field(m, 'shared', isObj, `${at}.members[${j}]`, 'an object');
+      const shared = isObj(m.shared) ? m.shared : {};
+      field(shared, 'n', isInt, `${at}.members[${j}].shared`, 'a count');
+      need('strict' in shared, `${at}.members[${j}].shared.strict is missing`);
+      rate(shared.strict, `${at}.members[${j}].shared.strict`);
+      need(
+        (shared.strict === null) === (shared.n === 0),
+        `${at}.members[${j}].shared.strict is null exactly when its n = 0`,
+      );
+      need(Number(shared.n) <= Number(m.n), `${at}.members[${j}]: shared.n > n`);
     });
     const transitions = arr(l, 'transitions', at);
     need(
@@ -318,6 +334,14 @@ export function shapeErrors(doc: unknown): string[] {
       );
     });
     field(l, 'shape', oneOf(SHAPES), at, SHAPES.join('|'));
+    field(l, 'shared_attack_classes', (v) => Array.isArray(v) && v.every(isStr), at, 'a list of names');
+    const shared = Array.isArray(l.shared_attack_classes) ? (l.shared_attack_classes as string[]) : [];
+    sorted(shared, cmpCodePoints, `${at}.shared_attack_classes`);
+    field(l, 'mix_differs', isBool, at, 'a boolean');
+    need(
+      l.mix_differs === true || members.every((m) => isObj(m.shared) && m.shared.n === m.n),
+      `${at}: the mix is the same but a member has evaluable traces outside the shared classes`,
+    );
   });
 
   // dilution

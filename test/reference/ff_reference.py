@@ -730,6 +730,20 @@ def wilson(k, n):
     return {"rate": k / n, "lo": min(1.0, max(0.0, float(lo))), "hi": min(1.0, max(0.0, float(hi)))}
 
 
+def classify_interval(ci, threshold):
+    """A12: the classification of the whole 95% slope interval."""
+    if ci is None:
+        return "UNCERTAIN"
+    lower, upper = ci
+    if lower > threshold:
+        return "INVERSE_SCALING"
+    if upper < -threshold:
+        return "POSITIVE_SCALING"
+    if -threshold <= lower and upper <= threshold:
+        return "FLAT_OR_NOISY"
+    return "UNCERTAIN"
+
+
 def classify(slope, threshold):
     if slope > threshold:
         return "INVERSE_SCALING"
@@ -824,7 +838,7 @@ def regression(group, key, cells, settings, logistic=True):
     doc = {"group": group, "key": key,
            "points": [{"model": p["model"], "x": p["x"], "y_pp": p["y_pp"], "n": p["n"]} for p in points],
            "left_out": left_out, "n_traces": sum(p["n"] for p in points),
-           "classification": "INSUFFICIENT", "ols": None, "wls": None, "logistic": None}
+           "classification": "INSUFFICIENT", "classification_ci": None, "ols": None, "wls": None, "logistic": None}
     fit = None
     if len({p["x"] for p in points}) >= 2:
         x, y = [p["x"] for p in points], [p["y_pp"] for p in points]
@@ -832,6 +846,7 @@ def regression(group, key, cells, settings, logistic=True):
         doc["wls"] = wls_fit(x, y, [p["n"] for p in points])
         doc["logistic"] = logistic_fit(points) if logistic else None
         doc["classification"] = classify(doc["ols"]["slope_pp"], settings["slope_threshold_pp_per_decade"])
+        doc["classification_ci"] = classify_interval(doc["ols"]["ci_pp"], settings["slope_threshold_pp_per_decade"])
     return doc, points, fit
 
 
@@ -978,8 +993,18 @@ def analyse(corpus, models, lineage_names, settings):
                         "delta_pp": 100 * b["strict"]["rate"] - 100 * a["strict"]["rate"],
                         "same_size": a["params_b"] is not None and a["params_b"] == b["params_b"]}
                        for a, b in zip(members, members[1:])]
+        # A12: the attack classes every member has an evaluable trace in, and each member over those only
+        keys = [m["model"] for m in members]
+        evaluable = pooled[pooled["key"].isin(keys) & pooled["evaluable"]]
+        classes_of = evaluable.groupby("key")["attack_class"].agg(lambda c: set(c))
+        shared = sorted(set.intersection(*[classes_of[k] for k in keys]))
+        for m in members:
+            t = tally(pooled[(pooled["key"] == m["model"]) & pooled["attack_class"].isin(shared)])
+            m["shared"] = {"n": t["n"], "strict": wilson(t["counts"]["COMPLIANCE"], t["n"])}
         lineages.append({"name": name, "members": members, "transitions": transitions,
-                         "shape": shape_of(members, settings["flat_threshold_pp"])})
+                         "shape": shape_of(members, settings["flat_threshold_pp"]),
+                         "shared_attack_classes": shared,
+                         "mix_differs": any(classes_of[k] != set(shared) for k in keys)})
 
     dilution, dilution_regressions = analyse_dilution(df, models, lineage_names, settings)
     regressions += dilution_regressions

@@ -72,6 +72,7 @@ export function regression(
     left_out: { unknown_size: 0, excluded: 0, empty: 0 },
     n_traces: 100,
     classification,
+    classification_ci: slope === null ? null : 'UNCERTAIN',
     ols:
       slope === null
         ? null
@@ -87,7 +88,13 @@ export function lineage(
   shape: LineageJson['shape'],
   members: [string, number | null, number, number][] = [],
 ): LineageJson {
-  const ms = members.map(([model, params_b, n, k]) => ({ model, params_b, n, strict: wilsonRate(k, n) }));
+  const ms = members.map(([model, params_b, n, k]) => ({
+    model,
+    params_b,
+    n,
+    strict: wilsonRate(k, n),
+    shared: { n, strict: wilsonRate(k, n) },
+  }));
   return {
     name,
     members: ms,
@@ -98,6 +105,8 @@ export function lineage(
       same_size: m.params_b === (ms[i] as (typeof ms)[number]).params_b,
     })),
     shape,
+    shared_attack_classes: [],
+    mix_differs: false,
   };
 }
 

@@ -71,6 +71,7 @@ export function analyse(input: AnalysisInput): Analysis {
     lineages.names,
     lineageMembers,
     tallies.modelTallies,
+    tallies.cells,
     models,
     th.flatPp,
   );
