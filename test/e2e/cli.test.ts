@@ -534,7 +534,7 @@ describe('demo workspace (examples/demo-workspace)', () => {
       gemma27?.some((c) => c.startsWith('⚠ 175, 5.7% [')),
       gemma27?.join(' | '),
     );
-    assert.match(text, /⚠ \*\*Gemma 3\*\*: its members were attacked with different attack-class mixes/);
+    assert.match(text, /^- ⚠ \*\*Gemma 3\*\*: its members were attacked with different attack-class mixes/m);
     // Outliers: every flagged cell.
     const out = rows(/outlier/);
     const flagged = doc.cells.filter((c) => c.outlier === true || c.off_line === true);

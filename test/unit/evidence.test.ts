@@ -110,7 +110,7 @@ describe('the attack classes a lineage shares', () => {
     assert.match(md, /\| fam-9b \| 9B \| 5 \| 20\.0% \[[\d.]+, [\d.]+\] \| ⚠ 2, 50\.0% \[/);
     assert.match(
       md,
-      /⚠ \*\*Fam\*\*: its members were attacked with different attack-class mixes \(only x is shared/,
+      /^- ⚠ \*\*Fam\*\*: its members were attacked with different attack-class mixes \(only x is shared/m,
     );
     assert.doesNotMatch(md, /\*\*Same\*\*: its members/);
   });
