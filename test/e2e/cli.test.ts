@@ -1685,6 +1685,13 @@ describe('single rules, each on a small workspace of its own', () => {
     const again = await ffLens(['analyze', root, '--json', '-', '--index', index, '--grader', 'g']);
     assert.match(again.stderr, /results unchanged since the last run/);
     assert.equal(again.stderr.split('\n').filter((l) => /warning/.test(l)).length, 1);
+    // compare analyses each folder side with the same options, and says so for each.
+    const both = await ffLens(['compare', root, root, '--no-index', '--grader', 'g', '--json', '-']);
+    assert.equal(both.code, 0, both.stderr);
+    assert.equal(
+      both.stderr.split('\n').filter((l) => /warning: .*no trace has a verdict by grader "g"/.test(l)).length,
+      2,
+    );
     const blank = await ffLens(['analyze', root, '--grader', ' ']);
     assert.deepEqual(
       [blank.code, blank.stderr],
