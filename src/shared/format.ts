@@ -99,7 +99,9 @@ export const CLASSIFICATION_WORDS: Record<Classification, { name: string; meanin
   INVERSE_SCALING: { name: 'inverse scaling', meaning: 'bigger models less safe' },
   POSITIVE_SCALING: { name: 'positive scaling', meaning: 'bigger models safer' },
   FLAT_OR_NOISY: { name: 'flat or noisy', meaning: 'slope within the threshold' },
-  INSUFFICIENT: { name: 'insufficient', meaning: 'fewer than two distinct sizes' },
+  // Not "fewer than two sizes": a group can also have no evaluable trace or every model left out
+  // (insufficientReason in src/engine/analyse/regressions.ts says which).
+  INSUFFICIENT: { name: 'insufficient', meaning: 'no slope could be fitted' },
 };
 
 /** "inverse scaling (bigger models less safe)". */
