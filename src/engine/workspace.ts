@@ -3,10 +3,21 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyse, type Analysis } from './analyse/analysis';
-import { buildTraces, type TraceSet } from './analyse/join';
+import { analyse, totalsOf, type Analysis } from './analyse/analysis';
+import { countedOf, type Counted } from './analyse/counted';
+import { JoinStateStale } from './analyse/incremental';
+import { buildTraces, type JoinOptions, type Problem as JoinProblem, type TraceSet } from './analyse/join';
 import { defaultLineageMap, parseLineageMap, type LineageMap } from './analyse/lineageMap';
-import { updateIndex, type Progress, type UpdateReport } from './index/indexer';
+import { MemoryJoin } from './analyse/memoryJoin';
+import { PersistedJoin } from './analyse/persistedJoin';
+import type { ParamsCandidate, Totals } from './analyse/totals';
+import {
+  updateIndex,
+  type ChangeListener,
+  type FileChange,
+  type Progress,
+  type UpdateReport,
+} from './index/indexer';
 import { IndexLock } from './index/lock';
 import { IndexRefused, isIndexDamage, TraceIndex, type FileRow } from './index/traceIndex';
 import type { OmittedProblems, Problem } from './problems';
@@ -16,7 +27,7 @@ import type { ResultsDocument } from './report/results';
 import type { Settings } from './settings';
 
 /** Changes whenever the engine's output for the same input may change. */
-export const ENGINE_VERSION = '0.1.0+3';
+export const ENGINE_VERSION = '0.1.0+4';
 
 export interface WorkspaceOptions {
   settings: Settings;
@@ -37,6 +48,22 @@ export interface AnalysisRun extends Analysis {
   traceSet: TraceSet;
   lineages: LineageMap;
   generation: number;
+  /** The traces behind each figure, listed the first time they are asked for. */
+  readonly counted: Counted;
+}
+
+/** A results document and what the CLI says beside it. */
+export interface DocumentRun {
+  document: ResultsDocument;
+  /** Every grader with a verdict on some trace, sorted. */
+  graders: string[];
+}
+
+/** What the figures are computed from: the totals, the size candidates and the join's problems. */
+interface Figures {
+  totals: Totals;
+  fieldParams: Map<string, ParamsCandidate>;
+  joinProblems: JoinProblem[];
 }
 
 /** Where the CLI keeps a workspace's index: the user cache directory, one file per folder. */
@@ -80,6 +107,8 @@ export class Workspace {
   private discovery: Discovery = { files: [], problems: [] };
   /** Said once to the user: the index had to stay in memory, or was rebuilt. */
   readonly warnings: string[] = [];
+  /** The language server's join, brought forward by every refresh (keepParsedSegments). */
+  private memoryJoin: MemoryJoin | null = null;
 
   constructor(
     readonly root: string,
@@ -107,6 +136,16 @@ export class Workspace {
     this.options = { ...this.options, settings };
   }
 
+  private get joinOptions(): JoinOptions {
+    const s = this.options.settings;
+    return { grader: s.grader, attackClassSource: s.attackClassSource };
+  }
+
+  /** What the join state kept in the index was made for: the engine and the settings the join reads. */
+  private get joinFingerprint(): string {
+    return JSON.stringify([ENGINE_VERSION, this.joinOptions]);
+  }
+
   /** The index (opened by the first refresh). */
   get traceIndex(): TraceIndex {
     if (!this.index) throw new Error('the index is opened by refresh()');
@@ -129,7 +168,7 @@ export class Workspace {
   async refresh(progress?: Progress): Promise<UpdateReport> {
     this.discovery = discover(this.root, this.options.settings);
     const file = this.options.indexPath;
-    if (file === null) return updateIndex(this.memoryIndex(), this.root, this.discovery.files, progress);
+    if (file === null) return this.update(this.memoryIndex(), progress);
     let lock: IndexLock;
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -147,11 +186,11 @@ export class Workspace {
         return await this.inMemory(e, progress);
       }
       try {
-        return await updateIndex(index, this.root, this.discovery.files, progress);
+        return await this.update(index, progress);
       } catch (e) {
         if (!isIndexDamage(e)) throw e;
         this.rebuild(file, e);
-        return await updateIndex(this.traceIndex, this.root, this.discovery.files, progress);
+        return await this.update(this.traceIndex, progress);
       }
     } finally {
       lock.release();
@@ -176,8 +215,25 @@ export class Workspace {
     progress?: Progress,
     generatedAt?: string,
   ): Promise<{ report: UpdateReport | null; run: AnalysisRun }> {
+    const { report, result } = await this.orRebuild(() => this.analyse(generatedAt), progress);
+    return { report, run: result };
+  }
+
+  /** The results document alone (analyseDocument), rebuilding a damaged index as analyseOrRebuild does. */
+  async documentOrRebuild(
+    progress?: Progress,
+    generatedAt?: string,
+  ): Promise<{ report: UpdateReport | null; run: DocumentRun }> {
+    const { report, result } = await this.orRebuild(() => this.analyseDocument(generatedAt), progress);
+    return { report, run: result };
+  }
+
+  private async orRebuild<T>(
+    analysis: () => T,
+    progress?: Progress,
+  ): Promise<{ report: UpdateReport | null; result: T }> {
     try {
-      return { report: null, run: this.analyse(generatedAt) };
+      return { report: null, result: analysis() };
     } catch (e) {
       const file = this.options.indexPath;
       if (!isIndexDamage(e) || file === null) throw e;
@@ -188,7 +244,7 @@ export class Workspace {
         lock.release();
       }
       const report = await this.refresh(progress);
-      return { report, run: this.analyse(generatedAt) };
+      return { report, result: analysis() };
     }
   }
 
@@ -207,7 +263,86 @@ export class Workspace {
     );
     this.options = { ...this.options, indexPath: null };
     this.close();
-    return updateIndex(this.memoryIndex(), this.root, this.discovery.files, progress);
+    return this.update(this.memoryIndex(), progress);
+  }
+
+  /**
+   * One refresh of the index, and of the join state that follows it: the CLI's in the index, in the
+   * same transaction; the language server's in memory, once the transaction is committed.
+   */
+  private async update(index: TraceIndex, progress?: Progress): Promise<UpdateReport> {
+    if (this.options.keepParsedSegments === true) {
+      let seen: { changes: FileChange[] | null; before: number; after: number } | null = null;
+      try {
+        const report = await updateIndex(
+          index,
+          this.root,
+          this.discovery.files,
+          progress,
+          (changes, before, after) => {
+            seen = { changes, before, after };
+          },
+        );
+        this.followInMemory(index, seen);
+        return report;
+      } catch (e) {
+        this.memoryJoin = null;
+        throw e;
+      }
+    }
+    const listener: ChangeListener | undefined =
+      this.options.indexPath === null
+        ? undefined
+        : (changes, before, after) => this.followInIndex(index, changes, before, after);
+    return updateIndex(index, this.root, this.discovery.files, progress, listener);
+  }
+
+  private followInMemory(
+    index: TraceIndex,
+    seen: { changes: FileChange[] | null; before: number; after: number } | null,
+  ): void {
+    const join = this.memoryJoin;
+    if (join && seen && seen.before === seen.after && join.generation === seen.after) return;
+    const changes = seen?.changes ?? null;
+    if (
+      !join ||
+      !seen ||
+      !changes ||
+      join.generation !== seen.before ||
+      join.options !== this.memoryJoinOptions
+    ) {
+      this.memoryJoin = null; // built again by the next analysis
+      return;
+    }
+    try {
+      index.snapshot(() => join.apply(changes, index, seen.after));
+    } catch (e) {
+      this.memoryJoin = null;
+      if (!(e instanceof JoinStateStale)) throw e;
+    }
+  }
+
+  /** The options the memory join was built with (a settings change builds it again). */
+  private memoryJoinOptions: JoinOptions | null = null;
+
+  private followInIndex(
+    index: TraceIndex,
+    changes: FileChange[] | null,
+    before: number,
+    after: number,
+  ): void {
+    const options = this.joinOptions;
+    const state = PersistedJoin.open(index, options, this.joinFingerprint, before);
+    if (state && changes) {
+      if (before === after) return;
+      try {
+        state.update(changes, after);
+        return;
+      } catch (e) {
+        if (!(e instanceof JoinStateStale)) throw e;
+      }
+    }
+    PersistedJoin.rebuild(index, options, this.joinFingerprint, after);
   }
 
   /** The open index, reopened when the file was replaced by another process since. */
@@ -316,18 +451,89 @@ export class Workspace {
     }
   }
 
+  /** The whole analysis: the results document, every trace, and the traces behind each figure. */
   analyse(generatedAt?: string): AnalysisRun {
     const index = this.traceIndex;
+    const options = this.joinOptions;
+    const keep = this.options.keepParsedSegments === true;
     // One snapshot: another process may be writing the index meanwhile.
-    const { generation, traceSet, rows, problems } = index.snapshot(() => {
+    const { generation, traceSet, figures, rows, problems } = index.snapshot(() => {
       const rows = index.files();
-      return {
-        generation: index.generation(),
-        traceSet: buildTraces(index, this.options.settings.grader),
-        rows,
-        problems: this.readProblems(rows),
-      };
+      const generation = index.generation();
+      let traceSet: TraceSet;
+      let figures: Figures;
+      if (keep) {
+        const join = this.currentMemoryJoin(index, generation);
+        traceSet = join.traceSet();
+        figures = { totals: join.totals, fieldParams: join.fieldParams(), joinProblems: traceSet.problems };
+      } else {
+        traceSet = buildTraces(index, options);
+        figures = { ...totalsOf(traceSet), joinProblems: traceSet.problems };
+      }
+      return { generation, traceSet, figures, rows, problems: this.readProblems(rows) };
     });
+    const { analysis, lineages } = this.figuresToDocument(figures, rows, problems, generatedAt);
+    this.storeDocument(generation, analysis.document);
+    let counted: Counted | null = null;
+    return {
+      ...analysis,
+      traceSet,
+      lineages,
+      generation,
+      get counted(): Counted {
+        return (counted ??= countedOf(traceSet.traces));
+      },
+    };
+  }
+
+  /**
+   * The results document alone: from the join state kept in the index when there is one (no trace is
+   * read), else from the whole analysis.
+   */
+  analyseDocument(generatedAt?: string): DocumentRun {
+    const index = this.traceIndex;
+    if (this.options.indexPath !== null && this.options.keepParsedSegments !== true) {
+      const found = index.snapshot(() => {
+        const generation = index.generation();
+        const state = PersistedJoin.open(index, this.joinOptions, this.joinFingerprint, generation);
+        if (!state) return null;
+        const rows = index.files();
+        const figures: Figures = {
+          totals: state.totals,
+          fieldParams: state.fieldParams(),
+          joinProblems: state.problems(),
+        };
+        return { generation, figures, rows, problems: this.readProblems(rows) };
+      });
+      if (found) {
+        const { analysis } = this.figuresToDocument(found.figures, found.rows, found.problems, generatedAt);
+        this.storeDocument(found.generation, analysis.document);
+        return { document: analysis.document, graders: found.figures.totals.graderNames() };
+      }
+    }
+    const run = this.analyse(generatedAt);
+    return { document: run.document, graders: run.traceSet.graders };
+  }
+
+  /** The memory join of `generation`: the one kept, or one built now. */
+  private currentMemoryJoin(index: TraceIndex, generation: number): MemoryJoin {
+    const options = this.joinOptions;
+    const same =
+      this.memoryJoinOptions !== null &&
+      this.memoryJoinOptions.grader === options.grader &&
+      this.memoryJoinOptions.attackClassSource === options.attackClassSource;
+    if (this.memoryJoin && same && this.memoryJoin.generation === generation) return this.memoryJoin;
+    this.memoryJoinOptions = options;
+    this.memoryJoin = MemoryJoin.build(index, options, generation);
+    return this.memoryJoin;
+  }
+
+  private figuresToDocument(
+    figures: Figures,
+    rows: FileRow[],
+    problems: { kept: Problem[]; omitted: OmittedProblems[] },
+    generatedAt: string | undefined,
+  ): { analysis: Analysis; lineages: LineageMap } {
     const { map, path: mapPath } = this.lineageMap();
     const readProblems = problems.kept;
     if (mapPath !== null)
@@ -341,7 +547,9 @@ export class Workspace {
     if (this.options.lineageMapFile !== undefined && mapPath !== null)
       files.push({ path: mapPath, kind: 'lineages', records: mapRecords });
     const analysis = analyse({
-      traceSet,
+      totals: figures.totals,
+      fieldParams: figures.fieldParams,
+      joinProblems: figures.joinProblems,
       settings: this.options.settings,
       lineages: map,
       files,
@@ -349,8 +557,7 @@ export class Workspace {
       omittedProblems: problems.omitted,
       generatedAt,
     });
-    this.storeDocument(generation, analysis.document);
-    return { ...analysis, traceSet, lineages: map, generation };
+    return { analysis, lineages: map };
   }
 
   /** Keep the document for the next run, unless the index moved on meanwhile (it would not describe it). */
