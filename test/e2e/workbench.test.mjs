@@ -730,6 +730,83 @@ test('a folder without runs shows the welcome view saying what the extension loo
   }
 });
 
+// ------------------------------------------------------------------ a multi-root workspace
+
+test('a multi-root workspace is analysed folder by folder: a tree section, a status and a page each', async () => {
+  // The demo, and a second folder with runs of its own.
+  const other = path.join(base, 'second-lab');
+  const runFile = path.join(other, 'runs', 'probe', 'qwen3.5-2b_traces.jsonl');
+  fs.mkdirSync(path.dirname(runFile), { recursive: true });
+  const line = (i) =>
+    JSON.stringify({
+      trace_id: `probe-${i}`,
+      scenario_id: `P${i}`,
+      model_id: 'qwen3.5:2b',
+      attack_class: 'probe_class',
+      response: `answer ${i}`,
+      llm_verdict: i % 3 === 0 ? 'COMPLIANCE' : 'REFUSAL',
+    });
+  fs.writeFileSync(runFile, Array.from({ length: 30 }, (_, i) => line(i)).join('\n') + '\n');
+  const file = path.join(base, 'two-labs.code-workspace');
+  fs.writeFileSync(file, JSON.stringify({ folders: [{ path: ws }, { path: other }] }));
+  const srv4 = await startCodeServer({
+    folder: file,
+    userDataDir: path.join(base, 'ud-multi'),
+    extensionsDir: path.join(base, 'ext'),
+    logFile: path.join(OUT, 'code-server-multi.log'),
+  });
+  const wb4 = await openWorkbench({ url: srv4.url, screenshotsDir: OUT });
+  const p4 = wb4.page;
+  const demoTraces = doc.inputs.traces.total.toLocaleString('en-US');
+  try {
+    // One status item per folder, each with its own count.
+    await waitForStatusBarText(p4, new RegExp(`demo-workspace: ${demoTraces} traces`), { timeout: 90000 });
+    await waitForStatusBarText(p4, /second-lab: 30 traces/, { timeout: 60000 });
+    // One tree section per folder, each with its own lineages.
+    await clickActivityBar(p4, 'Failure-First');
+    const rows = await waitUntil(
+      async () => {
+        const r = await treeRows(p4, 'Lineages', { minRows: 2 });
+        return r.some((x) => x.label === 'second-lab' && x.level === 1) &&
+          r.some((x) => x.label === 'demo-workspace' && x.level === 1) &&
+          r.filter((x) => x.label === 'Qwen 3.5' && x.level === 2).length === 2
+          ? r
+          : null;
+      },
+      'a Lineages section per folder',
+      60000,
+    );
+    const second = rows.findIndex((x) => x.label === 'second-lab');
+    const qwenOfSecond = rows.slice(second).find((x) => x.label === 'Qwen 3.5');
+    assert.match(
+      qwenOfSecond?.description ?? '',
+      /SINGLE · 1 size/,
+      'the second folder has its own Qwen 3.5 lineage',
+    );
+    assert.match(rows.find((x) => x.label === 'second-lab')?.description ?? '', /^30 traces$/);
+    await screenshot(p4, '22-multi-root-tree');
+    // The page of a folder, chosen when the command is run without one.
+    await runCommand(p4, 'Failure-First: Open Analysis Page');
+    const pick = p4.locator('.quick-input-widget');
+    await pick.waitFor({ state: 'visible' });
+    await p4.keyboard.type('second-lab');
+    await p4.keyboard.press('Enter');
+    const frame = await webviewFrame(p4, { title: `${PAGE_TITLE} — second-lab`, timeout: 30000 });
+    await waitUntil(
+      async () => (await frame.locator('.status').textContent())?.includes('30 traces'),
+      "the second folder's page",
+    );
+    await screenshot(p4, '23-multi-root-page');
+    // A change in one folder moves that folder's figures only.
+    fs.appendFileSync(runFile, Array.from({ length: 5 }, (_, i) => line(100 + i)).join('\n') + '\n');
+    await waitForStatusBarText(p4, /second-lab: 35 traces/, { timeout: 30000 });
+    await waitForStatusBarText(p4, new RegExp(`demo-workspace: ${demoTraces} traces`));
+  } finally {
+    await closeWorkbench(wb4);
+    await srv4.stop();
+  }
+});
+
 // ------------------------------------------------------------------ speed on the benchmark corpus
 
 test(
