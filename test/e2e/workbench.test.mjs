@@ -764,16 +764,28 @@ test('a multi-root workspace is analysed folder by folder: a tree section, a sta
     await waitForStatusBarText(p4, /second-lab: 30 traces/, { timeout: 60000 });
     // One tree section per folder, each with its own lineages.
     await clickActivityBar(p4, 'Failure-First');
+    await waitUntil(
+      async () => {
+        const r = await treeRows(p4, 'Lineages', { minRows: 1 });
+        return r.some((x) => x.label === 'demo-workspace' && x.level === 1);
+      },
+      'the first folder section',
+      60000,
+    );
+    // The demo's section is long: fold it, so that the second one is on screen.
+    const demoRow = p4
+      .locator('.part.sidebar .monaco-list-row[aria-level="1"]')
+      .filter({ has: p4.locator('.label-name', { hasText: /^\s*demo-workspace\s*$/ }) })
+      .first();
+    if ((await demoRow.getAttribute('aria-expanded')) === 'true')
+      await demoRow.locator('.monaco-tl-twistie').click();
     const rows = await waitUntil(
       async () => {
         const r = await treeRows(p4, 'Lineages', { minRows: 2 });
-        return r.some((x) => x.label === 'second-lab' && x.level === 1) &&
-          r.some((x) => x.label === 'demo-workspace' && x.level === 1) &&
-          r.filter((x) => x.label === 'Qwen 3.5' && x.level === 2).length === 2
-          ? r
-          : null;
+        const at = r.findIndex((x) => x.label === 'second-lab' && x.level === 1);
+        return at >= 0 && r.slice(at + 1).some((x) => x.label === 'Qwen 3.5' && x.level === 2) ? r : null;
       },
-      'a Lineages section per folder',
+      'the second folder section with its own lineages',
       60000,
     );
     const second = rows.findIndex((x) => x.label === 'second-lab');
@@ -783,7 +795,11 @@ test('a multi-root workspace is analysed folder by folder: a tree section, a sta
       /SINGLE · 1 size/,
       'the second folder has its own Qwen 3.5 lineage',
     );
-    assert.match(rows.find((x) => x.label === 'second-lab')?.description ?? '', /^30 traces$/);
+    assert.match(rows[second]?.description ?? '', /^30 traces$/);
+    assert.match(
+      rows.find((x) => x.label === 'demo-workspace')?.description ?? '',
+      new RegExp(`^${demoTraces} traces$`),
+    );
     await screenshot(p4, '22-multi-root-tree');
     // The page of a folder, chosen when the command is run without one.
     await runCommand(p4, 'Failure-First: Open Analysis Page');
