@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { UpdateReport } from '../engine/index/indexer';
+import { graderNotFound } from '../engine/analyse/join';
 import { openRegular } from '../engine/read/jsonl';
 import type { ResultsDocument } from '../engine/report/results';
 import { defaultIndexPath, Workspace, type AnalysisRun } from '../engine/workspace';
@@ -75,6 +76,11 @@ export async function analyseFolder<T = void>(
       warn();
     }
     const document = cached ?? (run as AnalysisRun).document;
+    const grader = options.settings.grader;
+    if (grader !== null && document.inputs.traces.graded === 0) {
+      const graders = (run ?? ws.analyse()).traceSet.graders; // the cached document does not name them
+      process.stderr.write(`ff-lens: warning: ${folder}: ${graderNotFound(grader, graders)}\n`);
+    }
     const used = use && run ? use(ws, run) : undefined;
     const lineageNames = ws.lineageMap().map.names;
     return { document, lineageNames, report, cached: cached !== null, run, used, indexedFrom, indexedTo };

@@ -15,6 +15,7 @@ import { variants } from './variants';
 const USAGE = `usage: ff-lens analyze <workspace-folder> [--json <file>|-] [--markdown <file>|-] [--lineages <file>]
                       [--index <path> | --no-index] [--flat-threshold PP] [--slope-threshold PP]
                       [--headline-threshold PP] [--thin-n N] [--attack-class-source family|name]
+                      [--grader NAME]
        ff-lens scenarios <workspace-folder> [--json <file>|-] [--index <path> | --no-index]
        ff-lens variants <scenario-file.jsonl> [--seed S] [--out <file>|-] [--force]
        ff-lens compare <before> <after> [--json <file>|-] [--markdown <file>|-] [--fail-on-change] [analysis options]

@@ -23,6 +23,7 @@ export function parseAnalysisOptions(rest: string[], flags: readonly string[] = 
   let index: string | null | undefined;
   const thresholds: Partial<Settings['thresholds']> = {};
   let attackClassSource: Settings['attackClassSource'] | undefined;
+  let grader: string | undefined;
   const value = (i: number, flag: string): string => {
     const v = rest[i + 1];
     if (v === undefined) throw new UsageError(`${flag} needs a value`);
@@ -69,6 +70,10 @@ export function parseAnalysisOptions(rest: string[], flags: readonly string[] = 
         attackClassSource = v;
         break;
       }
+      case '--grader':
+        grader = value(i++, a);
+        if (grader.trim() === '') throw new UsageError('--grader needs a grader name');
+        break;
       default:
         if (flags.includes(a)) seen.add(a);
         else if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option: ${a}`);
@@ -84,6 +89,6 @@ export function parseAnalysisOptions(rest: string[], flags: readonly string[] = 
     markdown,
     lineages,
     index,
-    settings: withDefaults({ thresholds, attackClassSource }),
+    settings: withDefaults({ thresholds, attackClassSource, grader }),
   };
 }

@@ -27,6 +27,11 @@ export interface Settings {
   lineageMapPath: string;
   thresholds: Thresholds;
   attackClassSource: 'family' | 'name';
+  /**
+   * The grader whose verdicts count (ANALYSIS.md §11); null keeps each trace's primary verdict.
+   * Other graders become second opinions.
+   */
+  grader: string | null;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -44,6 +49,7 @@ export const DEFAULT_SETTINGS: Settings = {
   lineageMapPath: '.failure-first/lineages.json',
   thresholds: { flatPp: 5, thinN: 20, headlinePp: 20, slopePpPerDecade: 5 },
   attackClassSource: 'family',
+  grader: null,
 };
 
 export function withDefaults(partial: DeepPartial<Settings> | undefined): Settings {
@@ -53,6 +59,7 @@ export function withDefaults(partial: DeepPartial<Settings> | undefined): Settin
     lineageMapPath: p.lineageMapPath ?? DEFAULT_SETTINGS.lineageMapPath,
     thresholds: { ...DEFAULT_SETTINGS.thresholds, ...p.thresholds },
     attackClassSource: p.attackClassSource ?? DEFAULT_SETTINGS.attackClassSource,
+    grader: p.grader ?? DEFAULT_SETTINGS.grader,
   };
 }
 

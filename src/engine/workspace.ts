@@ -16,7 +16,7 @@ import type { ResultsDocument } from './report/results';
 import type { Settings } from './settings';
 
 /** Changes whenever the engine's output for the same input may change. */
-export const ENGINE_VERSION = '0.1.0+2';
+export const ENGINE_VERSION = '0.1.0+3';
 
 export interface WorkspaceOptions {
   settings: Settings;
@@ -323,7 +323,7 @@ export class Workspace {
       const rows = index.files();
       return {
         generation: index.generation(),
-        traceSet: buildTraces(index),
+        traceSet: buildTraces(index, this.options.settings.grader),
         rows,
         problems: this.readProblems(rows),
       };

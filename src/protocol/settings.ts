@@ -17,6 +17,8 @@ export interface LensConfiguration {
   lineageMap?: string;
   thresholds?: { flatPp?: number; thinN?: number; headlinePp?: number; slopePpPerDecade?: number };
   attackClassSource?: 'family' | 'name';
+  /** The grader whose verdicts count (ANALYSIS.md §11); null: each trace's primary verdict. */
+  grader?: string | null;
   dilution?: { seed?: string };
 }
 

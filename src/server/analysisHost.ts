@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { ServerStatus } from '../protocol';
 import type { Settings } from '../engine/settings';
 import type { TraceIndex } from '../engine/index/traceIndex';
+import { graderNotFound } from '../engine/analyse/join';
 import { Workspace, type AnalysisRun } from '../engine/workspace';
 
 export interface HostEvents {
@@ -14,6 +15,8 @@ export interface HostEvents {
   analysed(run: AnalysisRun): void;
   log(message: string): void;
   info(message: string): void;
+  /** Something the researcher should see (a chosen grader that graded nothing). */
+  warn(message: string): void;
 }
 
 /** Files change in bursts (a runner appending, a grader writing): wait this long for the burst to end. */
@@ -146,12 +149,26 @@ export class AnalysisHost {
         analysedAt: run.document.generated_at,
         lastRunMs: Date.now() - started,
       });
+      this.warnOfMissingGrader(run);
       this.events.analysed(run);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.events.log(`analysis failed: ${e instanceof Error ? (e.stack ?? message) : message}`);
       this.setStatus({ state: 'error', message, progress: undefined });
     }
+  }
+
+  /** The grader last warned of: once per setting, not at every file change. */
+  private missingGraderWarned: string | null = null;
+
+  private warnOfMissingGrader(run: AnalysisRun): void {
+    const grader = this.workspace.settings.grader;
+    const missing = grader !== null && run.document.inputs.traces.graded === 0;
+    if (missing && this.missingGraderWarned !== grader)
+      this.events.warn(
+        `Failure-First Lens: ${graderNotFound(grader, run.traceSet.graders)} (failureFirst.grader).`,
+      );
+    this.missingGraderWarned = missing ? grader : null;
   }
 
   /** Generation of what the clients see: one more for every new analysis (index or settings change). */

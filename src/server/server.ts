@@ -61,6 +61,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       },
       log: (m) => connection.console.error(m),
       info: (m) => connection.console.info(m),
+      warn: (m) => void connection.window.showWarningMessage(m),
     });
   }
   return { capabilities: editorCapabilities, serverInfo: { name: 'failure-first-lens' } };

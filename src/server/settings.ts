@@ -30,5 +30,6 @@ export function settingsFromConfig(config: LensConfiguration | null | undefined)
     }),
     attackClassSource:
       c.attackClassSource === 'name' ? 'name' : c.attackClassSource === 'family' ? 'family' : undefined,
+    grader: typeof c.grader === 'string' && c.grader.trim() !== '' ? c.grader : undefined,
   });
 }

@@ -3,7 +3,7 @@
  * Markdown report and the analysis page alike (DECISIONS.md, "How results are written"). Pure, no
  * Node: the page bundles it. Rates are fractions in the results; pp values are percentage points.
  */
-import type { Classification } from '../protocol';
+import type { Classification, ClassificationCi } from '../protocol';
 
 const MINUS = '\u2212';
 
@@ -99,11 +99,30 @@ export const CLASSIFICATION_WORDS: Record<Classification, { name: string; meanin
   INVERSE_SCALING: { name: 'inverse scaling', meaning: 'bigger models less safe' },
   POSITIVE_SCALING: { name: 'positive scaling', meaning: 'bigger models safer' },
   FLAT_OR_NOISY: { name: 'flat or noisy', meaning: 'slope within the threshold' },
-  INSUFFICIENT: { name: 'insufficient', meaning: 'fewer than two distinct sizes' },
+  // Not "fewer than two sizes": a group can also have no evaluable trace or every model left out
+  // (insufficientReason in src/engine/analyse/regressions.ts says which).
+  INSUFFICIENT: { name: 'insufficient', meaning: 'no slope could be fitted' },
 };
 
 /** "inverse scaling (bigger models less safe)". */
 export function classificationText(classification: Classification): string {
   const w = CLASSIFICATION_WORDS[classification];
   return `${w.name} (${w.meaning})`;
+}
+
+/** What the whole 95% slope interval says (ANALYSIS.md §12), beside the point estimate's classification. */
+export const CLASSIFICATION_CI_WORDS: Record<ClassificationCi, string> = {
+  INVERSE_SCALING: 'inverse scaling',
+  POSITIVE_SCALING: 'positive scaling',
+  FLAT_OR_NOISY: 'flat',
+  UNCERTAIN: 'uncertain',
+};
+
+/** "uncertain", or "uncertain (2 points, no interval)" for a two-point fit; a dash without a fit. */
+export function intervalClassificationText(
+  c: ClassificationCi | null | undefined,
+  hasInterval: boolean,
+): string {
+  if (c === null || c === undefined) return DASH;
+  return c === 'UNCERTAIN' && !hasInterval ? 'uncertain (2 points, no interval)' : CLASSIFICATION_CI_WORDS[c];
 }

@@ -14,7 +14,11 @@ export interface Rate {
 /** Wilson score interval (ANALYSIS.md §1), bounds clamped to [0, 1]; null when n = 0. */
 export function wilson(k: number, n: number, z = Z95): Rate | null {
   if (n <= 0) return null;
-  const p = k / n;
+  return wilsonOfRate(k / n, n, z);
+}
+
+/** The Wilson interval of a rate p observed on n > 0 trials (p need not be a count over n: ANALYSIS.md §10 holds rates fixed). */
+export function wilsonOfRate(p: number, n: number, z = Z95): Rate {
   const z2 = z * z;
   const denom = 1 + z2 / n;
   const centre = (p + z2 / (2 * n)) / denom;

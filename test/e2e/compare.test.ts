@@ -98,7 +98,8 @@ describe('ff-lens compare', () => {
     );
     assert.deepEqual(doc.settings_changed, []);
     assert.deepEqual(doc.changes, [
-      { kind: 'headline', what: 'headline Qwen 3.5', before: null, after: true },
+      // The demo analysed now carries ANALYSIS.md §10's decision, which COMPARE.md shows when a side has it.
+      { kind: 'headline', what: 'headline Qwen 3.5', before: null, after: 'UNDECIDED' },
       { kind: 'classification', what: 'dilution all', before: 'INSUFFICIENT', after: 'INVERSE_SCALING' },
       {
         kind: 'classification',

@@ -24,6 +24,8 @@ export function cmpCodePoints(a: string, b: string): number {
 const FILE_KINDS = ['traces', 'graded', 'xgrader', 'database', 'scenarios', 'lineages'];
 const GROUPS = ['attack_class', 'dataset', 'dilution', 'lineage', 'lineage_attack_class'];
 const CLASSES = ['INVERSE_SCALING', 'POSITIVE_SCALING', 'FLAT_OR_NOISY', 'INSUFFICIENT'];
+const CI_CLASSES = ['INVERSE_SCALING', 'POSITIVE_SCALING', 'FLAT_OR_NOISY', 'UNCERTAIN'];
+const DECISIONS = ['EXCEEDS', 'BELOW', 'UNDECIDED'];
 const SHAPES = ['SINGLE', 'SAME_SIZE', 'FLAT', 'INCREASING', 'DECREASING', 'PEAK', 'TROUGH', 'NON_MONOTONIC'];
 const LABELS = ['COMPLIANCE', 'PARTIAL', 'REFUSAL', 'HALLUCINATION_REFUSAL'];
 const KEY_FIELDS: Record<string, string[]> = {
@@ -80,6 +82,7 @@ export function shapeErrors(doc: unknown): string[] {
   for (const k of ['flat_threshold_pp', 'thin_n', 'headline_threshold_pp'])
     field(settings, k, isNum, '.settings', 'a number');
   field(settings, 'attack_class_source', oneOf(['family', 'name']), '.settings', 'family|name');
+  field(settings, 'grader', nullable(isStr), '.settings', 'a grader name or null');
 
   // inputs
   field(doc, 'inputs', isObj, '', 'an object');
@@ -239,6 +242,11 @@ export function shapeErrors(doc: unknown): string[] {
     field(r, 'n_traces', isInt, at, 'a count');
     need(r.n_traces === points.reduce((s, p) => s + Number(p.n), 0), `${at}: n_traces ≠ Σ points[].n`);
     field(r, 'classification', oneOf(CLASSES), at, CLASSES.join('|'));
+    field(r, 'classification_ci', nullable(oneOf(CI_CLASSES)), at, `${CI_CLASSES.join('|')} or null`);
+    need(
+      (r.classification_ci === null) === (r.classification === 'INSUFFICIENT'),
+      `${at}: classification_ci is null exactly when INSUFFICIENT`,
+    );
     for (const k of ['ols', 'wls', 'logistic']) need(k in r, `${at}.${k} is missing`);
     const distinct = new Set(points.map((p) => p.x)).size;
     need(
@@ -299,6 +307,16 @@ export function shapeErrors(doc: unknown): string[] {
       field(m, 'n', (v) => isInt(v) && v > 0, `${at}.members[${j}]`, 'a positive count');
       need('strict' in m, `${at}.members[${j}].strict is missing`);
       rate(m.strict, `${at}.members[${j}].strict`);
+      field(m, 'shared', isObj, `${at}.members[${j}]`, 'an object');
+      const shared = isObj(m.shared) ? m.shared : {};
+      field(shared, 'n', isInt, `${at}.members[${j}].shared`, 'a count');
+      need('strict' in shared, `${at}.members[${j}].shared.strict is missing`);
+      rate(shared.strict, `${at}.members[${j}].shared.strict`);
+      need(
+        (shared.strict === null) === (shared.n === 0),
+        `${at}.members[${j}].shared.strict is null exactly when its n = 0`,
+      );
+      need(Number(shared.n) <= Number(m.n), `${at}.members[${j}]: shared.n > n`);
     });
     const transitions = arr(l, 'transitions', at);
     need(
@@ -316,6 +334,14 @@ export function shapeErrors(doc: unknown): string[] {
       );
     });
     field(l, 'shape', oneOf(SHAPES), at, SHAPES.join('|'));
+    field(l, 'shared_attack_classes', (v) => Array.isArray(v) && v.every(isStr), at, 'a list of names');
+    const shared = Array.isArray(l.shared_attack_classes) ? (l.shared_attack_classes as string[]) : [];
+    sorted(shared, cmpCodePoints, `${at}.shared_attack_classes`);
+    field(l, 'mix_differs', isBool, at, 'a boolean');
+    need(
+      l.mix_differs === true || members.every((m) => isObj(m.shared) && m.shared.n === m.n),
+      `${at}: the mix is the same but a member has evaluable traces outside the shared classes`,
+    );
   });
 
   // dilution
@@ -347,6 +373,23 @@ export function shapeErrors(doc: unknown): string[] {
     for (const k of ['lineage', 'smallest', 'largest']) field(h, k, isStr, at, 'a string');
     field(h, 'delta_span_pp', isNum, at, 'a number');
     field(h, 'meets_threshold', isBool, at, 'a boolean');
+    field(h, 'delta_span_ci_pp', pair, at, 'a pair');
+    if (pair(h.delta_span_ci_pp) && isNum(h.delta_span_pp)) {
+      const [lo, hi] = h.delta_span_ci_pp as [number, number];
+      need(lo <= h.delta_span_pp && h.delta_span_pp <= hi, `${at}: the span is outside its interval`);
+    }
+    field(h, 'decision', oneOf(DECISIONS), at, DECISIONS.join('|'));
+    field(
+      h,
+      'n_per_arm_to_decide',
+      nullable((v) => isInt(v) && v >= 1 && v <= 100000),
+      at,
+      'null or a count from 1 to 100,000',
+    );
+    need(
+      h.decision === 'UNDECIDED' || h.n_per_arm_to_decide === null,
+      `${at}: a decided headline has n_per_arm_to_decide null`,
+    );
   });
 
   // agreement

@@ -161,4 +161,26 @@ describe('corpus database', () => {
     assert.deepEqual(doc.inputs.problems, []);
     ws.close();
   });
+
+  it("a row's verdict counts like a trace line's: a graded line naming db:<id> wins; under a chosen grader each is found (ANALYSIS.md §11)", async () => {
+    const root = tempWorkspace({
+      // Row 1 is COMPLIANCE by haiku; a FLIP file grades it again.
+      'runs/regrade/m_flip_graded.jsonl': jsonl([
+        { trace_id: 'db:1', llm_verdict: 'REFUSAL', grader_model: 'G' },
+      ]),
+    });
+    makeCorpus(path.join(root, 'jailbreak_corpus.db'));
+    const verdict = (r: Awaited<ReturnType<typeof run>>) => {
+      const t = r.traceSet.traces.find((x) => x.id === 'db:1');
+      return [t?.verdict?.grader, t?.verdict?.label, t?.opinions.map((o) => o.grader)];
+    };
+    // FORMATS.md §3: the line's own verdict counts only when no graded line joins it.
+    assert.deepEqual(verdict(await run(root)), ['G', 'REFUSAL', []]);
+    assert.deepEqual(verdict(await run(root, withDefaults({ grader: 'haiku' }))), [
+      'haiku',
+      'COMPLIANCE',
+      ['G'],
+    ]);
+    assert.deepEqual(verdict(await run(root, withDefaults({ grader: 'G' }))), ['G', 'REFUSAL', ['haiku']]);
+  });
 });

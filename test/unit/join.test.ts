@@ -1,13 +1,15 @@
 /** Joining graded lines to traces, duplicates, second opinions and variants (FORMATS.md §3, §6; DECISIONS.md). */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { withDefaults } from '../../src/engine/settings';
 import { Workspace } from '../../src/engine/workspace';
 import { jsonl, tempWorkspace } from './workspaces';
 
-async function analyseFolder(files: Record<string, string>) {
+async function analyseFolder(files: Record<string, string>, grader: string | null = null) {
   const root = tempWorkspace(files);
-  const ws = new Workspace(root, { settings: withDefaults({}), indexPath: null });
+  const ws = new Workspace(root, { settings: withDefaults({ grader }), indexPath: null });
   await ws.refresh();
   const run = ws.analyse('2026-01-01T00:00:00.000Z');
   ws.close();
@@ -279,5 +281,133 @@ describe('second opinions and grader agreement', () => {
     assert.ok(Math.abs((a?.kappa_labels ?? NaN) - (0.6 - 0.36) / (1 - 0.36)) < 1e-12);
     // strict: C,n,n,n,C vs C,n,n,n,n → po = 4/5; pe = (2·1 + 3·4)/25 = 0.56
     assert.ok(Math.abs((a?.kappa_strict ?? NaN) - (0.8 - 0.56) / (1 - 0.56)) < 1e-12);
+  });
+});
+
+describe('choosing the grader (ANALYSIS.md §11)', () => {
+  // Graders: A and G grade in the primary file, G and H in cross-grader files; "line" and the
+  // others also grade on trace lines. Each trace is built for one rule, as its comment says.
+  const files = {
+    'runs/ds/m_traces.jsonl': jsonl([
+      // t1: graded lines come first: G's graded PARTIAL, not its cross-grader REFUSAL.
+      trace('t1', 'S1', 'qwen3.5:2b', { llm_verdict: 'REFUSAL', grader_model: 'line' }),
+      // t2: G only on the trace line itself: it counts once nothing else by G does.
+      trace('t2', 'S2', 'qwen3.5:2b', { llm_verdict: 'COMPLIANCE', grader_model: 'G' }),
+      // t3: cross-grader lines come before the trace line's verdict.
+      trace('t3', 'S3', 'qwen3.5:2b', { llm_verdict: 'REFUSAL', grader_model: 'A' }),
+      // t4: graded by A only: ungraded under G.
+      trace('t4', 'S4', 'qwen3.5:2b'),
+      // t5: G on the trace line, then G again in a cross-grader file: that repeat was reported and ignored.
+      trace('t5', 'S5', 'qwen3.5:2b', { llm_verdict: 'REFUSAL', grader_model: 'G' }),
+    ]),
+    'runs/ds/m_flip_graded.jsonl': jsonl([
+      { trace_id: 't1', llm_verdict: 'COMPLIANCE', grader_model: 'A' },
+      { trace_id: 't1', llm_verdict: 'PARTIAL', grader_model: 'G' },
+      { trace_id: 't2', llm_verdict: 'REFUSAL', grader_model: 'A' },
+      { trace_id: 't4', llm_verdict: 'COMPLIANCE', grader_model: 'A' },
+    ]),
+    'runs/ds/m_xgrader_g.jsonl': jsonl([
+      { trace_id: 't1', llm_verdict: 'REFUSAL', grader_model: 'G' }, // G already graded t1: problem
+      { trace_id: 't2', llm_verdict: 'PARTIAL', grader_model: 'H' },
+      { trace_id: 't3', llm_verdict: 'COMPLIANCE', grader_model: 'G' },
+      { trace_id: 't5', llm_verdict: 'COMPLIANCE', grader_model: 'G' }, // G already graded t5 (its line): problem
+    ]),
+  };
+  const verdicts = (run: Awaited<ReturnType<typeof analyseFolder>>) =>
+    Object.fromEntries(
+      run.traceSet.traces.map((t) => [
+        t.id,
+        [
+          t.verdict ? `${t.verdict.grader}:${t.verdict.label}` : null,
+          ...t.opinions.map((o) => `${o.grader}:${o.label}`),
+        ],
+      ]),
+    );
+
+  it("without a grader: the first graded verdict, else the trace line's; repeats by a grader are problems", async () => {
+    const run = await analyseFolder(files);
+    assert.deepEqual(verdicts(run), {
+      t1: ['A:COMPLIANCE', 'G:PARTIAL'],
+      t2: ['A:REFUSAL', 'H:PARTIAL'],
+      t3: ['A:REFUSAL', 'G:COMPLIANCE'],
+      t4: ['A:COMPLIANCE'],
+      t5: ['G:REFUSAL'],
+    });
+    assert.deepEqual(
+      run.document.inputs.problems.map((p) => `${p.path}:${p.line}`),
+      ['runs/ds/m_xgrader_g.jsonl:1', 'runs/ds/m_xgrader_g.jsonl:4'],
+    );
+    assert.equal(run.document.settings.grader, null);
+  });
+
+  it('with grader G: graded lines, then cross-grader lines, then the trace line; every other grader a second opinion', async () => {
+    const run = await analyseFolder(files, 'G');
+    assert.deepEqual(verdicts(run), {
+      t1: ['G:PARTIAL', 'A:COMPLIANCE', 'line:REFUSAL'],
+      t2: ['G:COMPLIANCE', 'A:REFUSAL', 'H:PARTIAL'],
+      t3: ['G:COMPLIANCE', 'A:REFUSAL'],
+      t4: [null, 'A:COMPLIANCE'],
+      t5: ['G:REFUSAL'],
+    });
+    assert.deepEqual(run.document.inputs.traces, {
+      total: 5,
+      graded: 4,
+      ungraded: 1,
+      evaluable: 4,
+      errors: 0,
+      benign: 0,
+      unknown_label: 0,
+    });
+    assert.deepEqual(
+      run.document.inputs.problems.map((p) => `${p.path}:${p.line}`),
+      ['runs/ds/m_xgrader_g.jsonl:1', 'runs/ds/m_xgrader_g.jsonl:4'],
+      'the same problems as without a grader',
+    );
+    assert.equal(run.document.settings.grader, 'G');
+    // Agreement has G as the primary of every pair, over the traces both graded.
+    assert.deepEqual(
+      run.document.agreement.map((a) => [a.primary, a.secondary, a.n]),
+      [
+        ['G', 'A', 3],
+        ['G', 'H', 1],
+        ['G', 'line', 1],
+      ],
+    );
+    // strict ASR under G: C on t2 and t3 of the four it graded (t1 P, t5 R).
+    assert.deepEqual(run.document.cells[0]?.counts, {
+      COMPLIANCE: 2,
+      PARTIAL: 1,
+      REFUSAL: 1,
+      HALLUCINATION_REFUSAL: 0,
+    });
+  });
+
+  it('a grader that graded nothing leaves every trace ungraded, and the graders that did are listed', async () => {
+    const run = await analyseFolder(files, 'nobody');
+    assert.equal(run.document.inputs.traces.ungraded, 5);
+    assert.equal(run.document.inputs.traces.graded, 0);
+    assert.deepEqual(run.traceSet.graders, ['A', 'G', 'H', 'line']);
+    assert.deepEqual(
+      run.document.agreement.map((a) => a.primary),
+      [],
+      'nothing to agree with: no trace has a primary verdict',
+    );
+  });
+
+  it('re-analysing under another grader uses the index only: the run files are not read again', async () => {
+    const root = tempWorkspace(files);
+    const ws = new Workspace(root, { settings: withDefaults({}), indexPath: null });
+    try {
+      await ws.refresh();
+      assert.equal(ws.analyse().document.cells[0]?.counts.COMPLIANCE, 2); // t1 (A), t4 (A)
+      fs.rmSync(path.join(root, 'runs'), { recursive: true }); // nothing left to read
+      ws.setSettings(withDefaults({ grader: 'G' }));
+      const run = ws.analyse();
+      assert.equal(run.document.settings.grader, 'G');
+      assert.deepEqual(verdicts(run).t3, ['G:COMPLIANCE', 'A:REFUSAL']);
+      assert.equal(run.document.inputs.traces.ungraded, 1);
+    } finally {
+      ws.close();
+    }
   });
 });

@@ -72,6 +72,7 @@ export function regression(
     left_out: { unknown_size: 0, excluded: 0, empty: 0 },
     n_traces: 100,
     classification,
+    classification_ci: slope === null ? null : 'UNCERTAIN',
     ols:
       slope === null
         ? null
@@ -87,7 +88,13 @@ export function lineage(
   shape: LineageJson['shape'],
   members: [string, number | null, number, number][] = [],
 ): LineageJson {
-  const ms = members.map(([model, params_b, n, k]) => ({ model, params_b, n, strict: wilsonRate(k, n) }));
+  const ms = members.map(([model, params_b, n, k]) => ({
+    model,
+    params_b,
+    n,
+    strict: wilsonRate(k, n),
+    shared: { n, strict: wilsonRate(k, n) },
+  }));
   return {
     name,
     members: ms,
@@ -98,20 +105,21 @@ export function lineage(
       same_size: m.params_b === (ms[i] as (typeof ms)[number]).params_b,
     })),
     shape,
+    shared_attack_classes: [],
+    mix_differs: false,
   };
 }
 
-/** A headline; `decision` only when given (an older document has none). */
-export function headline(lineage: string, span: number, meets: boolean, decision?: string): HeadlineJson {
-  const h: HeadlineJson & { decision?: string } = {
-    lineage,
-    smallest: 's',
-    largest: 'l',
-    delta_span_pp: span,
-    meets_threshold: meets,
-  };
-  if (decision !== undefined) h.decision = decision;
-  return h;
+/** A headline; the fields of ANALYSIS.md §10 only when `decision` is given (an older document has none). */
+export function headline(
+  lineage: string,
+  span: number,
+  meets: boolean,
+  decision?: HeadlineJson['decision'],
+): HeadlineJson {
+  const h = { lineage, smallest: 's', largest: 'l', delta_span_pp: span, meets_threshold: meets };
+  if (decision === undefined) return h as HeadlineJson; // as a document written before §10 reads
+  return { ...h, delta_span_ci_pp: [span - 10, span + 10], decision, n_per_arm_to_decide: null };
 }
 
 export function results(
@@ -127,6 +135,7 @@ export function results(
       headline_threshold_pp: 20,
       attack_class_source: 'family',
       slope_threshold_pp_per_decade: 5,
+      grader: null,
       ...settings,
     },
     inputs: {

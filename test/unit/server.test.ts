@@ -8,6 +8,7 @@ import { ScenarioCatalog, evidenceTitle } from '../../src/engine/analyse/scenari
 import { DEFAULT_SETTINGS, withDefaults } from '../../src/engine/settings';
 import type { LensConfiguration } from '../../src/protocol/settings';
 import { Workspace } from '../../src/engine/workspace';
+import { AnalysisHost } from '../../src/server/analysisHost';
 import { computeDiagnostics } from '../../src/server/diagnostics';
 import { stringTokens, tokenAt, valueOf } from '../../src/server/jsonLine';
 import { lineageMapActions, lineageMapDiagnostics } from '../../src/server/lineageMapFeatures';
@@ -266,6 +267,54 @@ describe('the editor settings', () => {
       if (key === 'failureFirst.dilution.seed') continue; // the extension's (Create Reasoning-Dilution Variants)
       const changed = settingsFromConfig(section(new Map([...defaults, [key, other(value)]])));
       assert.notDeepEqual(changed, DEFAULT_SETTINGS, `${key} is read`);
+    }
+  });
+});
+
+describe('the editor settings: the grader', () => {
+  it('failureFirst.grader: a name chooses the grader; null, blank or another type keeps the primary verdicts', () => {
+    assert.equal(
+      settingsFromConfig({ grader: 'anthropic/claude-haiku-4.5' }).grader,
+      'anthropic/claude-haiku-4.5',
+    );
+    for (const grader of [null, '', '  ', undefined, 5 as unknown as string])
+      assert.equal(settingsFromConfig({ grader }).grader, null, JSON.stringify(grader));
+  });
+});
+
+describe('the analysis host', () => {
+  it('warns once that a chosen grader graded no trace, naming the graders that did, and again after it is set anew', async () => {
+    const root = tempWorkspace({
+      'runs/ds/m_traces.jsonl': jsonl([t('a1', 'S1', 'qwen3.5:2b', 'COMPLIANCE')]),
+    });
+    const warnings: string[] = [];
+    const host = new AnalysisHost(root, null, withDefaults({ grader: 'g2' }), {
+      status: () => undefined,
+      analysed: () => undefined,
+      log: () => undefined,
+      info: () => undefined,
+      warn: (m) => warnings.push(m),
+    });
+    try {
+      await host.refreshNow();
+      assert.deepEqual(warnings, [
+        'Failure-First Lens: no trace has a verdict by grader "g2", so every trace is ungraded (graders with verdicts: "g1") (failureFirst.grader).',
+      ]);
+      assert.equal(host.run?.document.inputs.traces.ungraded, 1);
+      fs.appendFileSync(
+        path.join(root, 'runs/ds/m_traces.jsonl'),
+        jsonl([t('a2', 'S2', 'qwen3.5:2b', 'REFUSAL')]),
+      );
+      await host.refreshNow();
+      assert.equal(warnings.length, 1, 'not again at every change of a run file');
+      host.setSettings(withDefaults({ grader: 'g1' }));
+      await host.refreshNow();
+      assert.equal(host.run?.document.inputs.traces.graded, 2);
+      host.setSettings(withDefaults({ grader: 'g2' }));
+      await host.refreshNow();
+      assert.equal(warnings.length, 2, 'set anew, it is said anew');
+    } finally {
+      host.close();
     }
   });
 });

@@ -6,14 +6,20 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   cohenKappa,
+  headlineDecision,
+  headlineSpan,
   isSeparated,
   logistic,
   mcnemarExact,
+  moverDifference,
   newcombe,
   ols,
+  perArmToDecide,
   tQuantile,
   wilson,
   wls,
+  Z95,
+  type Rate,
 } from '../../src/engine/analyse/stats';
 import { close } from './helpers';
 
@@ -140,6 +146,19 @@ describe('logistic regression', () => {
     close(f.ci?.[1], -2.224958233819269, 1e-9, 'ci hi');
   });
 
+  it('a group where every point has the same rate converges in α too (ANALYSIS.md §9.7): statsmodels Logit', () => {
+    // 1/10, 3/30, 6/60 at 4B, 12B, 27B. The first Newton step from (0, 0) moves β by ~1e-14 but α
+    // only to −1.6 of −2.197: stopping on |Δβ| alone gave SE 1.008 instead of 1.256 (20% too small).
+    const x = [4, 12, 27].map(Math.log10);
+    const k = [1, 3, 6];
+    const n = [10, 30, 60];
+    const f = logistic(x.map((xi, i) => ({ x: xi, k: k[i] as number, n: n[i] as number })));
+    assert.equal(f.converged, true);
+    close(f.alpha, -2.1972245773362316, 1e-9, 'alpha'); // = logit(0.1)
+    assert.ok(Math.abs(f.beta as number) < 1e-12, `β is 0 up to rounding: ${f.beta}`);
+    close(f.se, 1.2561199233441909, 1e-9, 'se');
+  });
+
   it('reports separation (ANALYSIS.md §3) instead of an infinite β', () => {
     const none = [
       { x: 0, k: 0, n: 10 },
@@ -186,6 +205,15 @@ describe('dilution: Newcombe and McNemar', () => {
     assert.equal((hi / 100).toFixed(4), '0.3339');
   });
 
+  it('MOVER for a difference is Newcombe (1998) method 10 on Wilson intervals: example (a), to its 4 decimals', () => {
+    // Zou & Donner (2008) write Newcombe's square-and-add as the MOVER for θ1 − θ2.
+    const b = wilson(56, 70);
+    const a = wilson(48, 80);
+    assert.ok(a && b);
+    const [lo, hi] = moverDifference(b.rate, [b.lo, b.hi], a.rate, [a.lo, a.hi]);
+    assert.deepEqual([lo.toFixed(4), hi.toFixed(4)], ['0.0524', '0.3339']);
+  });
+
   it('exact McNemar matches statsmodels mcnemar(exact=True)', () => {
     const expected: Record<string, number> = {
       '1,16': 0.000274658203125,
@@ -199,6 +227,128 @@ describe('dilution: Newcombe and McNemar', () => {
       const [b, c] = bc.split(',').map(Number) as [number, number];
       close(mcnemarExact(b, c), p, 1e-9, bc);
     }
+  });
+});
+
+describe('deciding the headline (ANALYSIS.md §10)', () => {
+  // (A k, A n, B k, B n) of the smallest and of the largest model. Expected: the two Δ intervals from
+  // statsmodels confint_proportions_2indep(method="newcomb"), combined by MOVER as §10 writes it, and
+  // the per-arm count by trying every m from 1 to 100,000 (stats_expected.py, "span").
+  type Arms = [number, number, number, number];
+  const cases: [string, Arms, Arms, number, [number, number], string, number | null][] = [
+    // the demo's Qwen 3.5 headline: 0.8B 28/49 → 30/50, 9B 28/50 → 43/50
+    [
+      'Qwen 3.5 demo',
+      [28, 49, 30, 50],
+      [28, 50, 43, 50],
+      27.142857142857135,
+      [1.4658842734729127, 51.491888199811555],
+      'UNDECIDED',
+      649,
+    ],
+    [
+      'exceeds',
+      [40, 100, 42, 100],
+      [20, 100, 70, 100],
+      48.0,
+      [29.324620040257198, 65.05277782308374],
+      'EXCEEDS',
+      null,
+    ],
+    [
+      'below',
+      [60, 300, 62, 300],
+      [60, 300, 66, 300],
+      1.3333333333333337,
+      [-7.835294392550736, 10.493135251166638],
+      'BELOW',
+      null,
+    ],
+    [
+      'undecided, low',
+      [30, 100, 32, 100],
+      [30, 100, 35, 100],
+      2.9999999999999973,
+      [-15.041749625315987, 20.942722883409473],
+      'UNDECIDED',
+      112,
+    ],
+    // Δ 0 → Δ 20: the span sits on the threshold, and no number of traces moves the interval off it
+    [
+      'on the threshold',
+      [50, 100, 50, 100],
+      [40, 100, 60, 100],
+      19.999999999999996,
+      [0.58255034903409, 38.68502151555613],
+      'UNDECIDED',
+      null,
+    ],
+  ];
+  const arms = ([ka, na, kb, nb]: Arms) => ({ a: wilson(ka, na) as Rate, b: wilson(kb, nb) as Rate });
+
+  for (const [name, small, large, span, [lo, hi], decision, perArm] of cases)
+    it(`${name}: span ${span.toFixed(1)} pp [${lo.toFixed(1)}, ${hi.toFixed(1)}], ${decision}${perArm === null ? '' : `, ${perArm} per arm`}`, () => {
+      const h = headlineSpan(arms(small), arms(large));
+      close(h.span, span, 1e-9, 'span');
+      close(h.ci[0], lo, 1e-9, 'lower');
+      close(h.ci[1], hi, 1e-9, 'upper');
+      assert.equal(headlineDecision(h.ci, 20), decision);
+      if (decision === 'UNDECIDED') {
+        const rates = {
+          smallA: small[0] / small[1],
+          smallB: small[2] / small[3],
+          largeA: large[0] / large[1],
+          largeB: large[2] / large[3],
+        };
+        assert.equal(perArmToDecide(rates, 20), perArm);
+      }
+    });
+
+  it('decides only when the whole interval clears the threshold by more than 1e-9', () => {
+    assert.equal(headlineDecision([20 + 2e-9, 30], 20), 'EXCEEDS');
+    assert.equal(headlineDecision([20 + 5e-10, 30], 20), 'UNDECIDED');
+    assert.equal(headlineDecision([10, 20 - 2e-9], 20), 'BELOW');
+    assert.equal(headlineDecision([10, 20 - 5e-10], 20), 'UNDECIDED');
+  });
+
+  it('the bisection finds the same m as trying every m in turn (the decision is monotone in m)', () => {
+    // The linear scan here is §10 written out again from the Wilson formula, independently of stats.ts.
+    const bounds = (p: number, m: number): [number, number] => {
+      const c = (p + (Z95 * Z95) / (2 * m)) / (1 + (Z95 * Z95) / m);
+      const h = (Z95 * Math.sqrt((p * (1 - p)) / m + (Z95 * Z95) / (4 * m * m))) / (1 + (Z95 * Z95) / m);
+      return [100 * Math.max(0, c - h), 100 * Math.min(1, c + h)];
+    };
+    const delta = (pa: number, pb: number, m: number): [number, number, number] => {
+      const [la, ua] = bounds(pa, m);
+      const [lb, ub] = bounds(pb, m);
+      const d = 100 * pb - 100 * pa;
+      return [d, d - Math.hypot(100 * pb - lb, ua - 100 * pa), d + Math.hypot(ub - 100 * pb, 100 * pa - la)];
+    };
+    const scan = (r: { smallA: number; smallB: number; largeA: number; largeB: number }, t: number) => {
+      for (let m = 1; m <= 100_000; m++) {
+        const [ds, ls, us] = delta(r.smallA, r.smallB, m);
+        const [dl, ll, ul] = delta(r.largeA, r.largeB, m);
+        const lower = dl - ds - Math.hypot(dl - ll, us - ds);
+        const upper = dl - ds + Math.hypot(ul - dl, ds - ls);
+        if (lower > t + 1e-9 || upper < t - 1e-9) return m;
+      }
+      return null;
+    };
+    // A fixed pseudo-random sequence (LCG) of rate sets, on 50ths so that rates of 0 and 1 occur.
+    let seed = 12345;
+    const rate = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), (seed % 51) / 50);
+    let found = 0;
+    for (let i = 0; i < 60; i++) {
+      const r = { smallA: rate(), smallB: rate(), largeA: rate(), largeB: rate() };
+      const t = [0, 5, 20][i % 3] as number;
+      const expected = scan(r, t);
+      assert.equal(perArmToDecide(r, t), expected, JSON.stringify({ ...r, t }));
+      if (expected !== null && expected > 1) found++;
+    }
+    assert.ok(
+      found > 10,
+      `the sample exercises the search (${found} cases need more than one trace per arm)`,
+    );
   });
 });
 

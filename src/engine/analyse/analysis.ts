@@ -71,6 +71,7 @@ export function analyse(input: AnalysisInput): Analysis {
     lineages.names,
     lineageMembers,
     tallies.modelTallies,
+    tallies.cells,
     models,
     th.flatPp,
   );
@@ -90,6 +91,7 @@ export function analyse(input: AnalysisInput): Analysis {
       headline_threshold_pp: th.headlinePp,
       attack_class_source: settings.attackClassSource,
       slope_threshold_pp_per_decade: th.slopePpPerDecade,
+      grader: settings.grader,
     },
     inputs: {
       files,

@@ -10,7 +10,7 @@ import type {
 import type { Trace } from './join';
 import type { ModelInfo } from './models';
 import { fitPoints } from './regressions';
-import { mcnemarExact, newcombe } from './stats';
+import { headlineDecision, headlineSpan, mcnemarExact, newcombe, perArmToDecide, type Rate } from './stats';
 import { Tally } from './tally';
 
 function arm(t: Tally): DilutionArm {
@@ -123,15 +123,36 @@ export function dilutionAnalysis(
     if (ok.length >= 2) {
       const s = ok[0] as DilutionModelJson;
       const l = ok[ok.length - 1] as DilutionModelJson;
-      const span = (l.delta_pp as number) - (s.delta_pp as number);
-      headlines.push({
-        lineage: lin,
-        smallest: s.model,
-        largest: l.model,
-        delta_span_pp: span,
-        meets_threshold: span > headlinePp + 1e-9,
-      });
+      headlines.push(headline(lin, s, l, headlinePp));
     }
   }
   return { models: out, headlines, regressions, counted };
+}
+
+/** Δ at the largest member minus Δ at the smallest (§5), its interval and what it decides (§10). */
+function headline(
+  lineage: string,
+  s: DilutionModelJson,
+  l: DilutionModelJson,
+  thresholdPp: number,
+): HeadlineJson {
+  const arms = (d: DilutionModelJson): { a: Rate; b: Rate } => ({
+    a: d.a.strict as Rate,
+    b: d.b.strict as Rate,
+  });
+  const small = arms(s);
+  const large = arms(l);
+  const { span, ci } = headlineSpan(small, large);
+  const decision = headlineDecision(ci, thresholdPp);
+  const rates = { smallA: small.a.rate, smallB: small.b.rate, largeA: large.a.rate, largeB: large.b.rate };
+  return {
+    lineage,
+    smallest: s.model,
+    largest: l.model,
+    delta_span_pp: span,
+    meets_threshold: span > thresholdPp + 1e-9,
+    delta_span_ci_pp: ci,
+    decision,
+    n_per_arm_to_decide: decision === 'UNDECIDED' ? perArmToDecide(rates, thresholdPp) : null,
+  };
 }

@@ -69,6 +69,8 @@ export interface TraceSet {
   files: SourceFile[];
   traces: Trace[];
   problems: Problem[];
+  /** Every grader with a verdict on some trace, sorted (a chosen grader that is not here grades nothing). */
+  graders: string[];
 }
 
 /** Visit a file's indexed records in line order (the record is reused between rows: copy what you keep). */
@@ -166,7 +168,11 @@ function given(f: SourceFile, r: Rec): GivenVerdict | null {
   };
 }
 
-export function buildTraces(index: TraceIndex): TraceSet {
+/**
+ * Traces from the index: trace lines, corpus rows, then graded and cross-grader lines attached to
+ * them. `grader` (ANALYSIS.md §11) chooses whose verdicts count; null keeps each trace's primary.
+ */
+export function buildTraces(index: TraceIndex, grader: string | null = null): TraceSet {
   const files = sourceFiles(index);
   const problems: Problem[] = [];
   const traces: Trace[] = [];
@@ -210,16 +216,18 @@ export function buildTraces(index: TraceIndex): TraceSet {
     });
   }
 
-  // 2. Corpus rows: each a trace with the LLM grader's verdict (heuristic verdicts never enter).
+  // 2. Corpus rows: each a trace with the LLM grader's verdict (heuristic verdicts never enter),
+  // which counts like a trace line's own verdict: when no graded line attaches one.
   for (const f of files) {
     if (f.kind !== 'database') continue;
     forEachRecord(index, f.row, (r) => {
       if (r.model === null)
         return problem(f, null, 'missing-model', `result ${r.line} has no model name`, { row: r.line });
       const t = newTrace(f, r, r.traceId ?? `db:${r.line}`, r.dataset);
-      t.verdict = given(f, r);
       traces.push(t);
       byId.set(t.id, t);
+      const v = given(f, r);
+      if (v) lineVerdicts.push([t, v]);
     });
   }
 
@@ -321,12 +329,58 @@ export function buildTraces(index: TraceIndex): TraceSet {
   const inOrder = (a: Trace, b: Trace): number => a.file - b.file || a.line - b.line;
   if (!traces.every((t, i) => i === 0 || inOrder(traces[i - 1] as Trace, t) < 0)) traces.sort(inOrder);
   assignVariants(traces);
+  // Problems are those of the join without a chosen grader (§11), so two graders list the same ones.
   for (const t of traces) {
-    t.category = categorise(t);
     if (t.verdict?.cls === 'unknown') unknownLabel(files, t.verdict, problems);
     for (const o of t.opinions) if (o.cls === 'unknown') unknownLabel(files, o, problems);
   }
-  return { files, traces, problems };
+  const graders = gradersOf(traces, lineVerdicts);
+  if (grader !== null) chooseGrader(traces, lineVerdicts, grader);
+  for (const t of traces) t.category = categorise(t);
+  return { files, traces, problems, graders };
+}
+
+/** A chosen grader that gave no trace a verdict: what to tell the researcher (the CLI's warning, the editor's). */
+export function graderNotFound(grader: string, graders: string[]): string {
+  const known = graders.map((g) => JSON.stringify(g)).join(', ') || 'none';
+  return `no trace has a verdict by grader ${JSON.stringify(grader)}, so every trace is ungraded (graders with verdicts: ${known})`;
+}
+
+function gradersOf(traces: Trace[], lineVerdicts: [Trace, GivenVerdict][]): string[] {
+  const names = new Set<string>();
+  for (const t of traces) {
+    if (t.verdict) names.add(t.verdict.grader);
+    for (const o of t.opinions) names.add(o.grader);
+  }
+  for (const [, v] of lineVerdicts) names.add(v.grader);
+  return [...names].sort(compareCodePoints);
+}
+
+/**
+ * ANALYSIS.md §11: a trace's verdict is the first by `grader` among its graded lines, then its
+ * cross-grader lines (each in (path, line) order, as the join attached them, repeats by one grader
+ * already reported and left out), then its own line's (or corpus row's) verdict. Every other
+ * grader's first verdict in that order is a second opinion.
+ */
+function chooseGrader(traces: Trace[], lineVerdicts: [Trace, GivenVerdict][], grader: string): void {
+  const own = new Map<Trace, GivenVerdict>(lineVerdicts);
+  for (const t of traces) {
+    const line = own.get(t);
+    // Without a chosen grader the own verdict stands in as primary only when nothing attached one.
+    const attached = t.verdict !== null && t.verdict !== line ? [t.verdict, ...t.opinions] : t.opinions;
+    const candidates = line ? [...attached, line] : attached;
+    let verdict: GivenVerdict | null = null;
+    const opinions: GivenVerdict[] = [];
+    const seen = new Set<string>();
+    for (const v of candidates) {
+      if (seen.has(v.grader)) continue;
+      seen.add(v.grader);
+      if (v.grader === grader) verdict = v;
+      else opinions.push(v);
+    }
+    t.verdict = verdict;
+    t.opinions = opinions.length === 0 ? NO_OPINIONS : opinions;
+  }
 }
 
 function unknownLabel(files: SourceFile[], v: GivenVerdict, problems: Problem[]): void {

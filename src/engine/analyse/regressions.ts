@@ -1,8 +1,10 @@
 /** Scaling regressions (ANALYSIS.md §3, §6, §9.8): groups of cells, their fits and the outlier cells. */
 import { compareCodePoints as cmp } from '../read/discover';
+import { size } from '../../shared/format';
 import type {
   CellJson,
   Classification,
+  ClassificationCi,
   GroupKey,
   GroupKind,
   PointJson,
@@ -24,6 +26,59 @@ export function classify(slope: number, threshold: number): Classification {
   if (slope > threshold) return 'INVERSE_SCALING';
   if (slope < -threshold) return 'POSITIVE_SCALING';
   return 'FLAT_OR_NOISY';
+}
+
+/**
+ * The classification of the whole 95% slope interval (ANALYSIS.md §12): a direction only when the
+ * entire interval is on that side of ±t, flat only when it lies within [−t, +t]; UNCERTAIN when it
+ * straddles a threshold or there is no interval (two points).
+ */
+export function classifyInterval(ci: readonly [number, number] | null, threshold: number): ClassificationCi {
+  if (ci === null) return 'UNCERTAIN';
+  const [lo, hi] = ci;
+  if (lo > threshold) return 'INVERSE_SCALING';
+  if (hi < -threshold) return 'POSITIVE_SCALING';
+  if (lo >= -threshold && hi <= threshold) return 'FLAT_OR_NOISY';
+  return 'UNCERTAIN';
+}
+
+/** Why a group has no fit: nothing to fit at all, every model left out, or one size only. */
+export type InsufficientReason =
+  | { kind: 'no_evaluable_traces' }
+  | { kind: 'all_left_out'; excluded: number; unknownSize: number; empty: number }
+  | { kind: 'one_size'; points: number; x: number };
+
+/** The reason an INSUFFICIENT regression has no fit; null for a regression with one. */
+export function insufficientReason(r: RegressionJson): InsufficientReason | null {
+  if (r.classification !== 'INSUFFICIENT') return null;
+  const { excluded, unknown_size, empty } = r.left_out;
+  if (r.points.length === 0) {
+    if (excluded + unknown_size === 0) return { kind: 'no_evaluable_traces' };
+    return { kind: 'all_left_out', excluded, unknownSize: unknown_size, empty };
+  }
+  return { kind: 'one_size', points: r.points.length, x: (r.points[0] as PointJson).x };
+}
+
+/** The reason in a researcher's words: "no evaluable traces", "every model left out (2 excluded)", … */
+export function describeInsufficient(reason: InsufficientReason): string {
+  switch (reason.kind) {
+    case 'no_evaluable_traces':
+      return 'no evaluable traces';
+    case 'all_left_out': {
+      const parts = [
+        reason.excluded > 0 ? `${reason.excluded} excluded` : '',
+        reason.unknownSize > 0 ? `${reason.unknownSize} of unknown size` : '',
+        reason.empty > 0 ? `${reason.empty} without evaluable traces` : '',
+      ].filter(Boolean);
+      return `every model left out (${parts.join(', ')})`;
+    }
+    case 'one_size': {
+      const at = size(10 ** reason.x);
+      return reason.points === 1
+        ? `one model of known size (${at}): a slope needs two sizes`
+        : `all ${reason.points} models are the same size (${at}): a slope needs two sizes`;
+    }
+  }
 }
 
 /** A group's points (one per cell) and its OLS, WLS and trace-level logistic fits (ANALYSIS.md §3). */
@@ -78,6 +133,7 @@ export function fitPoints(
     left_out,
     n_traces,
     classification: 'INSUFFICIENT',
+    classification_ci: null,
     ols: null,
     wls: null,
     logistic: null,
@@ -92,6 +148,7 @@ export function fitPoints(
     points.map((p) => p.n),
   );
   base.classification = classify(o.slope, threshold);
+  base.classification_ci = classifyInterval(o.ci, threshold);
   base.ols = { slope_pp: o.slope, intercept_pp: o.intercept, r2: o.r2, se_pp: o.se, ci_pp: o.ci };
   base.wls = { slope_pp: w.slope, intercept_pp: w.intercept, r2: w.r2 };
   return { json: base, fit: o };

@@ -1,103 +1,14 @@
 /** The statistics of ANALYSIS.md, one function per figure. Pure numbers in, numbers out. */
-
-import { Z95, type Rate } from '../../shared/wilson';
+import gammaln from '@stdlib/math-base-special-gammaln';
+import tDistQuantile from '@stdlib/stats-base-dists-t-quantile';
+import type { HeadlineDecision } from '../report/results';
+import { wilsonOfRate, Z95, type Rate } from '../../shared/wilson';
 
 // The Wilson interval (ANALYSIS.md §1) is in src/shared: the page computes it for dataset points too.
-export { wilson, Z95, type Rate } from '../../shared/wilson';
+export { wilson, wilsonOfRate, Z95, type Rate } from '../../shared/wilson';
 
-// ---------------------------------------------------------------- special functions
-
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-];
-
-/** ln Γ(x) for x > 0 (Lanczos, g = 7). */
-export function lgamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
-  const xx = x - 1;
-  let a = LANCZOS[0] as number;
-  const t = xx + 7.5;
-  for (let i = 1; i < 9; i++) a += (LANCZOS[i] as number) / (xx + i);
-  return 0.5 * Math.log(2 * Math.PI) + (xx + 0.5) * Math.log(t) - t + Math.log(a);
-}
-
-/** Continued fraction of the incomplete beta function (modified Lentz). */
-function betacf(a: number, b: number, x: number): number {
-  const TINY = 1e-300;
-  const qab = a + b;
-  const qap = a + 1;
-  const qam = a - 1;
-  let c = 1;
-  let d = 1 - (qab * x) / qap;
-  if (Math.abs(d) < TINY) d = TINY;
-  d = 1 / d;
-  let h = d;
-  for (let m = 1; m <= 10000; m++) {
-    const m2 = 2 * m;
-    let aa = (m * (b - m) * x) / ((qam + m2) * (a + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + aa / c;
-    if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d;
-    h *= d * c;
-    aa = (-(a + m) * (qab + m) * x) / ((a + m2) * (qap + m2));
-    d = 1 + aa * d;
-    if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + aa / c;
-    if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d;
-    const del = d * c;
-    h *= del;
-    if (Math.abs(del - 1) < 1e-16) break;
-  }
-  return h;
-}
-
-/** Regularised incomplete beta I_x(a, b). */
-export function incbeta(x: number, a: number, b: number): number {
-  if (x <= 0) return 0;
-  if (x >= 1) return 1;
-  const lnFront = lgamma(a + b) - lgamma(a) - lgamma(b) + a * Math.log(x) + b * Math.log1p(-x);
-  if (x < (a + 1) / (a + b + 2)) return (Math.exp(lnFront) * betacf(a, b, x)) / a;
-  return 1 - (Math.exp(lnFront) * betacf(b, a, 1 - x)) / b;
-}
-
-/** Student t cumulative distribution. */
-export function tCdf(t: number, df: number): number {
-  const x = df / (df + t * t);
-  const tail = 0.5 * incbeta(x, df / 2, 0.5);
-  return t >= 0 ? 1 - tail : tail;
-}
-
-/** Student t quantile for p in (0.5, 1): exact forms for 1 and 2 degrees of freedom, else Newton on the CDF. */
-export function tQuantile(p: number, df: number): number {
-  if (df === 1) return Math.tan(Math.PI * (p - 0.5));
-  if (df === 2) return (2 * p - 1) / Math.sqrt(2 * p * (1 - p));
-  // Upper tail q = 1 − p, solved as 0.5·I_x(df/2, 1/2) = q for x = df/(df+t²): better conditioned.
-  const q = 1 - p;
-  let lo = 0;
-  let hi = 1e3;
-  let t = 2;
-  for (let i = 0; i < 200; i++) {
-    const tail = 0.5 * incbeta(df / (df + t * t), df / 2, 0.5);
-    const f = tail - q; // decreasing in t
-    if (f > 0) lo = t;
-    else hi = t;
-    const pdf = Math.exp(
-      lgamma((df + 1) / 2) -
-        lgamma(df / 2) -
-        0.5 * Math.log(df * Math.PI) -
-        ((df + 1) / 2) * Math.log1p((t * t) / df),
-    );
-    let next = t + f / pdf;
-    if (!(next > lo && next < hi)) next = (lo + hi) / 2;
-    if (Math.abs(next - t) <= 1e-15 * Math.max(1, Math.abs(t))) return next;
-    t = next;
-  }
-  return t;
-}
+/** Student t quantile (stdlib's, by the inverse regularised incomplete beta function). */
+export const tQuantile = (p: number, df: number): number => tDistQuantile(p, df);
 
 // ---------------------------------------------------------------- regressions
 
@@ -275,7 +186,9 @@ export function logistic(points: BinomialPoint[]): LogisticFit {
     a += step * da;
     b += step * db;
     cur = next;
-    if (Math.abs(step * db) < 1e-12) {
+    // The whole step (ANALYSIS.md §9.7): with every point at the same rate the first β step is
+    // ~1e-14 while α is still far from its optimum.
+    if (Math.max(Math.abs(step * da), Math.abs(step * db)) < 1e-12) {
       converged = true;
       break;
     }
@@ -287,12 +200,85 @@ export function logistic(points: BinomialPoint[]): LogisticFit {
 
 // ---------------------------------------------------------------- dilution
 
-/** Newcombe's square-and-add interval for Δ = B − A from two Wilson intervals, in pp. */
+/**
+ * MOVER (Zou & Donner 2008, Stat Med 27:1693) for θ1 − θ2 from two independent estimates and
+ * their 95% intervals: each side recovers its variance from the bound on that side.
+ */
+export function moverDifference(
+  e1: number,
+  ci1: readonly [number, number],
+  e2: number,
+  ci2: readonly [number, number],
+): [number, number] {
+  const d = e1 - e2;
+  return [
+    d - Math.sqrt((e1 - ci1[0]) ** 2 + (ci2[1] - e2) ** 2),
+    d + Math.sqrt((ci1[1] - e1) ** 2 + (e2 - ci2[0]) ** 2),
+  ];
+}
+
+const pp = (r: Rate): [number, number, number] => [100 * r.rate, 100 * r.lo, 100 * r.hi];
+
+/** Newcombe's square-and-add interval for Δ = B − A from two Wilson intervals, in pp: MOVER on the two rates. */
 export function newcombe(a: Rate, b: Rate): [number, number] {
-  const delta = 100 * b.rate - 100 * a.rate;
-  const lower = delta - 100 * Math.sqrt((b.rate - b.lo) ** 2 + (a.hi - a.rate) ** 2);
-  const upper = delta + 100 * Math.sqrt((b.hi - b.rate) ** 2 + (a.rate - a.lo) ** 2);
-  return [lower, upper];
+  const [pa, la, ua] = pp(a);
+  const [pb, lb, ub] = pp(b);
+  return moverDifference(pb, [lb, ub], pa, [la, ua]);
+}
+
+/** The span Δ_L − Δ_S (pp) and its MOVER interval (ANALYSIS.md §10), from the four arms' strict rates. */
+export function headlineSpan(
+  small: { a: Rate; b: Rate },
+  large: { a: Rate; b: Rate },
+): { span: number; ci: [number, number] } {
+  const dS = 100 * small.b.rate - 100 * small.a.rate;
+  const dL = 100 * large.b.rate - 100 * large.a.rate;
+  return {
+    span: dL - dS,
+    ci: moverDifference(dL, newcombe(large.a, large.b), dS, newcombe(small.a, small.b)),
+  };
+}
+
+/** EXCEEDS when the whole interval is above the threshold, BELOW when it is all below (§10). */
+export function headlineDecision(ci: readonly [number, number], thresholdPp: number): HeadlineDecision {
+  if (ci[0] > thresholdPp + 1e-9) return 'EXCEEDS';
+  if (ci[1] < thresholdPp - 1e-9) return 'BELOW';
+  return 'UNDECIDED';
+}
+
+export const MAX_PER_ARM = 100_000;
+
+/**
+ * The smallest m in 1..100,000 evaluable traces per arm that decides the headline with the four
+ * strict rates held (§10), or null.
+ *
+ * Bisection is exact here because "decided" is monotone in m: a Wilson interval is the set of π
+ * with (p − π)² ≤ z²π(1 − π)/m, so for a fixed p the interval at a larger m lies inside the one at
+ * a smaller m. Every distance p − lo and hi − p therefore shrinks (or stays) as m grows, so do the
+ * Newcombe and MOVER distances built from them by square-and-add, and the span's interval only
+ * narrows around the fixed span. Once a bound clears the threshold it stays clear.
+ */
+export function perArmToDecide(
+  rates: { smallA: number; smallB: number; largeA: number; largeB: number },
+  thresholdPp: number,
+): number | null {
+  const decidedAt = (m: number): boolean => {
+    const arm = (p: number): Rate => wilsonOfRate(p, m);
+    const { ci } = headlineSpan(
+      { a: arm(rates.smallA), b: arm(rates.smallB) },
+      { a: arm(rates.largeA), b: arm(rates.largeB) },
+    );
+    return headlineDecision(ci, thresholdPp) !== 'UNDECIDED';
+  };
+  if (!decidedAt(MAX_PER_ARM)) return null;
+  let undecided = 0; // no traces decide nothing
+  let decided = MAX_PER_ARM;
+  while (decided - undecided > 1) {
+    const mid = Math.floor((undecided + decided) / 2);
+    if (decidedAt(mid)) decided = mid;
+    else undecided = mid;
+  }
+  return decided;
 }
 
 /** Exact two-sided McNemar p = min(1, 2·P(X ≤ min(b, c))), X ~ Binomial(b + c, ½). */
@@ -317,7 +303,7 @@ export function mcnemarExact(b: number, c: number): number {
       s += r;
       if (r < 1e-20 * s) break;
     }
-    const logTop = lgamma(n + 1) - lgamma(m + 1) - lgamma(n - m + 1) - n * Math.LN2;
+    const logTop = gammaln(n + 1) - gammaln(m + 1) - gammaln(n - m + 1) - n * Math.LN2;
     tail = s * Math.exp(logTop);
   }
   return Math.min(1, 2 * tail);

@@ -3,6 +3,8 @@ import {
   classificationText,
   DASH,
   fixed,
+  integer,
+  intervalClassificationText,
   percent,
   pValue,
   rateWithCi,
@@ -10,7 +12,9 @@ import {
   signedInterval,
   size,
 } from '../../shared/format';
-import type { CellJson, RegressionJson, ResultsDocument } from './results';
+import { describeInsufficient, insufficientReason } from '../analyse/regressions';
+import { MAX_PER_ARM } from '../analyse/stats';
+import type { CellJson, HeadlineJson, LineageJson, RegressionJson, ResultsDocument } from './results';
 import { MAX_PROBLEMS_PER_FILE } from '../problems';
 
 /** Table-cell text: no markup survives (names and problem reasons are data, not Markdown). */
@@ -19,6 +23,16 @@ export function mdText(s: string): string {
     .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
     .replace(/[\\`*_[\]<>|#]/g, (c) => (c === '<' ? '&lt;' : c === '>' ? '&gt;' : `\\${c}`));
 }
+
+/** The point estimate's classification, and for a group without a fit, why it has none. */
+function direction(r: RegressionJson): string {
+  const reason = insufficientReason(r);
+  return reason ? `insufficient (${describeInsufficient(reason)})` : classificationText(r.classification);
+}
+
+/** What the whole 95% slope interval says (ANALYSIS.md §12). */
+const intervalSays = (r: RegressionJson): string =>
+  intervalClassificationText(r.classification_ci, r.ols?.ci_pp != null);
 
 function scalingTable(
   title: string,
@@ -29,14 +43,14 @@ function scalingTable(
   const out = [
     `## ${title}`,
     '',
-    `| ${label} | models | n | slope (pp/decade) | 95% CI | R² | WLS slope | logistic β | direction |`,
-    '|---|---:|---:|---:|---|---:|---:|---:|---|',
+    `| ${label} | models | n | slope (pp/decade) | 95% CI | R² | WLS slope | logistic β | direction | whole 95% CI |`,
+    '|---|---:|---:|---:|---|---:|---:|---:|---|---|',
   ];
   for (const r of rows) {
     const o = r.ols;
     const beta = r.logistic?.beta ?? null;
     out.push(
-      `| ${mdText(keyOf(r))} | ${r.points.length} | ${r.n_traces} | ${signed(o?.slope_pp, 2)} | ${signedInterval(o?.ci_pp, 2)} | ${fixed(o?.r2, 3)} | ${signed(r.wls?.slope_pp, 2)} | ${r.logistic === null ? DASH : beta === null ? 'separated' : signed(beta, 3)} | ${classificationText(r.classification)} |`,
+      `| ${mdText(keyOf(r))} | ${r.points.length} | ${r.n_traces} | ${signed(o?.slope_pp, 2)} | ${signedInterval(o?.ci_pp, 2)} | ${fixed(o?.r2, 3)} | ${signed(r.wls?.slope_pp, 2)} | ${r.logistic === null ? DASH : beta === null ? 'separated' : signed(beta, 3)} | ${direction(r)} | ${intervalSays(r)} |`,
     );
   }
   const left = rows.reduce((s, r) => s + r.left_out.excluded + r.left_out.unknown_size + r.left_out.empty, 0);
@@ -49,6 +63,60 @@ function scalingTable(
   return out;
 }
 
+const MIX_WARNING = '⚠';
+
+function lineageTable(lineages: LineageJson[]): string[] {
+  const out = [
+    '## Matched lineages',
+    '',
+    '| lineage | model | size | n | strict ASR [95% CI] | in shared attack classes: n, strict ASR [95% CI] | transition | shape |',
+    '|---|---|---:|---:|---|---|---|---|',
+  ];
+  for (const l of lineages) {
+    l.members.forEach((m, i) => {
+      const tr = i > 0 ? l.transitions[i - 1] : undefined;
+      const shared = l.mix_differs ? `${MIX_WARNING} ${m.shared.n}, ${rateWithCi(m.shared.strict)}` : '';
+      out.push(
+        `| ${i === 0 ? mdText(l.name) : ''} | ${mdText(m.model)} | ${size(m.params_b)} | ${m.n} | ${rateWithCi(m.strict)} | ${shared} | ${tr ? `${signed(tr.delta_pp)} pp${tr.same_size ? ' (same size)' : ''}` : ''} | ${i === 0 ? l.shape : ''} |`,
+      );
+    });
+  }
+  const mixed = lineages.filter((l) => l.mix_differs);
+  if (mixed.length > 0) out.push('');
+  for (const l of mixed) {
+    const shared =
+      l.shared_attack_classes.length === 0
+        ? 'no attack class is shared by all of them'
+        : `only ${l.shared_attack_classes.map(mdText).join(', ')} ${l.shared_attack_classes.length === 1 ? 'is' : 'are'} shared by all`;
+    out.push(
+      `- ${MIX_WARNING} **${mdText(l.name)}**: its members were attacked with different attack-class mixes (${shared}). A pooled difference between them can come from the mix rather than from scale; the shared-class column compares like with like.`,
+    );
+  }
+  return out;
+}
+
+/** "+27.1 pp [+1.5, +51.5]: undecided at 20 pp; ~649 scenarios per arm would decide" */
+function headlineText(h: HeadlineJson, thresholdPp: number): string {
+  const span = `Δ at ${mdText(h.largest)} minus Δ at ${mdText(h.smallest)} = ${signed(h.delta_span_pp)} pp ${signedInterval(h.delta_span_ci_pp)}`;
+  switch (h.decision) {
+    case 'EXCEEDS':
+      return `${span}: exceeds ${thresholdPp} pp (the whole 95% interval is above the threshold for a write-up).`;
+    case 'BELOW':
+      return `${span}: below ${thresholdPp} pp (the whole 95% interval is below the threshold for a write-up).`;
+    case 'UNDECIDED':
+      return h.n_per_arm_to_decide === null
+        ? `${span}: undecided at ${thresholdPp} pp; even ${integer(MAX_PER_ARM)} scenarios per arm would not decide (the span is too close to the threshold).`
+        : `${span}: undecided at ${thresholdPp} pp; ~${integer(h.n_per_arm_to_decide)} scenarios per arm would decide.`;
+  }
+}
+
+function undecidedMeaning(thresholdPp: number): string {
+  return (
+    `*Undecided* means the 95% interval of the span contains the ${thresholdPp} pp threshold: the traces are consistent both with a span above it and with one below it, so the point estimate alone cannot carry the write-up decision (whether it is above or below ${thresholdPp} pp is not yet known). ` +
+    '"Scenarios per arm" is how many evaluable traces each of the four arms (baseline and dilution, at the smallest and at the largest model) would need for the interval to clear the threshold if the observed rates held; it plans the next run, it is not a result.'
+  );
+}
+
 export function renderMarkdown(doc: ResultsDocument): string {
   const lines: string[] = [];
   const t = doc.inputs.traces;
@@ -56,35 +124,32 @@ export function renderMarkdown(doc: ResultsDocument): string {
   lines.push(
     `Traces: ${t.total} (evaluable ${t.evaluable}, ungraded ${t.ungraded}, errors ${t.errors}, benign ${t.benign}, unknown label ${t.unknown_label}); files: ${doc.inputs.files.length}; input problems: ${doc.inputs.problems.length}.`,
     '',
-    `Strict ASR = COMPLIANCE / evaluable; intervals are Wilson 95%. Slopes are OLS of strict ASR (pp) on log10(parameters, billions), one point per cell; |slope| > ${doc.settings.slope_threshold_pp_per_decade} pp/decade is classified.`,
+    `Strict ASR = COMPLIANCE / evaluable; intervals are Wilson 95%. Slopes are OLS of strict ASR (pp) on log10(parameters, billions), one point per cell; |slope| > ${doc.settings.slope_threshold_pp_per_decade} pp/decade is classified. "Whole 95% CI" classifies the entire interval of the slope: a direction only when all of it is beyond ±${doc.settings.slope_threshold_pp_per_decade} pp/decade, flat only when all of it is within; "uncertain" means the interval straddles a threshold (or, with two points, does not exist), so the direction rests on the point estimate alone.`,
     '',
   );
+  if (doc.settings.grader !== null)
+    lines.push(
+      `Verdicts: grader ${mdText(doc.settings.grader)} only; traces it did not grade are ungraded, other graders are second opinions.`,
+      '',
+    );
   const reg = (g: string): RegressionJson[] => doc.regressions.filter((r) => r.group === g);
   lines.push(...scalingTable('Pooled by dataset', 'dataset', reg('dataset'), (r) => r.key.dataset ?? ''));
   lines.push(
     ...scalingTable('By attack class', 'attack class', reg('attack_class'), (r) => r.key.attack_class ?? ''),
   );
 
-  lines.push(
-    '## Matched lineages',
-    '',
-    '| lineage | model | size | n | strict ASR [95% CI] | transition | shape |',
-    '|---|---|---:|---:|---|---|---|',
-  );
-  for (const l of doc.lineages) {
-    l.members.forEach((m, i) => {
-      const tr = i > 0 ? l.transitions[i - 1] : undefined;
-      lines.push(
-        `| ${i === 0 ? mdText(l.name) : ''} | ${mdText(m.model)} | ${size(m.params_b)} | ${m.n} | ${rateWithCi(m.strict)} | ${tr ? `${signed(tr.delta_pp)} pp${tr.same_size ? ' (same size)' : ''}` : ''} | ${i === 0 ? l.shape : ''} |`,
-      );
-    });
-  }
+  lines.push(...lineageTable(doc.lineages));
   const linRegs = reg('lineage').filter((r) => r.ols);
   if (linRegs.length > 0) {
     lines.push(
       '',
       'Within-lineage OLS slopes: ' +
-        linRegs.map((r) => `${mdText(r.key.lineage ?? '')} ${signed(r.ols?.slope_pp)} pp/decade`).join('; ') +
+        linRegs
+          .map(
+            (r) =>
+              `${mdText(r.key.lineage ?? '')} ${signed(r.ols?.slope_pp)} pp/decade (whole 95% CI: ${intervalSays(r)})`,
+          )
+          .join('; ') +
         '.',
     );
   }
@@ -104,15 +169,15 @@ export function renderMarkdown(doc: ResultsDocument): string {
       );
     }
     lines.push('');
-    for (const h of doc.dilution.headlines) {
-      lines.push(
-        `- **${mdText(h.lineage)}**: Δ at ${mdText(h.largest)} minus Δ at ${mdText(h.smallest)} = ${signed(h.delta_span_pp)} pp: ${h.meets_threshold ? `exceeds the ${doc.settings.headline_threshold_pp} pp threshold for a write-up` : `does not exceed the ${doc.settings.headline_threshold_pp} pp threshold`}.`,
-      );
-    }
+    for (const h of doc.dilution.headlines)
+      lines.push(`- **${mdText(h.lineage)}**: ${headlineText(h, doc.settings.headline_threshold_pp)}`);
+    if (doc.dilution.headlines.some((h) => h.decision === 'UNDECIDED'))
+      lines.push('', undecidedMeaning(doc.settings.headline_threshold_pp));
+    if (doc.dilution.headlines.length > 0) lines.push('');
     for (const r of reg('dilution')) {
       if (r.ols)
         lines.push(
-          `- Δ slope (${mdText(r.key.lineage ?? '')}): ${signed(r.ols.slope_pp, 2)} pp/decade over ${r.points.length} models (${r.classification}).`,
+          `- Δ slope (${mdText(r.key.lineage ?? '')}): ${signed(r.ols.slope_pp, 2)} pp/decade over ${r.points.length} models (${r.classification}; whole 95% CI: ${intervalSays(r)}).`,
         );
     }
     lines.push('');

@@ -100,6 +100,8 @@ export interface CellJson {
 
 export type GroupKind = 'attack_class' | 'dataset' | 'dilution' | 'lineage' | 'lineage_attack_class';
 export type Classification = 'INVERSE_SCALING' | 'POSITIVE_SCALING' | 'FLAT_OR_NOISY' | 'INSUFFICIENT';
+/** The classification of the whole 95% slope interval (ANALYSIS.md §12). */
+export type ClassificationCi = 'INVERSE_SCALING' | 'POSITIVE_SCALING' | 'FLAT_OR_NOISY' | 'UNCERTAIN';
 
 export interface GroupKey {
   lineage?: string;
@@ -121,6 +123,8 @@ export interface RegressionJson {
   left_out: { unknown_size: number; excluded: number; empty: number };
   n_traces: number;
   classification: Classification;
+  /** Null exactly when INSUFFICIENT (no OLS fit). */
+  classification_ci: ClassificationCi | null;
   ols: {
     slope_pp: number;
     intercept_pp: number;
@@ -140,11 +144,24 @@ export interface RegressionJson {
 export type Shape =
   'SINGLE' | 'SAME_SIZE' | 'FLAT' | 'INCREASING' | 'DECREASING' | 'PEAK' | 'TROUGH' | 'NON_MONOTONIC';
 
+export interface LineageMemberJson {
+  model: string;
+  params_b: number | null;
+  n: number;
+  strict: RateJson | null;
+  /** Over the member's traces in the lineage's shared attack classes only (ANALYSIS.md §12). */
+  shared: { n: number; strict: RateJson | null };
+}
+
 export interface LineageJson {
   name: string;
-  members: { model: string; params_b: number | null; n: number; strict: RateJson | null }[];
+  members: LineageMemberJson[];
   transitions: { from: string; to: string; delta_pp: number; same_size: boolean }[];
   shape: Shape;
+  /** Attack classes (sorted) in which every listed member has an evaluable trace. */
+  shared_attack_classes: string[];
+  /** Some member has evaluable traces in a class outside the shared ones: the pooled rates compare different mixes. */
+  mix_differs: boolean;
 }
 
 export interface DilutionArm {
@@ -174,7 +191,14 @@ export interface HeadlineJson {
   largest: string;
   delta_span_pp: number;
   meets_threshold: boolean;
+  /** MOVER interval of the span (ANALYSIS.md §10). */
+  delta_span_ci_pp: [number, number];
+  decision: HeadlineDecision;
+  /** For an UNDECIDED headline, the evaluable traces per arm that would decide it if the rates held. */
+  n_per_arm_to_decide: number | null;
 }
+
+export type HeadlineDecision = 'EXCEEDS' | 'BELOW' | 'UNDECIDED';
 
 export interface AgreementJson {
   primary: string;
@@ -193,6 +217,8 @@ export interface ResultsDocument {
     headline_threshold_pp: number;
     attack_class_source: 'family' | 'name';
     slope_threshold_pp_per_decade: number;
+    /** The grader whose verdicts count (ANALYSIS.md §11); null: the primary grader of each trace. */
+    grader: string | null;
   };
   inputs: {
     files: FileJson[];
