@@ -11,6 +11,7 @@ import type {
 import {
   CLASSIFICATION_WORDS,
   fixed,
+  integer,
   pp,
   rateWithCi,
   signed,
@@ -440,7 +441,7 @@ export class FolderNode extends LensNode {
     const s = this.server.status;
     t.description =
       s.state === 'ready'
-        ? `${s.traces} traces`
+        ? `${integer(s.traces)} traces`
         : s.state === 'error'
           ? 'analysis failed'
           : s.state === 'indexing'
