@@ -692,6 +692,36 @@ test('every tab renders and answers clicks; screenshots of each', async () => {
   await context.close();
 });
 
+test('problems beyond the per-file bound are counted on the Problems tab, with their code', async () => {
+  const { page, context, seen } = await openPage();
+  await page.evaluate(() => {
+    const doc = window.__ffHost.cannedDocument();
+    doc.inputs.problems_omitted = [
+      { path: 'runs/junk/j_traces.jsonl', code: 'invalid-json', count: 4499000 },
+    ];
+    window.__ffHost.sendResults(undefined, doc);
+  });
+  await page.click('#tab-problems');
+  const heading = await page.textContent('.view.problems h3');
+  const listed = canned.document.inputs.problems.length;
+  assert.equal(heading, `Problems in the input (${(listed + 4499000).toLocaleString('en-US')})`);
+  const last = await page.$$eval('.problems-table tbody tr', (rows) =>
+    [...rows.at(-1).cells].map((c) => c.textContent),
+  );
+  assert.deepEqual(last, [
+    'runs/junk/j_traces.jsonl',
+    'invalid-json',
+    '4,499,000 more, counted but not listed (only the first of each file are kept)',
+  ]);
+  const first = await page.$$eval('.problems-table tbody tr', (rows) =>
+    [...rows[0].cells].map((c) => c.textContent),
+  );
+  assert.equal(first[1], canned.document.inputs.problems[0].code);
+  await shot(page, 'problems-omitted');
+  await assertClean(page, seen);
+  await context.close();
+});
+
 test('a failed request is shown on the page and logged to the extension', async () => {
   const { page, context, seen } = await openPage();
   await page.evaluate(() => window.__ffHost.failing.add('openInEditor'));
