@@ -261,14 +261,7 @@ const toWrite = (part: ParsedPart, tail: boolean): SegmentWrite => ({
   tail,
   records: part.records,
   data: part.segment,
-  problems: part.problems.map(([line, code, reason, offset, length, column]) => [
-    line,
-    code,
-    reason,
-    offset,
-    length,
-    column,
-  ]),
+  problems: part.problems,
   omitted: part.omitted,
 });
 
