@@ -198,29 +198,22 @@ const memberColumns: Record<string, Column<MemberRow>> = {
   },
 };
 
+/** A cell's strict, broad or FD ASR column, with its interval. */
+function rateColumn(which: 'strict' | 'broad' | 'fd'): Column<CellJson> {
+  return {
+    kind: `cell_${which}`,
+    type: 'percent',
+    field: `${which}.rate`,
+    get: (c) => rate(c[which], c.n),
+    ci: { kind: `cell_${which}_ci`, field: `${which}.[lo,hi]` },
+  };
+}
+
 const cellColumns: Record<string, Column<CellJson>> = {
   n: { kind: 'cell_n', type: 'count', field: 'n', get: (c) => ({ actual: c.n, n: c.n }) },
-  'strict asr': {
-    kind: 'cell_strict',
-    type: 'percent',
-    field: 'strict.rate',
-    get: (c) => rate(c.strict, c.n),
-    ci: { kind: 'cell_strict_ci', field: 'strict.[lo,hi]' },
-  },
-  'broad asr': {
-    kind: 'cell_broad',
-    type: 'percent',
-    field: 'broad.rate',
-    get: (c) => rate(c.broad, c.n),
-    ci: { kind: 'cell_broad_ci', field: 'broad.[lo,hi]' },
-  },
-  'fd asr': {
-    kind: 'cell_fd',
-    type: 'percent',
-    field: 'fd.rate',
-    get: (c) => rate(c.fd, c.n),
-    ci: { kind: 'cell_fd_ci', field: 'fd.[lo,hi]' },
-  },
+  'strict asr': rateColumn('strict'),
+  'broad asr': rateColumn('broad'),
+  'fd asr': rateColumn('fd'),
   fit: { kind: 'cell_fit', type: 'number', field: 'fit_pp', get: (c) => ({ actual: c.fit_pp, n: c.n }) },
   residual: {
     kind: 'cell_residual',
