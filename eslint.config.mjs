@@ -18,7 +18,6 @@ export default tseslint.config(
       'scripts/bench.mjs',
       'scripts/bench/*.mjs',
       'scripts/bench/*.cjs',
-      'scripts/gen-demo.mjs', // split into typed modules next
     ],
   },
   ...tseslint.configs.recommendedTypeChecked,
