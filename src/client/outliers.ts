@@ -1,6 +1,7 @@
 /** "Next / Previous outlier cell": walk the flagged cells of the current analyses, in the tree and on the page. */
 import * as vscode from 'vscode';
 import type { CellJson } from '../protocol';
+import { expectDefined } from '../shared/expect';
 import type { Folders } from './folders';
 import type { AnalysisServer } from './server';
 import { AttackClassNode, CellNode, FolderNode, type AttackClassesTree } from './trees';
@@ -45,7 +46,10 @@ export class OutlierWalk {
       this.position = direction === 1 ? -1 : cells.length;
     }
     this.position = (this.position + direction + cells.length) % cells.length;
-    const { server, cell } = cells[this.position] as Flagged;
+    const { server, cell } = expectDefined(
+      cells[this.position],
+      `flagged cell ${this.position} of ${cells.length}`,
+    );
     const r = this.tree.resultsOf(server);
     if (r) {
       const section = this.folders.multi ? new FolderNode(server) : undefined;
