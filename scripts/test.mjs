@@ -24,7 +24,16 @@ const files = (/** @type {string} */ dir, /** @type {RegExp} */ re) =>
     : [];
 
 const suites = [
-  { name: 'unit', args: ['--import', 'tsx', '--test', ...files('test/unit', /\.test\.ts$/), ...files('test/property', /\.test\.ts$/)] },
+  {
+    name: 'unit',
+    args: [
+      '--import',
+      'tsx',
+      '--test',
+      ...files('test/unit', /\.test\.ts$/),
+      ...files('test/property', /\.test\.ts$/),
+    ],
+  },
   { name: 'cli', args: ['--import', 'tsx', '--test', ...files('test/e2e', /^(cli|compare)\.test\.ts$/)] },
   { name: 'faults', args: ['--import', 'tsx', '--test', ...files('test/faults', /\.test\.ts$/)] },
   // tsx for the shared TypeScript helpers (src/shared) the JavaScript drivers import
