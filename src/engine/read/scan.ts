@@ -289,6 +289,8 @@ const SENTINEL_CHARS = 12; // the longest prefix
 
 /**
  * One scanner per parse job: its scratch arrays are reused line after line. Not reentrant.
+ * Bytes are read as `line[i] as number` in the hot loops: every index is below `len` there, and
+ * expectDefined would cost a call per byte.
  */
 export class LineScanner {
   private line: Buffer = Buffer.alloc(0);
