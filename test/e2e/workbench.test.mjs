@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
   ensureCodeServer,
   installExtension,
@@ -931,16 +931,7 @@ test(
   'speed on the 40,000-trace benchmark corpus: the page follows a changed file (figures printed)',
   { skip: process.env.FF_E2E_BENCH === '0' },
   async () => {
-    // scripts/bench/ is being rewritten and is not type-checked yet: a computed specifier keeps it
-    // out of this program, and its two functions are typed here.
-    /**
-     * @type {{ writeCorpus: (dir: string, traces: number) => { files: number, bytes: number, traces: number },
-     *   appendTraces: (dir: string, count: number, seed: number) => string }}
-     */
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- typed by the JSDoc above
-    const { writeCorpus, appendTraces } = await import(
-      pathToFileURL(path.join(ROOT, 'scripts/bench/corpus.mjs')).href
-    );
+    const { writeCorpus, appendTraces } = await import('../../scripts/bench/corpus.mts');
     const corpus = path.join(base, 'bench-40k');
     const info = writeCorpus(corpus, 40_000);
     const ud2 = path.join(base, 'ud-bench');
