@@ -22,6 +22,7 @@ import {
 import { expectDefined, expectPresent } from '../../src/shared/expect.ts';
 import {
   clickActivityBar,
+  expandTreeRow,
   closeWorkbench,
   openFile,
   openWorkbench,
@@ -873,16 +874,17 @@ test('a multi-root workspace is analysed folder by folder: a tree section, a sta
       'the first folder section',
       60000,
     );
-    // The demo's section is long: fold it (again, should a refresh come between), so that the
-    // second one is on screen (the tree renders only the rows it shows).
-    const demoRow = p4
-      .locator('.part.sidebar .monaco-list-row[aria-level="1"]')
-      .filter({ has: p4.locator('.label-name', { hasText: /^\s*demo-workspace\s*$/ }) })
+    // The tree renders only the rows on screen, and the demo's section is long: fold everything
+    // (the view's Collapse All), then open the second folder's section alone.
+    const lineagesPane = p4
+      .locator('.part.sidebar .pane')
+      .filter({ has: p4.locator(':scope > .pane-header[aria-label="Lineages Section"]') })
       .first();
     const rows = await waitUntil(
       async () => {
-        if ((await demoRow.getAttribute('aria-expanded')) === 'true')
-          await demoRow.locator('.monaco-tl-twistie').click();
+        await lineagesPane.locator(':scope > .pane-header').hover();
+        await lineagesPane.locator('.actions-container .action-label[aria-label="Collapse All"]').click();
+        await expandTreeRow(p4, 'second-lab', { viewTitle: 'Lineages' });
         const r = await treeRows(p4, 'Lineages', { minRows: 2 });
         const at = r.findIndex((x) => x.label === 'second-lab' && x.level === 1);
         return at >= 0 && r.slice(at + 1).some((x) => x.label === 'Qwen 3.5' && x.level === 2) ? r : null;
