@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseRange, type ParseFailure, type ParseJob, type ParseResult } from './parse';
+import { expectDefined } from '../../shared/expect';
 
 /** Below this many bytes, starting workers costs more than it saves. */
 const WORKER_THRESHOLD = 8 << 20;
@@ -81,7 +82,7 @@ export class ParsePool {
 
   run(job: ParseJob): Promise<Outcome> {
     if (this.script === null) {
-      const work = this.work[0] as ThreadWork;
+      const work = expectDefined(this.work[0], 'the in-process thread');
       const t0 = performance.now();
       try {
         return Promise.resolve(parseRange(job));

@@ -5,6 +5,7 @@ import { judgeInterval, judgeLabel, judgeNumber, type Current, type DraftClaim }
 import type { Resolved, ResultsLookup } from './lookup';
 import type { SourceCell, SourceTable } from './reportText';
 import type { ClaimKind, PageTarget } from './types';
+import { expectDefined } from '../../../shared/expect';
 
 type Member = LineageJson['members'][number];
 
@@ -34,7 +35,7 @@ export function normaliseHeader(raw: string): Header {
     }
     const u = /\s*\(([^()]*)\)$/.exec(s);
     if (u && u.index > 0) {
-      unit ??= (u[1] as string).trim();
+      unit ??= expectDefined(u[1], 'a unit').trim();
       s = s.slice(0, u.index).trim();
       continue;
     }
@@ -49,7 +50,7 @@ export function keyText(raw: string): string {
   for (let prev = ''; prev !== s;) {
     prev = s;
     const m = /^(\*\*|__|\*|_|`+)(.*)\1$/s.exec(s);
-    if (m) s = (m[2] as string).trim();
+    if (m) s = expectDefined(m[2], 'a header without its unit').trim();
   }
   return s;
 }
@@ -68,7 +69,7 @@ export function directionLabel(raw: string): Labels | null {
   if (/\bpositive scaling\b/.test(s)) found.push('POSITIVE_SCALING');
   if (/\bflat\b/.test(s)) found.push('FLAT_OR_NOISY');
   if (/\binsufficient\b/.test(s)) found.push('INSUFFICIENT');
-  return found.length === 1 ? (found[0] as Labels) : null;
+  return found.length === 1 ? expectDefined(found[0], 'the one table kind') : null;
 }
 
 const SHAPES = ['SINGLE', 'SAME_SIZE', 'FLAT', 'INCREASING', 'DECREASING', 'PEAK', 'TROUGH', 'NON_MONOTONIC'];
@@ -156,9 +157,9 @@ const regressionColumns: Record<string, Column<RegressionJson>> = {
     label: directionLabel,
   },
 };
-regressionColumns['r2'] = regressionColumns['r²'] as Column<RegressionJson>;
-regressionColumns['logistic beta'] = regressionColumns['logistic β'] as Column<RegressionJson>;
-regressionColumns['classification'] = regressionColumns['direction'] as Column<RegressionJson>;
+regressionColumns['r2'] = expectDefined(regressionColumns['r²'], 'the r² column');
+regressionColumns['logistic beta'] = expectDefined(regressionColumns['logistic β'], 'the logistic β column');
+regressionColumns['classification'] = expectDefined(regressionColumns['direction'], 'the direction column');
 
 interface MemberRow {
   lineage: LineageJson;
@@ -273,7 +274,7 @@ const dilutionColumns: Record<string, Column<DilutionModelJson>> = {
     get: (d) => ({ actual: d.mcnemar_p, n: d.pairs }),
   },
 };
-dilutionColumns['delta'] = dilutionColumns['δ'] as Column<DilutionModelJson>;
+dilutionColumns['delta'] = expectDefined(dilutionColumns['δ'], 'the δ column');
 
 // ------------------------------------------------------------------------------- rows
 
@@ -410,7 +411,11 @@ export function tableClaims(table: SourceTable, lookup: ResultsLookup): TableCla
         : kind.kind === 'cell'
           ? { tab: 'scaling', group: 'attack_class' }
           : { tab: 'dilution' };
-  return { claims, title: TITLES[kind.kind === 'regression' ? kind.group : kind.kind] as string, page };
+  return {
+    claims,
+    title: expectDefined(TITLES[kind.kind === 'regression' ? kind.group : kind.kind], 'a table title'),
+    page,
+  };
 }
 
 function resolved<T>(v: T | undefined): Resolved<T> {
