@@ -224,24 +224,29 @@ const cellColumns: Record<string, Column<CellJson>> = {
   },
 };
 
+/** A dilution arm's n and strict rate (`a n`, `a strict`; `b n`, `b strict`). */
+function armColumns(arm: 'a' | 'b'): Record<string, Column<DilutionModelJson>> {
+  return {
+    [`${arm} n`]: {
+      kind: `dilution_${arm}_n`,
+      type: 'count',
+      field: `${arm}.n`,
+      get: (d) => ({ actual: d[arm].n, n: d[arm].n }),
+    },
+    [`${arm} strict`]: {
+      kind: `dilution_${arm}_strict`,
+      type: 'percent',
+      field: `${arm}.strict.rate`,
+      get: (d) => rate(d[arm].strict, d[arm].n),
+      ci: { kind: `dilution_${arm}_strict_ci`, field: `${arm}.strict.[lo,hi]` },
+    },
+  };
+}
+
 const dilutionColumns: Record<string, Column<DilutionModelJson>> = {
   size: { kind: 'dilution_size', type: 'number', field: 'params_b', get: (d) => ({ actual: d.params_b }) },
-  'a n': { kind: 'dilution_a_n', type: 'count', field: 'a.n', get: (d) => ({ actual: d.a.n, n: d.a.n }) },
-  'a strict': {
-    kind: 'dilution_a_strict',
-    type: 'percent',
-    field: 'a.strict.rate',
-    get: (d) => rate(d.a.strict, d.a.n),
-    ci: { kind: 'dilution_a_strict_ci', field: 'a.strict.[lo,hi]' },
-  },
-  'b n': { kind: 'dilution_b_n', type: 'count', field: 'b.n', get: (d) => ({ actual: d.b.n, n: d.b.n }) },
-  'b strict': {
-    kind: 'dilution_b_strict',
-    type: 'percent',
-    field: 'b.strict.rate',
-    get: (d) => rate(d.b.strict, d.b.n),
-    ci: { kind: 'dilution_b_strict_ci', field: 'b.strict.[lo,hi]' },
-  },
+  ...armColumns('a'),
+  ...armColumns('b'),
   δ: {
     kind: 'dilution_delta',
     type: 'number',
