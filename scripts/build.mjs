@@ -1,3 +1,4 @@
+// @ts-check
 // Bundles with esbuild: the CLI, the language server and the extension client for Node, the analysis
 // page for the browser. `--watch` rebuilds on change; `--production` minifies and drops source maps.
 import * as esbuild from 'esbuild';
@@ -6,6 +7,9 @@ import { existsSync } from 'node:fs';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
+/** @typedef {Omit<esbuild.BuildOptions, 'entryPoints'> & { entryPoints: Record<string, string> }} Build */
+
+/** @type {esbuild.BuildOptions} */
 const node = {
   bundle: true,
   platform: 'node',
@@ -20,9 +24,14 @@ const node = {
   logLevel: 'warning',
 };
 
-const builds = [
+/** @type {Build[]} */
+const bundles = [
   // parseWorker runs beside cli.js and server.js (worker threads of the indexer).
-  { ...node, entryPoints: { cli: 'src/cli/main.ts', parseWorker: 'src/engine/read/parseWorker.ts' }, outdir: 'dist' },
+  {
+    ...node,
+    entryPoints: { cli: 'src/cli/main.ts', parseWorker: 'src/engine/read/parseWorker.ts' },
+    outdir: 'dist',
+  },
   { ...node, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { extension: 'src/client/extension.ts' }, outdir: 'dist' },
   {
@@ -36,7 +45,8 @@ const builds = [
     outdir: 'dist',
     logLevel: 'warning',
   },
-].filter((b) => Object.values(b.entryPoints).every((e) => existsSync(e)));
+];
+const builds = bundles.filter((b) => Object.values(b.entryPoints).every((e) => existsSync(e)));
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
@@ -44,5 +54,7 @@ if (watch) {
 } else {
   const t0 = Date.now();
   await Promise.all(builds.map((b) => esbuild.build(b)));
-  console.error(`[build] ${builds.map((b) => Object.keys(b.entryPoints)[0]).join(', ')} in ${Date.now() - t0} ms`);
+  console.error(
+    `[build] ${builds.map((b) => Object.keys(b.entryPoints)[0]).join(', ')} in ${Date.now() - t0} ms`,
+  );
 }

@@ -1,3 +1,4 @@
+// @ts-check
 // scripts/demo.mjs: `npm run demo`. Packages the extension, installs it into a local code-server
 // (the real VS Code 1.117 in the browser) and serves it with examples/demo-workspace open.
 //
@@ -29,15 +30,18 @@ import {
 
 const HOST = '127.0.0.1';
 const t0 = Date.now();
-const say = (msg) => process.stderr.write(`[demo +${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
+const say = (/** @type {string} */ msg) =>
+  process.stderr.write(`[demo +${((Date.now() - t0) / 1000).toFixed(1)}s] ${msg}\n`);
 
 let stopping = false;
+/** @type {Awaited<ReturnType<typeof startCodeServer>> | undefined} */
 let server;
+/** @param {NodeJS.Signals} signal */
 async function shutdown(signal) {
   if (stopping) {
     // second Ctrl-C: no more waiting
     say(`${signal} again: killing at once`);
-    for (const g of [server?.pid].filter(Boolean)) {
+    for (const g of server ? [server.pid] : []) {
       try {
         process.kill(-g, 'SIGKILL');
       } catch {
@@ -52,8 +56,10 @@ async function shutdown(signal) {
   say('stopped');
   process.exit(0);
 }
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => shutdown(sig));
+for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP']))
+  process.on(sig, () => void shutdown(sig));
 
+/** @param {string} msg */
 function fail(msg) {
   say(`ERROR: ${msg}`);
   process.exitCode = 1;
@@ -70,17 +76,14 @@ async function main() {
     },
   });
   if (opts.help) {
-    process.stderr.write(
-      fs
-        .readFileSync(new URL(import.meta.url), 'utf8')
-        .split('\n\n')[0]
-        .replace(/^\/\/ ?/gm, '') + '\n',
-    );
+    // the first paragraph of this file's comment, without the @ts-check line
+    const [usage = ''] = fs.readFileSync(new URL(import.meta.url), 'utf8').split('\n\n');
+    process.stderr.write(usage.replace(/^\/\/ @ts-check\n/, '').replace(/^\/\/ ?/gm, '') + '\n');
     return;
   }
   // `npm run` starts scripts in the package root; the user's own directory is INIT_CWD.
   const userCwd = process.env.INIT_CWD ?? process.cwd();
-  const fromUser = (p) => path.resolve(userCwd, p);
+  const fromUser = (/** @type {string} */ p) => path.resolve(userCwd, p);
 
   const folder = opts.folder ? fromUser(opts.folder) : path.join(REPO_ROOT, 'examples', 'demo-workspace');
   if (!fs.existsSync(folder)) return fail(`folder not found: ${folder}`);
@@ -111,9 +114,10 @@ async function main() {
       .filter((f) => f.endsWith('.vsix'))
       .map((f) => ({ f: path.join(REPO_ROOT, f), mtime: fs.statSync(path.join(REPO_ROOT, f)).mtimeMs }))
       .sort((a, b) => b.mtime - a.mtime);
-    if (!vsixes.length) return fail(`npm run package made no .vsix in ${REPO_ROOT}`);
-    vsix = vsixes[0].f;
-    if (vsixes[0].mtime < started - 2000) say(`warning: ${path.basename(vsix)} is older than this run`);
+    const newest = vsixes[0];
+    if (!newest) return fail(`npm run package made no .vsix in ${REPO_ROOT}`);
+    vsix = newest.f;
+    if (newest.mtime < started - 2000) say(`warning: ${path.basename(vsix)} is older than this run`);
   }
   say(`extension: ${vsix}`);
 
@@ -161,8 +165,8 @@ async function main() {
   if (!stopping) fail(`code-server exited (${code}); see ${server.logFile}`);
 }
 
-main().catch(async (e) => {
+main().catch(async (/** @type {unknown} */ e) => {
   if (stopping) return;
-  fail(e?.message ?? String(e));
+  fail(e instanceof Error ? e.message : String(e));
   await stopAll({ timeout: 5000 });
 });

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // The demo workspace's report and saved analysis, for the editor's report checks and Compare tab:
 //
 //   reports/353-inverse-scaling.md          report #353's results sections as Markdown, with one
@@ -28,19 +29,35 @@ const REPORT = 'reports/353-inverse-scaling.md';
 /** The date of report #353: the snapshot stands for the analysis the report was written from. */
 const SNAPSHOT_AT = '2026-04-11T00:00:00.000Z';
 
+/** @typedef {import('../src/engine/report/results').ResultsDocument} ResultsDocument */
+/** @typedef {import('../src/engine/report/results').RegressionJson} RegressionJson */
+
+/** JSON.parse typed as what it returns: unknown, until a JSDoc type says what the text holds. */
+const parseJson = /** @type {(text: string) => unknown} */ (JSON.parse);
+
+/**
+ * Runs Node with `args` in the repository; resolves with its standard output.
+ * @param {string[]} args
+ * @param {string} what
+ */
 function run(args, what) {
   const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 << 20 });
   if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status}):\n${r.stderr}`);
   return r.stdout;
 }
 
-const analyse = (folder) => JSON.parse(run([BIN, 'analyze', folder, '--no-index', '--json', '-'], `ff-lens analyze ${folder}`));
+const analyse = (/** @type {string} */ folder) =>
+  /** @type {ResultsDocument} */ (
+    parseJson(run([BIN, 'analyze', folder, '--no-index', '--json', '-'], `ff-lens analyze ${folder}`))
+  );
 
 // #353's style: `25,625`, `−12.73`, `+1.10`, `0.843`, one decimal and `%` for a rate.
-const thousands = (n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-const signed = (v, d) => `${v >= 0 ? '+' : '\u2212'}${Math.abs(v).toFixed(d)}`;
-const pct = (rate) => `${(100 * rate).toFixed(1)}%`;
+const thousands = (/** @type {number} */ n) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+const signed = (/** @type {number} */ v, /** @type {number} */ d) =>
+  `${v >= 0 ? '+' : '\u2212'}${Math.abs(v).toFixed(d)}`;
+const pct = (/** @type {number} */ rate) => `${(100 * rate).toFixed(1)}%`;
 
+/** @param {RegressionJson} r */
 function direction(r) {
   const strength = r.ols?.r2 !== null && r.ols?.r2 !== undefined && r.ols.r2 >= 0.5 ? 'strong' : 'weak';
   switch (r.classification) {
@@ -55,22 +72,32 @@ function direction(r) {
   }
 }
 
-function member(doc, lineage, model) {
+/**
+ * The strict ASR of a lineage member.
+ * @param {ResultsDocument} doc
+ * @param {string} lineage
+ * @param {string} model
+ */
+function memberRate(doc, lineage, model) {
   const m = doc.lineages.find((l) => l.name === lineage)?.members.find((x) => x.model === model);
   if (!m?.strict) throw new Error(`no member ${model} of ${lineage}`);
-  return m;
+  return m.strict.rate;
 }
 
+/**
+ * @param {ResultsDocument} current
+ * @param {ResultsDocument} snapshot
+ */
 function reportText(current, snapshot) {
   const pooled = current.regressions
     .filter((r) => r.group === 'dataset')
     .map(
       (r) =>
-        `| ${r.key.dataset.replace(/_/g, '\\_')} | ${thousands(r.n_traces)} | ${r.ols ? signed(r.ols.slope_pp, 2) : '–'} | ${r.ols?.r2 == null ? '–' : r.ols.r2.toFixed(3)} | ${direction(r)} |`,
+        `| ${(r.key.dataset ?? '').replace(/_/g, '\\_')} | ${thousands(r.n_traces)} | ${r.ols ? signed(r.ols.slope_pp, 2) : '–'} | ${r.ols?.r2 == null ? '–' : r.ols.r2.toFixed(3)} | ${direction(r)} |`,
     );
   // The deliberately stale figure: Qwen 3.5 2B as the saved analysis had it, before the dilution runs.
-  const stale = pct(member(snapshot, 'Qwen 3.5', 'qwen3.5:2b').strict.rate);
-  const now = pct(member(current, 'Qwen 3.5', 'qwen3.5:2b').strict.rate);
+  const stale = pct(memberRate(snapshot, 'Qwen 3.5', 'qwen3.5:2b'));
+  const now = pct(memberRate(current, 'Qwen 3.5', 'qwen3.5:2b'));
   if (stale === now) throw new Error(`the stale figure (${stale}) is not stale`);
   return {
     stale,
@@ -142,39 +169,55 @@ One figure of the report is stale on purpose: Qwen 3.5 2B at %STALE%, the value 
 analysis; since the dilution runs it is %NOW%.
 `;
 
+/**
+ * Writes the report and the saved analysis into the demo workspace at `out`, and checks the report.
+ * @param {string} out
+ */
 export function writeReports(out) {
   run([path.join(ROOT, 'scripts', 'build.mjs')], 'the build');
   const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-demo-before-dilution-'));
   let snapshot;
   try {
-    fs.cpSync(out, copy, { recursive: true, filter: (src) => path.relative(out, src).split(path.sep).join('/') !== DILUTION_RUNS });
+    fs.cpSync(out, copy, {
+      recursive: true,
+      filter: (src) => path.relative(out, src).split(path.sep).join('/') !== DILUTION_RUNS,
+    });
     snapshot = { ...analyse(copy), generated_at: SNAPSHOT_AT };
   } finally {
     fs.rmSync(copy, { recursive: true, force: true });
   }
   const current = analyse(out);
   const { text, stale } = reportText(current, snapshot);
-  for (const [rel, body] of [
+  for (const [rel, body] of /** @type {const} */ ([
     [SNAPSHOT, `${JSON.stringify(snapshot, null, 2)}\n`],
     [REPORT, text],
-  ]) {
+  ])) {
     fs.mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
     fs.writeFileSync(path.join(out, rel), body);
   }
-  const now = pct(member(current, 'Qwen 3.5', 'qwen3.5:2b').strict.rate);
+  const now = pct(memberRate(current, 'Qwen 3.5', 'qwen3.5:2b'));
   // The workspace README (written by gen-demo.mjs) gets this section once, also when run alone.
   const readme = path.join(out, 'README.md');
   const own = fs.readFileSync(readme, 'utf8').split(README.slice(0, README.indexOf('\n', 1)))[0];
   fs.writeFileSync(readme, own + README.replace('%STALE%', stale).replace('%NOW%', now));
 
   // Every figure holds but the stale one.
-  const check = JSON.parse(run([BIN, 'check-report', path.join(out, REPORT), out, '--no-index', '--json', '-'], 'ff-lens check-report'));
+  const check = /** @type {import('../src/engine/report/claims/types').ClaimsDocument} */ (
+    parseJson(
+      run(
+        [BIN, 'check-report', path.join(out, REPORT), out, '--no-index', '--json', '-'],
+        'ff-lens check-report',
+      ),
+    )
+  );
   const off = check.claims.filter((c) => c.status !== 'HOLDS');
-  if (off.length !== 1 || off[0].text !== stale || off[0].status !== 'CHANGED')
+  const [first] = off;
+  if (off.length !== 1 || first?.text !== stale || first.status !== 'CHANGED')
     throw new Error(`${REPORT}: expected only ${stale} to be stale, got ${JSON.stringify(off)}`);
   console.log(
     `Report ${REPORT}: ${check.claims.length} claims, all hold but the stale ${stale} (now ${now}); saved analysis ${SNAPSHOT} (${snapshot.inputs.traces.total} traces, before the dilution runs)`,
   );
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) writeReports(path.join(ROOT, 'examples', 'demo-workspace'));
+if (process.argv[1] === fileURLToPath(import.meta.url))
+  writeReports(path.join(ROOT, 'examples', 'demo-workspace'));

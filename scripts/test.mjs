@@ -1,5 +1,7 @@
+// @ts-check
 // `npm test`: build, then every suite, fastest first. Each suite is a node:test run:
-//   unit      test/unit/**/*.test.ts   engine rules and statistics (no editor)
+//   unit      test/unit/**/*.test.ts   engine rules and statistics (no editor), and test/property/*.test.ts
+//             (the line scanner against JSON.parse on 20,000 generated lines; `npm run test:property` runs 1,000,000)
 //   cli       test/e2e/cli.test.ts     the built `ff-lens analyze` on the demo and a quirks workspace
 //             test/e2e/compare.test.ts `ff-lens compare` and `ff-lens check-report` on the demo
 //   faults    test/faults/*.test.ts    hostile files, races, kills, damaged indexes, a 10,000-case fuzz run
@@ -13,21 +15,40 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv.slice(2);
-const files = (dir, re) => (existsSync(path.join(root, dir)) ? readdirSync(path.join(root, dir), { recursive: true }).filter((f) => re.test(f)).map((f) => path.join(dir, f)) : []);
+/** Files under `dir` (relative to the root) whose path matches `re`. */
+const files = (/** @type {string} */ dir, /** @type {RegExp} */ re) =>
+  existsSync(path.join(root, dir))
+    ? readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })
+        .filter((f) => re.test(f))
+        .map((f) => path.join(dir, f))
+    : [];
 
 const suites = [
-  { name: 'unit', args: ['--import', 'tsx', '--test', ...files('test/unit', /\.test\.ts$/)] },
+  {
+    name: 'unit',
+    args: [
+      '--import',
+      'tsx',
+      '--test',
+      ...files('test/unit', /\.test\.ts$/),
+      ...files('test/property', /\.test\.ts$/),
+    ],
+  },
   { name: 'cli', args: ['--import', 'tsx', '--test', ...files('test/e2e', /^(cli|compare)\.test\.ts$/)] },
   { name: 'faults', args: ['--import', 'tsx', '--test', ...files('test/faults', /\.test\.ts$/)] },
-  { name: 'webview', args: ['--test', ...files('test/webview', /\.test\.mjs$/)] },
-  { name: 'workbench', args: ['--test', ...files('test/e2e', /^workbench\.test\.mjs$/)] },
+  // tsx for the shared TypeScript helpers (src/shared) the JavaScript drivers import
+  { name: 'webview', args: ['--import', 'tsx', '--test', ...files('test/webview', /\.test\.mjs$/)] },
+  { name: 'workbench', args: ['--import', 'tsx', '--test', ...files('test/e2e', /^workbench\.test\.mjs$/)] },
 ].filter((s) => only.length === 0 || only.includes(s.name));
 
-const run = (cmd, args, label) => {
+/** Runs one step with its output on ours; true when it passed. */
+const run = (/** @type {string} */ cmd, /** @type {string[]} */ args, /** @type {string} */ label) => {
   const t0 = Date.now();
   process.stderr.write(`\n=== ${label}\n`);
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' } });
-  process.stderr.write(`=== ${label}: ${r.status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `=== ${label}: ${r.status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`,
+  );
   return r.status === 0;
 };
 

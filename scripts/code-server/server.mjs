@@ -1,3 +1,4 @@
+// @ts-check
 // scripts/code-server/server.mjs: install, feed and run a local code-server (real VS Code 1.117
 // server and web workbench) on the project's Node 22. Used by scripts/demo.mjs and the end-to-end
 // tests (test/e2e). Plain ES module for Node 22, no dependencies.
@@ -16,24 +17,41 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** JSON.parse typed as what it returns: unknown, until a JSDoc type says what the file holds. */
+const parseJson = /** @type {(text: string) => unknown} */ (JSON.parse);
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(HERE, '../..');
 export const CODE_SERVER_VERSION = '4.117.0';
 export const VSCODE_VERSION = '1.117.0';
 /** User settings every server gets (scripts/code-server/settings.json; also used by install.sh). */
 export const DEFAULT_SETTINGS = Object.freeze(
-  JSON.parse(fs.readFileSync(path.join(HERE, 'settings.json'), 'utf8')),
+  /** @type {Record<string, unknown>} */ (
+    parseJson(fs.readFileSync(path.join(HERE, 'settings.json'), 'utf8'))
+  ),
 );
 // VS Code puts unix sockets (vscode-ipc-<uuid>.sock, 52 chars) in TMPDIR; socket paths are
 // limited to 107 bytes.
 const MAX_TMPDIR_LENGTH = 54;
 
+/** @param {number} ms */
 const delay = (ms) => new Promise((r) => setTimeout(r, ms));
+/** @param {string} msg */
 const progress = (msg) => process.stderr.write(`[code-server] ${msg}\n`);
+
+/**
+ * What install.sh wrote to <target>/installed.json.
+ * @typedef {{ codeServer: string, vscode: string, node: string, nodeDir: string, target: string, entry: string }} InstalledInfo
+ */
+/** @typedef {ReturnType<typeof codeServerPaths>} CodeServerPaths */
+/**
+ * An install ensureCodeServer() made sure of.
+ * @typedef {CodeServerPaths & { installed: InstalledInfo | undefined, installSeconds: number }} CodeServer
+ */
 
 /**
  * Where things are (or will be) for the install in `target` (default <repoRoot>/.code-server).
  * Nothing is checked or created.
+ * @param {{ repoRoot?: string, target?: string }} [options]
  */
 export function codeServerPaths({ repoRoot = REPO_ROOT, target } = {}) {
   repoRoot = path.resolve(repoRoot);
@@ -55,17 +73,25 @@ export function codeServerPaths({ repoRoot = REPO_ROOT, target } = {}) {
   };
 }
 
+/**
+ * The parsed contents of a JSON file, or undefined when it is missing or not JSON.
+ * @param {string} file
+ * @returns {unknown}
+ */
 function readJson(file) {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
+    return parseJson(fs.readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }
 }
 
+/** @param {CodeServerPaths} p */
 function isInstalled(p) {
-  const info = readJson(path.join(p.target, 'installed.json'));
-  const nodePkg = readJson(path.join(p.nodeDir, 'package.json'));
+  const info = /** @type {InstalledInfo | undefined} */ (readJson(path.join(p.target, 'installed.json')));
+  const nodePkg = /** @type {{ version: string } | undefined} */ (
+    readJson(path.join(p.nodeDir, 'package.json'))
+  );
   const vsc = path.join(p.codeServerDir, 'lib', 'vscode');
   return Boolean(
     info &&
@@ -82,8 +108,10 @@ function isInstalled(p) {
 
 // Children run in their own process group (detached), so a terminal's Ctrl-C does not reach
 // them: we stop them. These are the groups still running.
+/** @type {Set<number>} */
 const liveGroups = new Set();
 let hooksInstalled = false;
+/** @param {number} pid */
 function trackGroup(pid) {
   liveGroups.add(pid);
   if (hooksInstalled) return;
@@ -95,7 +123,7 @@ function trackGroup(pid) {
   // A signal that nobody else handles would kill us without an 'exit' event and leave the
   // servers running: SIGTERM them, then die of the same signal as before. When the program has
   // its own handler (scripts/demo.mjs), that handler is in charge and this one does nothing.
-  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
     const onSignal = () => {
       if (process.listenerCount(sig) > 1) return;
       for (const g of liveGroups) killGroup(g, 'SIGTERM');
@@ -106,11 +134,18 @@ function trackGroup(pid) {
   }
 }
 
-/** Stops every server and install this module started and has not stopped yet. */
+/**
+ * Stops every server and install this module started and has not stopped yet.
+ * @param {{ timeout?: number }} [options]
+ */
 export async function stopAll({ timeout = 10000 } = {}) {
   await Promise.all([...liveGroups].map((g) => stopProcessTree(g, { timeout })));
 }
 
+/**
+ * @param {number} pgid
+ * @param {NodeJS.Signals} signal
+ */
 function killGroup(pgid, signal) {
   try {
     process.kill(-pgid, signal);
@@ -120,7 +155,10 @@ function killGroup(pgid, signal) {
   }
 }
 
-/** Processes (not zombies) whose process group is `pgid`, from /proc. */
+/**
+ * Processes (not zombies) whose process group is `pgid`, from /proc.
+ * @param {number} pgid
+ */
 function groupMembers(pgid) {
   const out = [];
   for (const name of fs.readdirSync('/proc')) {
@@ -138,8 +176,12 @@ function groupMembers(pgid) {
   return out;
 }
 
-/** Descendants of `pid` (any process group: node-pty shells get their own session). */
+/**
+ * Descendants of `pid` (any process group: node-pty shells get their own session).
+ * @param {number} pid
+ */
 function descendants(pid) {
+  /** @type {Map<number, number[]>} */
   const children = new Map();
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -148,16 +190,17 @@ function descendants(pid) {
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (f[0] === 'Z') continue;
       const ppid = Number(f[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(name));
+      const siblings = children.get(ppid);
+      if (siblings) siblings.push(Number(name));
+      else children.set(ppid, [Number(name)]);
     } catch {
       /* gone */
     }
   }
   const out = [];
   const todo = [pid];
-  while (todo.length) {
-    for (const c of children.get(todo.pop()) ?? []) {
+  for (let next = todo.pop(); next !== undefined; next = todo.pop()) {
+    for (const c of children.get(next) ?? []) {
       out.push(c);
       todo.push(c);
     }
@@ -168,6 +211,8 @@ function descendants(pid) {
 /**
  * Stops process group `pgid` (and every descendant of its leader, wherever it is): SIGTERM,
  * then SIGKILL after `timeout` ms. Resolves when none of them is left.
+ * @param {number} pgid
+ * @param {{ timeout?: number }} [options]
  */
 export async function stopProcessTree(pgid, { timeout = 10000 } = {}) {
   const extra = descendants(pgid);
@@ -197,6 +242,7 @@ export async function stopProcessTree(pgid, { timeout = 10000 } = {}) {
   liveGroups.delete(pgid);
 }
 
+/** @param {number} pid */
 function isAlive(pid) {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -210,14 +256,19 @@ function isAlive(pid) {
  * Runs `cmd args` in its own process group and resolves with its exit code. Output goes to
  * `stdio` (default: both streams to our stderr). stopAll() or an unhandled SIGINT/SIGTERM to
  * us stops it.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {{ cwd?: string, env?: NodeJS.ProcessEnv, stdio?: import('node:child_process').StdioOptions }} [options]
+ * @returns {Promise<number>}
  */
 export function runDetached(cmd, args, { cwd, env = process.env, stdio = ['ignore', 2, 2] } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd, env, stdio, detached: true });
     child.on('error', reject);
-    if (child.pid) trackGroup(child.pid);
+    const pid = child.pid;
+    if (pid) trackGroup(pid);
     child.on('exit', (code, signal) => {
-      liveGroups.delete(child.pid);
+      if (pid) liveGroups.delete(pid);
       resolve(code ?? (signal ? 128 + (os.constants.signals[signal] ?? 0) : 1));
     });
   });
@@ -228,6 +279,8 @@ export function runDetached(cmd, args, { cwd, env = process.env, stdio = ['ignor
  * install.sh when installed.json does not match this version and the project's Node (or when
  * `force`). Install output goes to our stderr, or to `logFile`. Resolves with codeServerPaths()
  * plus `installed` (the contents of installed.json) and `installSeconds` (0 when skipped).
+ * @param {{ repoRoot?: string, target?: string, force?: boolean, logFile?: string }} [options]
+ * @returns {Promise<CodeServer>}
  */
 export async function ensureCodeServer({ repoRoot = REPO_ROOT, target, force = false, logFile } = {}) {
   const p = codeServerPaths({ repoRoot, target });
@@ -238,6 +291,7 @@ export async function ensureCodeServer({ repoRoot = REPO_ROOT, target, force = f
   if (force || !isInstalled(p)) {
     progress(`installing code-server ${CODE_SERVER_VERSION} into ${p.target} (20-60 s the first time)`);
     const t0 = Date.now();
+    /** @type {import('node:child_process').StdioOptions} */
     let stdio = ['ignore', 2, 2];
     let fd;
     if (logFile) {
@@ -253,9 +307,13 @@ export async function ensureCodeServer({ repoRoot = REPO_ROOT, target, force = f
     }
     installSeconds = (Date.now() - t0) / 1000;
   }
-  return { ...p, installed: readJson(path.join(p.target, 'installed.json')), installSeconds };
+  const installed = /** @type {InstalledInfo | undefined} */ (
+    readJson(path.join(p.target, 'installed.json'))
+  );
+  return { ...p, installed, installSeconds };
 }
 
+/** @param {CodeServerPaths} p */
 function shortTmpDir(p) {
   if (p.tmpDir.length <= MAX_TMPDIR_LENGTH) return p.tmpDir;
   // Deep checkout: VS Code's sockets would not fit. Fall back to a short private dir.
@@ -268,8 +326,12 @@ function shortTmpDir(p) {
  * Environment for code-server: nothing written to $HOME or /tmp, no gallery, none of the
  * variables that make code-server hand the folder to another instance and exit
  * (VSCODE_IPC_HOOK_CLI when run from a VS Code terminal) or change its port (PORT).
+ * @param {CodeServerPaths} p
+ * @param {string} userDataDir
+ * @param {{ isolateHome?: boolean, tmpDir?: string, env?: NodeJS.ProcessEnv }} [options]
  */
 function serverEnv(p, userDataDir, { isolateHome = true, tmpDir, env = {} } = {}) {
+  /** @type {NodeJS.ProcessEnv} */
   const base = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (/^(VSCODE_|ELECTRON_|CODE_SERVER_|npm_)/i.test(k)) continue;
@@ -293,12 +355,16 @@ function serverEnv(p, userDataDir, { isolateHome = true, tmpDir, env = {} } = {}
     ...env,
   };
   for (const d of [out.TMPDIR, ...Object.values(xdg), ...(isolateHome ? [out.HOME] : [])]) {
-    fs.mkdirSync(d, { recursive: true });
+    if (d !== undefined) fs.mkdirSync(d, { recursive: true }); // undefined only when `env` unsets it
   }
   return out;
 }
 
-/** Where a server keeps its state; --config too, else ~/.config/code-server/config.yaml is written. */
+/**
+ * Where a server keeps its state; --config too, else ~/.config/code-server/config.yaml is written.
+ * @param {string} userDataDir
+ * @param {string} extensionsDir
+ */
 function dirArgs(userDataDir, extensionsDir) {
   return [
     '--config',
@@ -310,6 +376,7 @@ function dirArgs(userDataDir, extensionsDir) {
   ];
 }
 
+/** @param {CodeServerPaths | undefined} codeServer */
 function requireInstalled(codeServer) {
   const p = codeServer ?? codeServerPaths();
   if (!fs.existsSync(p.entry) || !fs.existsSync(p.node)) {
@@ -322,10 +389,11 @@ function requireInstalled(codeServer) {
  * Installs (or reinstalls: --force) a .vsix into `extensionsDir` with code-server's own
  * `--install-extension`. Resolves with { id, version, path } of the installed extension, read
  * from extensionsDir/extensions.json, and the command's output.
+ * @param {{ vsix: string, extensionsDir?: string, userDataDir?: string, codeServer?: CodeServerPaths }} options
  */
-export async function installExtension({ vsix, extensionsDir, userDataDir, codeServer } = {}) {
+export async function installExtension({ vsix, extensionsDir, userDataDir, codeServer }) {
   const p = requireInstalled(codeServer);
-  if (!vsix || !fs.existsSync(vsix)) throw new Error(`no such .vsix: ${vsix}`);
+  if (!fs.existsSync(vsix)) throw new Error(`no such .vsix: ${vsix}`);
   extensionsDir = path.resolve(extensionsDir ?? p.extensionsDir);
   userDataDir = path.resolve(userDataDir ?? path.join(p.target, 'install-user-data'));
   fs.mkdirSync(extensionsDir, { recursive: true });
@@ -342,6 +410,7 @@ export async function installExtension({ vsix, extensionsDir, userDataDir, codeS
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
+  /** @type {number | null} */
   const code = await new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', resolve);
@@ -349,34 +418,49 @@ export async function installExtension({ vsix, extensionsDir, userDataDir, codeS
   if (code !== 0 || !/successfully installed/i.test(output)) {
     throw new Error(`installing ${vsix} failed (exit ${code}):\n${output.trim()}`);
   }
-  const list = readJson(path.join(extensionsDir, 'extensions.json')) ?? [];
+  /**
+   * VS Code's record of the installed extensions.
+   * @typedef {{ identifier?: { id?: string }, version?: string, metadata?: { installedTimestamp?: number },
+   *   location?: { path?: string, fsPath?: string } }} InstalledExtension
+   */
+  const list =
+    /** @type {InstalledExtension[] | undefined} */ (readJson(path.join(extensionsDir, 'extensions.json'))) ??
+    [];
   const newest = list
     .filter((e) => e?.identifier?.id)
     .sort((a, b) => (b.metadata?.installedTimestamp ?? 0) - (a.metadata?.installedTimestamp ?? 0))[0];
   return {
-    id: newest?.identifier.id,
+    id: newest?.identifier?.id,
     version: newest?.version,
     path: newest?.location?.path ?? newest?.location?.fsPath,
     output: output.trim(),
   };
 }
 
-/** A port that is free on `host` right now (the OS picks it). */
+/**
+ * A port that is free on `host` right now (the OS picks it).
+ * @returns {Promise<number>}
+ */
 export function freePort(host = '127.0.0.1') {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.unref();
     srv.on('error', reject);
     srv.listen(0, host, () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
+      const address = srv.address();
+      if (address === null || typeof address === 'string') reject(new Error(`no TCP port on ${host}`));
+      else srv.close(() => resolve(address.port));
     });
   });
 }
 
-/** `port` if it is free on `host`, else the next free one (up to `port + tries - 1`). */
+/**
+ * `port` if it is free on `host`, else the next free one (up to `port + tries - 1`).
+ * @param {number} port
+ */
 export async function firstFreePort(port, host = '127.0.0.1', tries = 100) {
   for (let p = port; p < port + tries && p < 65536; p++) {
+    /** @type {boolean} */
     const ok = await new Promise((resolve) => {
       const srv = net.createServer();
       srv.unref();
@@ -388,14 +472,19 @@ export async function firstFreePort(port, host = '127.0.0.1', tries = 100) {
   throw new Error(`no free port in ${port}..${port + tries - 1} on ${host}`);
 }
 
-/** Resolves with the status code once `url` answers HTTP; rejects after `timeout` ms. */
+/**
+ * Resolves with the status code once `url` answers HTTP; rejects after `timeout` ms.
+ * @param {string} url
+ * @param {{ timeout?: number, isDead?: () => boolean }} [options]
+ */
 export async function waitForHttp(url, { timeout = 60000, isDead = () => false } = {}) {
   const deadline = Date.now() + timeout;
   for (;;) {
+    /** @type {number} */
     const status = await new Promise((resolve) => {
       const req = http.get(url, { timeout: 2000 }, (res) => {
         res.resume();
-        resolve(res.statusCode);
+        resolve(res.statusCode ?? 0);
       });
       req.on('timeout', () => req.destroy());
       req.on('error', () => resolve(0));
@@ -407,6 +496,7 @@ export async function waitForHttp(url, { timeout = 60000, isDead = () => false }
   }
 }
 
+/** @param {string} file */
 function tail(file, lines = 30) {
   try {
     return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
@@ -436,6 +526,10 @@ function tail(file, lines = 30) {
  * Resolves with { url, port, pid, logFile, userDataDir, extensionsDir, folder, exited, timings,
  * stop() }. `exited` resolves with the exit code; stop() kills the process group (SIGTERM, then
  * SIGKILL after 10 s) and resolves when no process of it is left. Safe to call twice.
+ *
+ * @param {{ port?: number, host?: string, folder?: string, userDataDir?: string, extensionsDir?: string,
+ *   settings?: Record<string, unknown>, env?: NodeJS.ProcessEnv, logFile?: string, isolateHome?: boolean,
+ *   args?: string[], timeout?: number, codeServer?: CodeServerPaths }} [options]
  */
 export async function startCodeServer({
   port,
@@ -460,7 +554,9 @@ export async function startCodeServer({
   }
 
   const settingsFile = path.join(userDataDir, 'User', 'settings.json');
-  const current = fs.existsSync(settingsFile) ? readJson(settingsFile) : {};
+  const current = /** @type {Record<string, unknown> | undefined} */ (
+    fs.existsSync(settingsFile) ? readJson(settingsFile) : {}
+  );
   if (current === undefined) {
     progress(`${settingsFile} is not plain JSON (comments?); writing defaults over it`);
   }
@@ -502,8 +598,11 @@ export async function startCodeServer({
     child.once('error', reject);
   });
   const pid = child.pid;
+  if (pid === undefined) throw new Error('code-server spawned without a pid');
   trackGroup(pid);
+  /** @type {number | NodeJS.Signals | null} */
   let exitCode = null;
+  /** @type {Promise<number | NodeJS.Signals | null>} */
   const exited = new Promise((resolve) => {
     child.once('exit', (code, signal) => {
       exitCode = code ?? signal;
@@ -511,6 +610,7 @@ export async function startCodeServer({
     });
   });
 
+  /** @type {Promise<void> | undefined} */
   let stopping;
   const stop = ({ timeout: t = 10000 } = {}) =>
     (stopping ??= (async () => {
@@ -523,7 +623,9 @@ export async function startCodeServer({
     await waitForHttp(url, { timeout, isDead: () => exitCode !== null });
   } catch (e) {
     await stop();
-    throw new Error(`${e.message}\n--- ${logFile} (last lines)\n${tail(logFile)}`);
+    throw new Error(
+      `${e instanceof Error ? e.message : String(e)}\n--- ${logFile} (last lines)\n${tail(logFile)}`,
+    );
   }
   return {
     url,

@@ -1,4 +1,5 @@
 /** The options of every command that analyses a folder (analyze, scenarios, compare, check-report). */
+import { expectDefined } from '../shared/expect';
 import { withDefaults, type Settings } from '../engine/settings';
 import { UsageError } from './io';
 
@@ -35,7 +36,7 @@ export function parseAnalysisOptions(rest: string[], flags: readonly string[] = 
     return v;
   };
   for (let i = 0; i < rest.length; i++) {
-    const a = rest[i] as string;
+    const a = expectDefined(rest[i], 'an argument');
     switch (a) {
       case '--json':
         json = value(i++, a);

@@ -1,4 +1,5 @@
 /** `ff-lens variants`: the reasoning-dilution variants of a scenario file (the editor command's twin). */
+import { expectDefined } from '../shared/expect';
 import * as fs from 'node:fs';
 import { MAX_LINE_BYTES, openRegular, scanLines } from '../engine/read/jsonl';
 import { DEFAULT_SEED, diluteLine } from '../engine/report/variants';
@@ -15,7 +16,7 @@ export function variants(argv: string[]): number {
   let out: string | undefined;
   let force = false;
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i] as string;
+    const a = expectDefined(argv[i], 'an argument');
     if (a === '--seed' || a === '--out') {
       const v = argv[++i];
       if (v === undefined) throw new UsageError(`${a} needs a value`);

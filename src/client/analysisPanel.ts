@@ -1,4 +1,7 @@
-/** The analysis page's host: one webview panel, strict CSP, typed messages, restored after a reload. */
+/**
+ * The analysis page's host: one webview panel per workspace folder, strict CSP, typed messages,
+ * restored after a reload (to its folder, which its title names when there are several).
+ */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { HostToPage, PageHost, PageToHost, TraceSelector } from '../protocol';
@@ -8,10 +11,16 @@ import { Disposable } from './disposable';
 import { exportResults, savePng } from './exports';
 import { Panels } from './ids';
 import { openLocation } from './locations';
+import type { Folders } from './folders';
 import type { AnalysisServer } from './server';
 
+const TITLE = 'Failure-First Analysis';
+const SEPARATOR = ' — ';
+
 export class AnalysisPanel extends Disposable {
-  private static current: AnalysisPanel | undefined;
+  /** The open pages, by folder. */
+  private static readonly panels = new Map<string, AnalysisPanel>();
+  private static last: AnalysisPanel | undefined;
   private ready = false;
   private queue: HostToPage[] = [];
   /** What the page's requests do. */
@@ -20,26 +29,27 @@ export class AnalysisPanel extends Disposable {
     traceDetail: (params) => this.server.request(TraceDetailRequest.type, params),
     agreement: (params) => this.server.request(AgreementRequest.type, params),
     openInEditor: async ({ path, line }) => {
-      await openLocation(path, line);
+      await openLocation(path, line, 0, this.server.folder);
       return true;
     },
     reanalyse: () => this.server.request(ReanalyseRequest.type),
     export: ({ format }) => exportResults(this.server, format),
-    savePng: ({ name, dataUrl }) => savePng(name, dataUrl),
+    savePng: ({ name, dataUrl }) => savePng(name, dataUrl, this.server.folder.uri),
   };
 
-  /** Open (or reveal) the page; with a selector, show those traces. */
+  /** Open (or reveal) a folder's page; with a selector, show those traces. `named`: say which folder in its title. */
   static show(
     context: vscode.ExtensionContext,
     server: AnalysisServer,
     selector?: TraceSelector,
+    named = false,
   ): AnalysisPanel {
-    let p = AnalysisPanel.current;
+    let p = AnalysisPanel.panels.get(server.key);
     if (p) p.panel.reveal(undefined, true);
     else {
       const panel = vscode.window.createWebviewPanel(
         Panels.analysis,
-        'Failure-First Analysis',
+        named ? `${TITLE}${SEPARATOR}${server.folder.name}` : TITLE,
         vscode.ViewColumn.Active,
         AnalysisPanel.options(context),
       );
@@ -49,10 +59,19 @@ export class AnalysisPanel extends Disposable {
     return p;
   }
 
-  static register(context: vscode.ExtensionContext, server: AnalysisServer): vscode.Disposable {
+  static register(context: vscode.ExtensionContext, folders: Folders): vscode.Disposable {
     return vscode.window.registerWebviewPanelSerializer(Panels.analysis, {
       deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
-        // The page restores its own state (tab, selection, filters) from vscode.getState().
+        // The page restores its own state (tab, selection, filters) from vscode.getState(); its
+        // folder is the one its title names, or the first.
+        const name = panel.title.startsWith(TITLE + SEPARATOR)
+          ? panel.title.slice(TITLE.length + SEPARATOR.length)
+          : null;
+        const server = folders.all.find((s) => s.folder.name === name) ?? folders.all[0];
+        if (!server || AnalysisPanel.panels.has(server.key)) {
+          panel.dispose();
+          return Promise.resolve();
+        }
         panel.webview.options = AnalysisPanel.options(context);
         new AnalysisPanel(panel, context, server);
         return Promise.resolve();
@@ -60,9 +79,9 @@ export class AnalysisPanel extends Disposable {
     });
   }
 
-  /** The panel of the page, if it is open (for the outlier walk and tests). */
+  /** The page opened or revealed last, if it is open (for the outlier walk and tests). */
   static get open(): AnalysisPanel | undefined {
-    return AnalysisPanel.current;
+    return AnalysisPanel.last;
   }
 
   private static options(
@@ -84,7 +103,9 @@ export class AnalysisPanel extends Disposable {
     private readonly server: AnalysisServer,
   ) {
     super();
-    AnalysisPanel.current = this;
+    AnalysisPanel.panels.set(server.key, this);
+    AnalysisPanel.last = this;
+    this._register(panel.onDidChangeViewState((e) => e.webviewPanel.active && (AnalysisPanel.last = this)));
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'lens.svg');
     panel.webview.html = this.html(panel.webview);
     this._register(panel.onDidDispose(() => this.dispose()));
@@ -94,7 +115,8 @@ export class AnalysisPanel extends Disposable {
   }
 
   override dispose(): void {
-    if (AnalysisPanel.current === this) AnalysisPanel.current = undefined;
+    if (AnalysisPanel.panels.get(this.server.key) === this) AnalysisPanel.panels.delete(this.server.key);
+    if (AnalysisPanel.last === this) AnalysisPanel.last = undefined;
     super.dispose();
   }
 

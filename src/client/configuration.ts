@@ -2,8 +2,9 @@
 import * as vscode from 'vscode';
 import { SETTINGS_SECTION, type LensConfiguration } from '../protocol/settings';
 
-export function readConfiguration(): LensConfiguration {
-  const c = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+/** The configuration as it applies to one workspace folder (settings may differ per folder). */
+export function readConfiguration(scope?: vscode.Uri): LensConfiguration {
+  const c = vscode.workspace.getConfiguration(SETTINGS_SECTION, scope);
   return {
     files: c.get<LensConfiguration['files']>('files'),
     lineageMap: c.get<LensConfiguration['lineageMap']>('lineageMap'),

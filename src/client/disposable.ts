@@ -17,3 +17,8 @@ export abstract class Disposable implements vscode.Disposable {
     for (const d of this.disposables.splice(0).reverse()) d.dispose();
   }
 }
+
+/** Dispose each of `items` (a list or a map's values). */
+export function disposeAll(items: Iterable<vscode.Disposable> | Map<unknown, vscode.Disposable>): void {
+  for (const d of items instanceof Map ? items.values() : items) d.dispose();
+}

@@ -5,14 +5,20 @@ import * as vscode from 'vscode';
 import { DEFAULT_SEED, makeDilutionVariants } from '../engine/report/variants';
 import { CorpusRowRequest } from '../protocol/requests';
 import { readConfiguration } from './configuration';
-import type { AnalysisServer } from './server';
+import type { Folders } from './folders';
 
-/** Corpus rows found by Find All References open as read-only JSON documents. */
-export function corpusRowProvider(server: AnalysisServer): vscode.TextDocumentContentProvider {
+/**
+ * Corpus rows found by Find All References open as read-only JSON documents; the URI's query names
+ * the folder whose server found them (`?root=<folder URI>`).
+ */
+export function corpusRowProvider(folders: Folders): vscode.TextDocumentContentProvider {
   return {
     async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
       const m = /^\/(.+)\/result-(\d+)\.json$/.exec(uri.path);
       if (!m?.[1] || !m[2]) return '// not a corpus row';
+      const root = new URLSearchParams(uri.query).get('root');
+      const server = (root !== null ? folders.of(vscode.Uri.parse(root)) : undefined) ?? folders.all[0];
+      if (!server) return '// no folder holds this corpus row';
       return server.request(CorpusRowRequest.type, { path: m[1], id: Number(m[2]) });
     },
   };
@@ -29,7 +35,7 @@ export async function createDilutionVariants(target?: vscode.Uri): Promise<void>
     return;
   }
   const baseline = (await vscode.workspace.openTextDocument(uri)).getText();
-  const seed = readConfiguration().dilution?.seed ?? DEFAULT_SEED;
+  const seed = readConfiguration(uri).dilution?.seed ?? DEFAULT_SEED;
   const result = makeDilutionVariants(baseline, seed);
   if (result.written === 0) {
     void vscode.window.showWarningMessage(

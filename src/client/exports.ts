@@ -19,25 +19,28 @@ export async function exportResults(server: AnalysisServer, format: ExportFormat
   const doc = server.results?.document;
   if (!doc) throw new Error('nothing has been analysed yet');
   const text = format === 'json' ? resultsJson(doc) : await server.request(MarkdownRequest.type);
-  return saveAs(FILES[format].name, Buffer.from(text, 'utf8'), FILES[format].filters);
+  return saveAs(FILES[format].name, Buffer.from(text, 'utf8'), FILES[format].filters, server.folder.uri);
 }
 
-/** A chart as a PNG file, from the page's data URL. */
-export async function savePng(name: string, dataUrl: string): Promise<string | null> {
+/** A chart as a PNG file, from the page's data URL (offered in `folder`). */
+export async function savePng(name: string, dataUrl: string, folder?: vscode.Uri): Promise<string | null> {
   const m = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(dataUrl);
   if (!m?.[1]) throw new Error('not a PNG image');
-  return saveAs(`${name.replace(/[^\w.-]+/g, '_') || 'chart'}.png`, Buffer.from(m[1], 'base64'), {
-    'PNG image': ['png'],
-  });
+  return saveAs(
+    `${name.replace(/[^\w.-]+/g, '_') || 'chart'}.png`,
+    Buffer.from(m[1], 'base64'),
+    { 'PNG image': ['png'] },
+    folder,
+  );
 }
 
-/** Asks where to save (offering `name` in the workspace folder) and writes the file. */
+/** Asks where to save (offering `name` in the folder, by default the first) and writes the file. */
 async function saveAs(
   name: string,
   data: Uint8Array,
   filters: Record<string, string[]>,
+  folder: vscode.Uri | undefined = vscode.workspace.workspaceFolders?.[0]?.uri,
 ): Promise<string | null> {
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   const target = await vscode.window.showSaveDialog({
     defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
     filters,

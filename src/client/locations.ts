@@ -1,8 +1,13 @@
 /** Opening a workspace file at a line (traces, problems), or showing a corpus row. */
 import * as vscode from 'vscode';
 
-export async function openLocation(relPath: string, line: number | null, column = 0): Promise<void> {
-  const folder = vscode.workspace.workspaceFolders?.[0];
+/** Open `relPath` of `folder` (the first folder when not given) at a line. */
+export async function openLocation(
+  relPath: string,
+  line: number | null,
+  column = 0,
+  folder: vscode.WorkspaceFolder | undefined = vscode.workspace.workspaceFolders?.[0],
+): Promise<void> {
   if (!folder) return;
   const uri = vscode.Uri.joinPath(folder.uri, ...relPath.split('/'));
   if (line === null && /\.db$/i.test(relPath)) {

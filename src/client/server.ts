@@ -1,4 +1,9 @@
-/** The language server from the extension's side: start, typed requests, status and results events. */
+/**
+ * The language server of one workspace folder, from the extension's side: start, typed requests,
+ * status and results events. A multi-root workspace has one per folder (the server analyses one
+ * folder, with its own index), as vscode-extension-samples' lsp-multi-server-sample does.
+ */
+import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
@@ -17,7 +22,7 @@ import { ResultsRequest, StatusNotification } from '../protocol/requests';
 import type { ServerInitOptions } from '../protocol/settings';
 import { readConfiguration } from './configuration';
 import { Disposable } from './disposable';
-import { OUTPUT_CHANNEL, SETTINGS_SECTION } from './ids';
+import { SETTINGS_SECTION } from './ids';
 
 /** Files whose changes the server hears about (it decides by its own globs what they are). */
 const WATCHED = '**/{*.jsonl,*.db,*.db-wal,lineages.json}';
@@ -38,15 +43,24 @@ export class AnalysisServer extends Disposable {
   private lastResults: { document: ResultsDocument; generation: number } | null = null;
   private restartNoticeShown = false;
   private starting: Promise<void> | null = null;
-  readonly output = this._register(vscode.window.createOutputChannel(OUTPUT_CHANNEL, { log: true }));
 
   /** Status changes (indexing progress, new analysis, errors). */
   readonly onStatus = this.statusEmitter.event;
   /** A new analysis (a new generation of the results document). */
   readonly onResults = this.resultsEmitter.event;
 
-  constructor(private readonly context: vscode.ExtensionContext) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    readonly folder: vscode.WorkspaceFolder,
+    /** The extension's one output channel, shared by every folder's server. */
+    readonly output: vscode.LogOutputChannel,
+  ) {
     super();
+  }
+
+  /** The folder's URI as a string: how commands and pages name the folder they are about. */
+  get key(): string {
+    return this.folder.uri.toString();
   }
 
   get status(): ServerStatus {
@@ -64,8 +78,7 @@ export class AnalysisServer extends Disposable {
   }
 
   private async doStart(): Promise<void> {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (!folder) return;
+    const folder = this.folder;
     const module = this.context.asAbsolutePath(path.join('dist', 'server.js'));
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
@@ -73,9 +86,11 @@ export class AnalysisServer extends Disposable {
     };
     const storage = this.context.storageUri ?? this.context.globalStorageUri;
     await vscode.workspace.fs.createDirectory(storage);
+    // One index per folder, named by the folder so that a folder added again finds its index again.
+    const id = createHash('sha1').update(this.key).digest('hex').slice(0, 16);
     const init: ServerInitOptions = {
-      indexPath: path.join(storage.fsPath, 'index.sqlite'),
-      configuration: readConfiguration(),
+      indexPath: path.join(storage.fsPath, `index-${id}.sqlite`),
+      configuration: readConfiguration(folder.uri),
     };
     const errorHandler: ErrorHandler = {
       error: () => ({ action: ErrorAction.Continue }),
@@ -90,15 +105,17 @@ export class AnalysisServer extends Disposable {
         return { action: CloseAction.Restart, handled: true };
       },
     };
+    // Only this folder's files: another folder's server speaks for its own.
+    const inFolder = (glob: string): string => `${folder.uri.fsPath.replace(/[[\]{}*?]/g, '[$&]')}/${glob}`;
     const clientOptions: LanguageClientOptions = {
       documentSelector: [
-        { scheme: 'file', language: 'jsonl' },
-        { scheme: 'file', pattern: '**/*.jsonl' },
-        { scheme: 'file', pattern: '**/.failure-first/lineages.json' },
+        { scheme: 'file', pattern: inFolder('**/*.jsonl') },
+        { scheme: 'file', pattern: inFolder('**/.failure-first/lineages.json') },
       ],
+      workspaceFolder: folder,
       synchronize: {
         configurationSection: SETTINGS_SECTION,
-        fileEvents: vscode.workspace.createFileSystemWatcher(WATCHED),
+        fileEvents: vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, WATCHED)),
       },
       initializationOptions: init,
       outputChannel: this.output,
@@ -132,7 +149,7 @@ export class AnalysisServer extends Disposable {
     params?: unknown,
   ): Promise<unknown> {
     await this.start();
-    if (!this.client) throw new Error('Failure-First Lens needs an open folder.');
+    if (!this.client) throw new Error('the analysis server of this folder did not start');
     return type instanceof RequestType0
       ? this.client.sendRequest(type)
       : this.client.sendRequest(type, params);

@@ -11,6 +11,7 @@ import type {
 import {
   CLASSIFICATION_WORDS,
   fixed,
+  integer,
   pp,
   rateWithCi,
   signed,
@@ -18,8 +19,9 @@ import {
   size,
   transition,
 } from '../shared/format';
-import { Disposable } from './disposable';
+import { Disposable, disposeAll } from './disposable';
 import { Commands } from './ids';
+import type { Folders } from './folders';
 import type { AnalysisServer } from './server';
 
 /** Lookups over one results document. */
@@ -425,34 +427,99 @@ class MessageNode extends LensNode {
   }
 }
 
-// ------------------------------------------------------------------ providers
+/** A folder of a multi-root workspace: its section of the tree, holding what the tree shows for one folder. */
+export class FolderNode extends LensNode {
+  readonly id: string;
+  constructor(readonly server: AnalysisServer) {
+    super();
+    this.id = `folder:${server.key}`;
+  }
+  item(): vscode.TreeItem {
+    const t = new vscode.TreeItem(this.server.folder.name, vscode.TreeItemCollapsibleState.Expanded);
+    t.id = this.id;
+    t.iconPath = new vscode.ThemeIcon('root-folder');
+    const s = this.server.status;
+    t.description =
+      s.state === 'ready'
+        ? `${integer(s.traces)} traces`
+        : s.state === 'error'
+          ? 'analysis failed'
+          : s.state === 'indexing'
+            ? `indexing ${Math.round(100 * (s.progress ?? 0))}%`
+            : s.state;
+    t.tooltip = this.server.folder.uri.fsPath;
+    t.contextValue = 'folder';
+    return t;
+  }
+}
 
+/**
+ * A view of the results. With one folder it shows that folder's results; with several, one section
+ * per folder, each from its own server (ids are made unique per folder, and a node's commands carry
+ * its folder, so that a click opens that folder's traces).
+ */
 abstract class LensTree extends Disposable implements vscode.TreeDataProvider<LensNode> {
-  protected index: ResultsIndex | null = null;
+  private readonly indexes = new Map<string, ResultsIndex>();
   private readonly changed = this._register(new vscode.EventEmitter<LensNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
+  private subscriptions: vscode.Disposable[] = [];
 
-  constructor(protected readonly server: AnalysisServer) {
+  constructor(protected readonly folders: Folders) {
     super();
-    const r = server.results;
-    if (r) this.index = new ResultsIndex(r.document);
-    this._register(
-      server.onResults(({ document }) => {
-        this.index = new ResultsIndex(document);
-        this.changed.fire(undefined);
-      }),
-    );
+    this.follow();
+    this._register(folders.onDidChange(() => this.follow()));
+    this._register({ dispose: () => disposeAll(this.subscriptions) });
   }
 
-  get results(): ResultsIndex | null {
-    return this.index;
+  /** Listen to every folder's server (again, when folders come and go). */
+  private follow(): void {
+    disposeAll(this.subscriptions);
+    this.subscriptions = [];
+    this.indexes.clear();
+    for (const server of this.folders.all) {
+      const r = server.results;
+      if (r) this.indexes.set(server.key, new ResultsIndex(r.document));
+      this.subscriptions.push(
+        server.onResults(({ document }) => {
+          this.indexes.set(server.key, new ResultsIndex(document));
+          this.changed.fire(undefined);
+        }),
+        server.onStatus(() => {
+          if (this.folders.multi) this.changed.fire(undefined); // the sections' descriptions
+        }),
+      );
+    }
+    this.changed.fire(undefined);
+  }
+
+  /** The results of a folder (the only one when `server` is not given and there is one). */
+  resultsOf(server: AnalysisServer | undefined): ResultsIndex | null {
+    const s = server ?? (this.folders.multi ? undefined : this.folders.all[0]);
+    return s ? (this.indexes.get(s.key) ?? null) : null;
+  }
+
+  /** The folder a node belongs to: the section above it, or the only folder. */
+  serverOf(node: LensNode | undefined): AnalysisServer | undefined {
+    for (let n = node; n; n = n.parent) if (n instanceof FolderNode) return n.server;
+    return this.folders.multi ? undefined : this.folders.all[0];
   }
 
   getTreeItem(node: LensNode): vscode.TreeItem {
     const t = node.item();
-    const r = this.index;
-    if (r) return node.decorate(t, r);
-    return t;
+    if (node instanceof FolderNode) return t;
+    const server = this.serverOf(node);
+    const r = this.resultsOf(server);
+    const out = r ? node.decorate(t, r) : t;
+    if (this.folders.multi && server) {
+      if (out.id !== undefined) out.id = `${server.key}\u0000${out.id}`;
+      // The folder goes with the click: its traces, its file.
+      if (out.command)
+        out.command = {
+          ...out.command,
+          arguments: [...((out.command.arguments ?? []) as unknown[]), server.key],
+        };
+    }
+    return out;
   }
 
   getParent(node: LensNode): LensNode | undefined {
@@ -460,20 +527,25 @@ abstract class LensTree extends Disposable implements vscode.TreeDataProvider<Le
   }
 
   getChildren(node?: LensNode): LensNode[] {
-    const r = this.index;
+    if (!node && this.folders.multi) return this.folders.all.map((s) => new FolderNode(s));
+    const server = node instanceof FolderNode ? node.server : this.serverOf(node);
+    if (!server) return [];
+    const r = this.resultsOf(server);
     if (!r) {
-      const s = this.server.status;
+      const s = server.status;
       return s.state === 'ready' || s.state === 'starting'
         ? []
         : [
             new MessageNode(
-              'message',
+              `message:${server.key}`,
               s.state === 'error' ? `Analysis failed: ${s.message ?? ''}` : 'Indexing the workspace…',
             ),
           ];
     }
     if (r.doc.inputs.traces.total === 0 && r.doc.inputs.problems.length === 0) return []; // the welcome view explains
-    return node ? node.children(r) : this.roots(r);
+    if (node && !(node instanceof FolderNode)) return node.children(r);
+    const roots = this.roots(r);
+    return node ? roots.map((n) => node.adopt(n)) : roots;
   }
 
   protected abstract roots(r: ResultsIndex): LensNode[];

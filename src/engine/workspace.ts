@@ -100,6 +100,29 @@ function isUnwritable(e: unknown): boolean {
   );
 }
 
+/** Where the last refresh and analysis spent their time, in ms (`ff-lens analyze --timings`). */
+export interface WorkspaceTimings {
+  discoveryMs: number;
+  /** The language server's join brought forward by the last refresh, in memory (the CLI's: UpdateReport.joinMs). */
+  followMs: number;
+  /**
+   * What the last refresh did to the join state: nothing to do, brought forward from the changed
+   * records, built again from the whole index (a cold run, a wide change, other settings), or (the
+   * server's) dropped, to be built by the next analysis.
+   */
+  follow: 'none' | 'unchanged' | 'incremental' | 'rebuilt' | 'dropped';
+  /** Getting the figures' inputs: the totals read from the join state, or the index joined into traces. */
+  joinMs: number;
+  /**
+   * Where they came from: `persisted`, the join state in the index (no trace read); `memory`, the
+   * server's join kept in memory; `memory-built`, that join built from the whole index; `full`, the
+   * whole index read and joined.
+   */
+  join: 'persisted' | 'memory' | 'memory-built' | 'full';
+  /** The figures and the results document. */
+  analysisMs: number;
+}
+
 export class Workspace {
   private index: TraceIndex | null = null;
   /** The inode of the index file this connection has open: another process may have rebuilt it. */
@@ -109,6 +132,16 @@ export class Workspace {
   readonly warnings: string[] = [];
   /** The language server's join, brought forward by every refresh (keepParsedSegments). */
   private memoryJoin: MemoryJoin | null = null;
+  readonly timings: WorkspaceTimings = {
+    discoveryMs: 0,
+    follow: 'none',
+    followMs: 0,
+    joinMs: 0,
+    join: 'full',
+    analysisMs: 0,
+  };
+  /** Whether the last analysis found the memory join brought forward, or built it. */
+  private memoryJoinUse: 'memory' | 'memory-built' = 'memory-built';
 
   constructor(
     readonly root: string,
@@ -166,7 +199,9 @@ export class Workspace {
    * wait); a damaged index is rebuilt; an index that cannot be written stays in memory, with a warning.
    */
   async refresh(progress?: Progress): Promise<UpdateReport> {
+    const t0 = performance.now();
     this.discovery = discover(this.root, this.options.settings);
+    this.timings.discoveryMs = performance.now() - t0;
     const file = this.options.indexPath;
     if (file === null) return this.update(this.memoryIndex(), progress);
     let lock: IndexLock;
@@ -283,7 +318,9 @@ export class Workspace {
             seen = { changes, before, after };
           },
         );
+        const t0 = performance.now();
         this.followInMemory(index, seen);
+        this.timings.followMs = performance.now() - t0;
         return report;
       } catch (e) {
         this.memoryJoin = null;
@@ -302,6 +339,7 @@ export class Workspace {
     seen: { changes: FileChange[] | null; before: number; after: number } | null,
   ): void {
     const join = this.memoryJoin;
+    this.timings.follow = 'unchanged';
     if (join && seen && seen.before === seen.after && join.generation === seen.after) return;
     const changes = seen?.changes ?? null;
     if (
@@ -312,12 +350,15 @@ export class Workspace {
       join.options !== this.memoryJoinOptions
     ) {
       this.memoryJoin = null; // built again by the next analysis
+      this.timings.follow = 'dropped';
       return;
     }
     try {
       index.snapshot(() => join.apply(changes, index, seen.after));
+      this.timings.follow = 'incremental';
     } catch (e) {
       this.memoryJoin = null;
+      this.timings.follow = 'dropped';
       if (!(e instanceof JoinStateStale)) throw e;
     }
   }
@@ -334,15 +375,18 @@ export class Workspace {
     const options = this.joinOptions;
     const state = PersistedJoin.open(index, options, this.joinFingerprint, before);
     if (state && changes) {
+      this.timings.follow = 'unchanged';
       if (before === after) return;
       try {
         state.update(changes, after);
+        this.timings.follow = 'incremental';
         return;
       } catch (e) {
         if (!(e instanceof JoinStateStale)) throw e;
       }
     }
     PersistedJoin.rebuild(index, options, this.joinFingerprint, after);
+    this.timings.follow = 'rebuilt';
   }
 
   /** The open index, reopened when the file was replaced by another process since. */
@@ -453,6 +497,7 @@ export class Workspace {
 
   /** The whole analysis: the results document, every trace, and the traces behind each figure. */
   analyse(generatedAt?: string): AnalysisRun {
+    const t0 = performance.now();
     const index = this.traceIndex;
     const options = this.joinOptions;
     const keep = this.options.keepParsedSegments === true;
@@ -472,8 +517,12 @@ export class Workspace {
       }
       return { generation, traceSet, figures, rows, problems: this.readProblems(rows) };
     });
+    const t1 = performance.now();
+    this.timings.joinMs = t1 - t0;
+    this.timings.join = keep ? this.memoryJoinUse : 'full';
     const { analysis, lineages } = this.figuresToDocument(figures, rows, problems, generatedAt);
     this.storeDocument(generation, analysis.document);
+    this.timings.analysisMs = performance.now() - t1;
     let counted: Counted | null = null;
     return {
       ...analysis,
@@ -491,6 +540,7 @@ export class Workspace {
    * read), else from the whole analysis.
    */
   analyseDocument(generatedAt?: string): DocumentRun {
+    const t0 = performance.now();
     const index = this.traceIndex;
     if (this.options.indexPath !== null && this.options.keepParsedSegments !== true) {
       const found = index.snapshot(() => {
@@ -506,8 +556,12 @@ export class Workspace {
         return { generation, figures, rows, problems: this.readProblems(rows) };
       });
       if (found) {
+        const t1 = performance.now();
+        this.timings.joinMs = t1 - t0;
+        this.timings.join = 'persisted';
         const { analysis } = this.figuresToDocument(found.figures, found.rows, found.problems, generatedAt);
         this.storeDocument(found.generation, analysis.document);
+        this.timings.analysisMs = performance.now() - t1;
         return { document: analysis.document, graders: found.figures.totals.graderNames() };
       }
     }
@@ -522,7 +576,11 @@ export class Workspace {
       this.memoryJoinOptions !== null &&
       this.memoryJoinOptions.grader === options.grader &&
       this.memoryJoinOptions.attackClassSource === options.attackClassSource;
-    if (this.memoryJoin && same && this.memoryJoin.generation === generation) return this.memoryJoin;
+    if (this.memoryJoin && same && this.memoryJoin.generation === generation) {
+      this.memoryJoinUse = 'memory';
+      return this.memoryJoin;
+    }
+    this.memoryJoinUse = 'memory-built';
     this.memoryJoinOptions = options;
     this.memoryJoin = MemoryJoin.build(index, options, generation);
     return this.memoryJoin;

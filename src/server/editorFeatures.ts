@@ -93,6 +93,12 @@ export class EditorFeatures {
     return this.kindOf(uri) === 'lineages';
   }
 
+  /** The folder this server analyses, as a URI (null before it has one). */
+  private rootUri(): string | null {
+    const h = this.host();
+    return h ? pathToFileURL(h.root).toString() : null;
+  }
+
   private uriOf(rel: string): string {
     const h = this.host();
     return pathToFileURL(path.join(h?.root ?? '', rel)).toString();
@@ -153,7 +159,8 @@ export class EditorFeatures {
         command: {
           title: evidenceTitle(ev),
           command: Commands.showTraces,
-          arguments: [{ kind: 'scenario', scenarioId: id }],
+          // With the folder, so that the page of this folder opens (multi-root workspaces).
+          arguments: [{ kind: 'scenario', scenarioId: id }, this.rootUri()],
         },
       });
     });
@@ -216,7 +223,8 @@ export class EditorFeatures {
       if (!f) continue;
       if (f.kind === 'database') {
         out.push({
-          uri: `${CORPUS_ROW_SCHEME}:/${f.path}/result-${t.line}.json`,
+          // The folder goes in the query: a multi-root workspace has a server (and corpus) per folder.
+          uri: `${CORPUS_ROW_SCHEME}:/${f.path}/result-${t.line}.json?root=${encodeURIComponent(pathToFileURL(h.root).toString())}`,
           range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
         });
       } else if (exact++ < 2000)

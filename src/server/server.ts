@@ -2,7 +2,7 @@
  * The Failure-First language server: owns the index and the engine, refreshes when run files
  * change, and answers the custom requests of src/protocol. It never imports `vscode`.
  */
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   createConnection,
   ProposedFeatures,
@@ -74,7 +74,11 @@ connection.onInitialized(() => {
 connection.onDidChangeConfiguration(async () => {
   if (!host) return;
   // JSON from the client, checked value by value in settingsFromConfig.
-  const config = (await connection.workspace.getConfiguration(SETTINGS_SECTION)) as LensConfiguration;
+  // Scoped to this server's folder: in a multi-root workspace each folder may set its own.
+  const config = (await connection.workspace.getConfiguration({
+    scopeUri: pathToFileURL(host.root).toString(),
+    section: SETTINGS_SECTION,
+  })) as LensConfiguration;
   host.setSettings(settingsFromConfig(config));
 });
 

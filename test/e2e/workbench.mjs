@@ -1,3 +1,4 @@
+// @ts-check
 // test/e2e/workbench.mjs: drive a VS Code web workbench (code-server, see
 // scripts/code-server/server.mjs) with playwright-core and Debian's /usr/bin/chromium.
 //
@@ -16,12 +17,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
+/** @typedef {import('playwright-core').Page} Page */
+/** @typedef {import('playwright-core').Locator} Locator */
+/** @typedef {import('playwright-core').FrameLocator} FrameLocator */
+/**
+ * An open workbench: its browser context and page, and what was seen while it was open.
+ * @typedef {{ context: import('playwright-core').BrowserContext, page: Page, url: string, scratchDir: string,
+ *   ownScratch: boolean, screenshotsDir: string | undefined, consoleErrors: string[], offsiteRequests: string[],
+ *   timings: { launchMs: number, gotoToWorkbenchMs?: number } }} Workbench
+ */
+/**
+ * A row of a tree view as the screen shows it.
+ * @typedef {{ label: string, description: string, level: number, expanded: boolean | null, selected: boolean,
+ *   ariaLabel: string }} TreeRow
+ */
+
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const TIMEOUT = 20000;
-const open = new Set(); // workbenches not closed yet
-const screenshotDirs = new WeakMap(); // page -> screenshotsDir
+/** @type {Set<Workbench>} workbenches not closed yet */
+const open = new Set();
+/** @type {WeakMap<Page, string>} page -> screenshotsDir */
+const screenshotDirs = new WeakMap();
 
-const settle = (page, ms = 50) => page.waitForTimeout(ms);
+const settle = (/** @type {Page} */ page, ms = 50) => page.waitForTimeout(ms);
 
 /**
  * Launches headless Chromium (fresh profile, scratch HOME/XDG dirs), opens `url` and waits for
@@ -34,6 +52,10 @@ const settle = (page, ms = 50) => page.waitForTimeout(ms);
  *
  * Resolves with { page, context, url, scratchDir, screenshotsDir, consoleErrors,
  * offsiteRequests, timings: { launchMs, gotoToWorkbenchMs } }.
+ *
+ * @param {{ url: string, screenshotsDir?: string, headless?: boolean, viewport?: { width: number, height: number },
+ *   timeout?: number, scratchDir?: string, executablePath?: string, args?: string[] }} options
+ * @returns {Promise<Workbench>}
  */
 export async function openWorkbench({
   url,
@@ -44,7 +66,7 @@ export async function openWorkbench({
   scratchDir,
   executablePath = CHROMIUM,
   args = [],
-} = {}) {
+}) {
   if (!url) throw new Error('openWorkbench: url is required');
   if (!fs.existsSync(executablePath)) {
     throw new Error(`Chromium not found at ${executablePath}: apt-get install chromium (or set CHROMIUM)`);
@@ -82,6 +104,7 @@ export async function openWorkbench({
     },
   });
   const launchMs = Date.now() - t0;
+  /** @type {Workbench} */
   const wb = {
     context,
     page: context.pages()[0] ?? (await context.newPage()),
@@ -118,7 +141,10 @@ export async function openWorkbench({
   return wb;
 }
 
-/** Closes `wb` (or every workbench still open) and removes its scratch dir if we made it. */
+/**
+ * Closes `wb` (or every workbench still open) and removes its scratch dir if we made it.
+ * @param {Workbench} [wb]
+ */
 export async function closeWorkbench(wb) {
   const targets = wb ? [wb] : [...open];
   for (const w of targets) {
@@ -128,7 +154,11 @@ export async function closeWorkbench(wb) {
   }
 }
 
-/** Writes <screenshotsDir>/<name>.png (openWorkbench's dir, else the cwd); resolves with the path. */
+/**
+ * Writes <screenshotsDir>/<name>.png (openWorkbench's dir, else the cwd); resolves with the path.
+ * @param {Page} page
+ * @param {string} name
+ */
 export async function screenshot(page, name) {
   const dir = screenshotDirs.get(page) ?? process.cwd();
   const file = path.join(
@@ -148,6 +178,7 @@ export async function screenshot(page, name) {
  * Gives the keyboard back to the workbench: after a click in a webview the focus is inside its
  * iframe, where F1 or Ctrl+P do nothing. (Clicking "somewhere neutral" is not neutral: x=5 is the
  * activity bar.)
+ * @param {Page} page
  */
 export async function focusWorkbench(page) {
   await page.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
@@ -159,14 +190,19 @@ export async function focusWorkbench(page) {
   }
 }
 
-const cssString = (s) => String(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
-const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const cssString = (/** @type {string} */ s) => String(s).replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+const escapeRegExp = (/** @type {string} */ s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
  * Opens the quick input with `key`, types `text`, then resolves with `find()`'s row locator and
  * picks that row: Enter when it is the focused row, else a click (a recently used entry may be
  * focused instead of ours). The quick input closes when something else takes the focus (a
  * webview or editor opening just then): everything is retried, up to 3 times.
+ * @param {Page} page
+ * @param {string} key
+ * @param {string} text
+ * @param {(timeout: number) => Promise<Locator>} find
+ * @param {number} timeout
  */
 async function quickPick(page, key, text, find, timeout) {
   const widget = page.locator('.quick-input-widget');
@@ -203,6 +239,9 @@ async function quickPick(page, key, text, find, timeout) {
 /**
  * Runs a command by its title through the command palette: blur, F1, '>' + title, wait for the
  * row whose label is exactly `title`, Enter (or click it when another row has the focus).
+ * @param {Page} page
+ * @param {string} title
+ * @param {{ timeout?: number }} [options]
  */
 export async function runCommand(page, title, { timeout = TIMEOUT } = {}) {
   const q = cssString(title);
@@ -211,25 +250,28 @@ export async function runCommand(page, title, { timeout = TIMEOUT } = {}) {
     .locator('.quick-input-widget .monaco-list-row')
     .and(page.locator(`[aria-label="${q}"], [aria-label^="${q}, "]`))
     .first();
-  await quickPick(page, 'F1', '>' + title, async () => row, timeout);
+  await quickPick(page, 'F1', '>' + title, () => Promise.resolve(row), timeout);
 }
 
 /**
  * Opens a workspace file with Quick Open (Ctrl+P, served by ripgrep) and waits until its editor
  * is the active one. `relPath` is relative to the workspace folder ('src/a.ts').
+ * @param {Page} page
+ * @param {string} relPath
+ * @param {{ timeout?: number }} [options]
  */
 export async function openFile(page, relPath, { timeout = TIMEOUT } = {}) {
   const rel = relPath.replace(/\\/g, '/').replace(/^\.\//, '');
-  const base = rel.split('/').pop();
+  const base = rel.slice(rel.lastIndexOf('/') + 1);
   const dir = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
   // A file row shows the name (.label-name) and its folder relative to the workspace
   // (.label-description, empty at the root). Results arrive asynchronously: wait for ours.
-  const find = async (t) => {
+  const find = async (/** @type {number} */ t) => {
     const index = await (
       await page.waitForFunction(
         ([b, d]) => {
           for (const r of document.querySelectorAll('.quick-input-widget .monaco-list-row')) {
-            const name = r.querySelector('.label-name')?.textContent.trim();
+            const name = r.querySelector('.label-name')?.textContent?.trim();
             const folder = (r.querySelector('.label-description')?.textContent ?? '')
               .trim()
               .replace(/\\/g, '/');
@@ -253,13 +295,14 @@ export async function openFile(page, relPath, { timeout = TIMEOUT } = {}) {
   const folder = new URL(page.url()).searchParams.get('folder');
   const suffix = '/' + rel;
   await page.waitForFunction(
-    ([folderPath, sfx]) => {
+    ({ folderPath, sfx }) => {
       const ed = document.querySelector('.editor-group-container.active .monaco-editor[data-uri]');
-      const uri = ed && decodeURIComponent(new URL(ed.getAttribute('data-uri')).pathname);
+      const dataUri = ed?.getAttribute('data-uri');
+      const uri = dataUri && decodeURIComponent(new URL(dataUri).pathname);
       if (!uri) return false;
       return folderPath ? uri === folderPath.replace(/\/$/, '') + sfx : uri.endsWith(sfx);
     },
-    [folder, suffix],
+    { folderPath: folder, sfx: suffix },
     { timeout, polling: 100 },
   );
 }
@@ -268,6 +311,8 @@ export async function openFile(page, relPath, { timeout = TIMEOUT } = {}) {
  * The cursor's line (1-based) in the active text editor, from the status bar's "Ln 12, Col 5"
  * entry. With `expected`, waits until it shows that line. Resolves with null when no text
  * editor is active (no such entry within `timeout`).
+ * @param {Page} page
+ * @param {{ expected?: number, timeout?: number }} [options]
  */
 export async function readEditorCursorLine(page, { expected, timeout = TIMEOUT } = {}) {
   const item = page.locator('[id="status.editor.selection"]');
@@ -288,19 +333,23 @@ export async function readEditorCursorLine(page, { expected, timeout = TIMEOUT }
 /**
  * Waits for a status-bar item whose text (or aria-label) matches `pattern` (RegExp or string)
  * and resolves with its text.
+ * @param {Page} page
+ * @param {RegExp | string} pattern
+ * @param {{ timeout?: number }} [options]
  */
 export async function waitForStatusBarText(page, pattern, { timeout = TIMEOUT } = {}) {
   const re = pattern instanceof RegExp ? pattern : new RegExp(escapeRegExp(String(pattern)));
   const handle = await page.waitForFunction(
-    ([src, flags]) => {
+    ({ src, flags }) => {
       const re = new RegExp(src, flags);
       for (const e of document.querySelectorAll('.part.statusbar .statusbar-item')) {
+        if (!(e instanceof HTMLElement)) continue;
         const text = e.innerText.trim();
         if (re.test(text) || re.test(e.getAttribute('aria-label') ?? '')) return text;
       }
       return undefined;
     },
-    [re.source, re.flags.replace('g', '')],
+    { src: re.source, flags: re.flags.replace('g', '') },
     { timeout, polling: 100 },
   );
   return handle.jsonValue();
@@ -311,6 +360,8 @@ export async function waitForStatusBarText(page, pattern, { timeout = TIMEOUT } 
  * after the action). With { all: true }, opens the notification center and reads every
  * notification of the session, then closes it again. With { waitFor: RegExp }, first waits for a
  * toast that matches.
+ * @param {Page} page
+ * @param {{ all?: boolean, waitFor?: RegExp | string, timeout?: number }} [options]
  */
 export async function readNotifications(page, { all = false, waitFor, timeout = TIMEOUT } = {}) {
   const toasts = '.notifications-toasts .notification-list-item-message';
@@ -337,6 +388,9 @@ export async function readNotifications(page, { all = false, waitFor, timeout = 
  * visibility:hidden. Without `title`: the visible webview over the active editor group, else the
  * first visible one. With `title`: the webview of the editor tab with that label (the tab is
  * clicked first when it is not the active one) or of the view with that title.
+ * @param {Page} page
+ * @param {{ title?: string, timeout?: number }} [options]
+ * @returns {Promise<FrameLocator>}
  */
 export async function webviewFrame(page, { title, timeout = TIMEOUT } = {}) {
   if (title !== undefined) {
@@ -350,11 +404,11 @@ export async function webviewFrame(page, { title, timeout = TIMEOUT } = {}) {
   const index = await (
     await page.waitForFunction(
       (title) => {
-        const norm = (s) => (s ?? '').trim().toLowerCase();
-        const shown = (e) => {
+        const norm = (/** @type {string | null | undefined} */ s) => (s ?? '').trim().toLowerCase();
+        const shown = (/** @type {Element} */ e) => {
           const r = e.getBoundingClientRect();
           if (r.width < 2 || r.height < 2) return false;
-          for (let n = e; n; n = n.parentElement) {
+          for (let n = /** @type {Element | null} */ (e); n; n = n.parentElement) {
             const cs = getComputedStyle(n);
             if (cs.display === 'none' || cs.visibility === 'hidden') return false;
           }
@@ -363,6 +417,7 @@ export async function webviewFrame(page, { title, timeout = TIMEOUT } = {}) {
         const frames = [...document.querySelectorAll('iframe.webview.ready')];
         const candidates = frames.map((f, i) => ({ f, i })).filter(({ f }) => shown(f));
         if (!candidates.length) return undefined;
+        /** @type {Element | null | undefined} */
         let area = null;
         if (title == null) {
           area = document.querySelector('.editor-group-container.active .editor-container');
@@ -377,20 +432,19 @@ export async function webviewFrame(page, { title, timeout = TIMEOUT } = {}) {
                 norm(h.querySelector('.title')?.textContent) === norm(title) ||
                 norm(h.getAttribute('aria-label')) === norm(title + ' Section'),
             );
-            area = header?.parentElement.querySelector('.pane-body');
+            area = header?.parentElement?.querySelector('.pane-body');
           }
           if (!area) return undefined; // not there yet
         }
         const a = area?.getBoundingClientRect();
-        const over = ({ f }) => {
+        const over = (/** @type {{ f: Element }} */ { f }) => {
           const r = f.getBoundingClientRect();
           const x = r.left + r.width / 2;
           const y = r.top + r.height / 2;
           return a && x >= a.left && x <= a.right && y >= a.top && y <= a.bottom;
         };
-        const hit = candidates.find(over);
-        if (hit) return String(hit.i);
-        return title == null ? String(candidates[0].i) : undefined;
+        const hit = candidates.find(over) ?? (title == null ? candidates[0] : undefined);
+        return hit && String(hit.i);
       },
       title ?? null,
       { timeout, polling: 100 },
@@ -410,6 +464,9 @@ export async function webviewFrame(page, { title, timeout = TIMEOUT } = {}) {
  * Clicks the activity-bar entry whose label starts with `title` ('Explorer', 'Probe Views') and
  * waits for its side bar. Does nothing when it is already showing (a second click would close
  * the side bar).
+ * @param {Page} page
+ * @param {string} title
+ * @param {{ timeout?: number }} [options]
  */
 export async function clickActivityBar(page, title, { timeout = TIMEOUT } = {}) {
   const item = page
@@ -432,7 +489,12 @@ export async function clickActivityBar(page, title, { timeout = TIMEOUT } = {}) 
     .waitFor({ state: 'visible', timeout });
 }
 
-/** The side-bar (or panel) pane of the view titled `viewTitle`, expanded. */
+/**
+ * The side-bar (or panel) pane of the view titled `viewTitle`, expanded.
+ * @param {Page} page
+ * @param {string} viewTitle
+ * @param {number} timeout
+ */
 async function viewPane(page, viewTitle, timeout) {
   const q = cssString(viewTitle);
   // header aria-label: "<view> Section", or "Explorer Section: <folder>" with title "<folder>"
@@ -466,6 +528,10 @@ async function viewPane(page, viewTitle, timeout) {
  * the view if it is collapsed and waits for at least `minRows` rows (default 1; 0 for "maybe
  * empty"). Each row: { label, description, level (aria-level, 1 = top), expanded (true/false,
  * null for a leaf), selected, ariaLabel }, in screen order.
+ * @param {Page} page
+ * @param {string} viewTitle
+ * @param {{ minRows?: number, timeout?: number }} [options]
+ * @returns {Promise<TreeRow[]>}
  */
 export async function treeRows(page, viewTitle, { minRows = 1, timeout = TIMEOUT } = {}) {
   const body = await viewPane(page, viewTitle, timeout);
@@ -476,15 +542,15 @@ export async function treeRows(page, viewTitle, { minRows = 1, timeout = TIMEOUT
       .waitFor({ state: 'visible', timeout });
   }
   await settle(page);
-  return body.locator('.monaco-list-row').evaluateAll((rows) =>
+  return body.locator('.monaco-list-row').evaluateAll((/** @type {HTMLElement[]} */ rows) =>
     rows
       .map((r) => {
         const exp = r.getAttribute('aria-expanded');
         const name = r.querySelector('.label-name');
         const desc = r.querySelector('.label-description');
         return {
-          label: (name?.textContent ?? r.innerText.split('\n')[0]).trim(),
-          description: desc ? desc.textContent.trim() : '',
+          label: (name?.textContent ?? r.innerText.split('\n')[0] ?? '').trim(),
+          description: desc?.textContent?.trim() ?? '',
           level: Number(r.getAttribute('aria-level')),
           expanded: exp === null ? null : exp === 'true',
           selected: r.getAttribute('aria-selected') === 'true',
@@ -494,13 +560,16 @@ export async function treeRows(page, viewTitle, { minRows = 1, timeout = TIMEOUT
       })
       // rows are recycled and absolutely positioned: sort by their place on screen
       .sort((a, b) => a.top - b.top)
-      .map(({ top, ...row }) => row),
+      .map(({ top: _top, ...row }) => row),
   );
 }
 
 /**
  * Expands the tree row labelled `label` (first match in the side bar, or in view `viewTitle`)
  * and waits until its children are rendered. Nothing happens for a row already expanded.
+ * @param {Page} page
+ * @param {string} label
+ * @param {{ viewTitle?: string, timeout?: number }} [options]
  */
 export async function expandTreeRow(page, label, { viewTitle, timeout = TIMEOUT } = {}) {
   const scope = viewTitle ? await viewPane(page, viewTitle, timeout) : page.locator('.part.sidebar');
@@ -512,9 +581,13 @@ export async function expandTreeRow(page, label, { viewTitle, timeout = TIMEOUT 
   const state = await row.getAttribute('aria-expanded');
   if (state === null) throw new Error(`tree row "${label}" cannot be expanded`);
   if (state === 'false') await row.locator('.monaco-tl-twistie').click();
-  await page.waitForFunction((el) => el.getAttribute('aria-expanded') === 'true', await row.elementHandle(), {
-    timeout,
-  });
+  await page.waitForFunction(
+    (el) => el?.getAttribute('aria-expanded') === 'true',
+    await row.elementHandle(),
+    {
+      timeout,
+    },
+  );
   // children render right after the row flips; wait for the next row to be one level deeper
   const level = Number(await row.getAttribute('aria-level'));
   const index = Number(await row.getAttribute('data-index'));

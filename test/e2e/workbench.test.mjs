@@ -1,7 +1,8 @@
+// @ts-check
 // The packaged extension in a real VS Code (code-server 4.117 = VS Code 1.117) driven in Debian's
 // Chromium: what a researcher sees, checked against the CLI's figures on the same files.
 //
-//   node --test test/e2e/workbench.test.mjs        (npm test runs it as the `workbench` suite)
+//   node --import tsx --test test/e2e/workbench.test.mjs   (npm test runs it as the `workbench` suite)
 //
 // Screenshots of every view go to test-output/workbench/. Speed figures are printed, not asserted.
 // FF_E2E_BENCH=0 skips the 40,000-trace update timing at the end.
@@ -18,8 +19,10 @@ import {
   startCodeServer,
   stopAll,
 } from '../../scripts/code-server/server.mjs';
+import { expectDefined, expectPresent } from '../../src/shared/expect.ts';
 import {
   clickActivityBar,
+  expandTreeRow,
   closeWorkbench,
   openFile,
   openWorkbench,
@@ -31,6 +34,14 @@ import {
   webviewFrame,
 } from './workbench.mjs';
 
+/** @typedef {import('../../src/engine/report/results').ResultsDocument} ResultsDocument */
+/** @typedef {import('../../src/engine/report/results').RateJson} RateJson */
+/** @typedef {import('../../src/engine/report/results').ScenarioEvidence} ScenarioEvidence */
+/** @typedef {ScenarioEvidence & { defined_at: { path: string, line: number }[] }} ScenarioJson */
+/** @typedef {import('playwright-core').Page} Page */
+/** @typedef {import('playwright-core').FrameLocator} FrameLocator */
+/** @typedef {import('./workbench.mjs').TreeRow} TreeRow */
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const OUT = path.join(ROOT, 'test-output', 'workbench');
 const BIN = path.join(ROOT, 'bin', 'ff-lens.js');
@@ -41,43 +52,77 @@ const SCRIPT_TRACE = {
   line: 21,
 };
 
+/** @type {Record<string, number | string>} figures printed at the end, in this order */
 const timings = {};
+let openedAt = 0;
+let workbenchVisibleMs = 0;
+/** @type {string[]} */
 const dialogs = [];
+/** @type {string} */
 let base;
+/** @type {string} */
 let ws;
+/** @type {Awaited<ReturnType<typeof startCodeServer>>} */
 let srv;
+/** @type {import('./workbench.mjs').Workbench} */
 let wb;
+/** @type {Page} */
 let page;
+/** @type {ResultsDocument} */
 let doc;
 
 // ------------------------------------------------------------------ helpers
 
+/** @param {string[]} args */
 function cli(...args) {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
   assert.equal(r.status, 0, `ff-lens ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
-const analyze = () => JSON.parse(cli('analyze', ws, '--no-index', '--json', '-'));
+/** JSON.parse typed as what it returns: unknown, until a JSDoc type says what the text holds. */
+const parseJson = /** @type {(text: string) => unknown} */ (JSON.parse);
+const analyze = () =>
+  /** @type {ResultsDocument} */ (parseJson(cli('analyze', ws, '--no-index', '--json', '-')));
+const scenariosOf = () =>
+  /** @type {{ scenarios: ScenarioJson[] }} */ (parseJson(cli('scenarios', ws, '--no-index'))).scenarios;
 
 /** The tree's and the page's number formats, written again here from the document's fields. */
-const pct = (r) => `${(100 * r.rate).toFixed(1)}%`;
-const ci = (r) => `${pct(r)} [${(100 * r.lo).toFixed(1)}, ${(100 * r.hi).toFixed(1)}]`;
-const signed = (v, d = 1) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(d)}`;
+const pct = (/** @type {RateJson} */ r) => `${(100 * r.rate).toFixed(1)}%`;
+const ci = (/** @type {RateJson | null} */ r) =>
+  r ? `${pct(r)} [${(100 * r.lo).toFixed(1)}, ${(100 * r.hi).toFixed(1)}]` : '–';
+const signed = (/** @type {number} */ v, d = 1) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(d)}`;
 /** Three significant digits in billions (the demo's sizes lie between 0.1B and 1000B). */
-const size = (b) => `${Number(b.toPrecision(3))}B`;
+const size = (/** @type {number | null} */ b) => (b === null ? '?' : `${Number(b.toPrecision(3))}B`);
 
+/**
+ * @param {ResultsDocument} d
+ * @param {string} attackClass
+ * @param {string} model
+ */
 function cellTotal(d, attackClass, model) {
-  const c = d.cells.find((x) => x.attack_class === attackClass && x.model === model);
+  const c = expectDefined(
+    d.cells.find((x) => x.attack_class === attackClass && x.model === model),
+    `the cell ${attackClass} × ${model}`,
+  );
   return c.n + c.ungraded + c.errors + c.benign + c.unknown_label;
 }
 
+/**
+ * Polls `fn` until it returns something truthy (thrown errors count as "not yet").
+ * @template T
+ * @param {() => T | Promise<T>} fn
+ * @param {string} what
+ * @returns {Promise<NonNullable<T>>}
+ */
 async function waitUntil(fn, what, timeout = 30000) {
   const t0 = Date.now();
+  /** @type {unknown} */
   let last;
   while (Date.now() - t0 < timeout) {
     try {
-      last = await fn();
-      if (last) return last;
+      const value = await fn();
+      if (value) return value;
+      last = value;
     } catch (e) {
       last = e;
     }
@@ -97,7 +142,10 @@ async function activeTab() {
   );
 }
 
-/** Quick Open can lose a race with a re-rendering list: try again. */
+/**
+ * Quick Open can lose a race with a re-rendering list: try again.
+ * @param {string} rel
+ */
 async function open(rel) {
   for (let i = 0; ; i++) {
     try {
@@ -108,42 +156,62 @@ async function open(rel) {
     }
   }
 }
-const rowByLabel = (rows, label) => rows.find((r) => r.label === label);
+const rowByLabel = (/** @type {TreeRow[]} */ rows, /** @type {string} */ label) =>
+  rows.find((r) => r.label === label);
 
 async function analysisPage() {
   return webviewFrame(page, { title: PAGE_TITLE, timeout: 30000 });
 }
 
-/** Clicks a model's point on the page's chart, where the page says it drew it. */
+/**
+ * Clicks a model's point on the page's chart, where the page says it drew it.
+ * @param {FrameLocator} frame
+ * @param {'scaling' | 'dilution'} chart
+ * @param {string} model
+ */
 async function clickPoint(frame, chart, model) {
   const canvas = frame.locator(`.chart-box[data-chart="${chart}"] canvas`);
   const at = await canvas.evaluate(
-    (c, [ch, m]) => {
+    (c, { ch, m }) => {
       const p = window.ffLens.pointPosition(ch, m);
       const box = c.getBoundingClientRect();
       return p && { x: p.x - box.left, y: p.y - box.top };
     },
-    [chart, model],
+    { ch: chart, m: model },
   );
   assert.ok(at, `${model} has a point on the ${chart} chart`);
   await canvas.click({ position: at });
 }
 
-/** Share of a canvas's pixels that differ from its corner. */
+/**
+ * Share of a canvas's pixels that differ from its corner.
+ * @param {FrameLocator} frame
+ * @param {string} selector
+ */
 function canvasInk(frame, selector) {
   return frame.locator(selector).evaluate((c) => {
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    if (!(c instanceof HTMLCanvasElement)) throw new Error('not a canvas');
+    const context = c.getContext('2d');
+    if (!context) throw new Error('no 2D context');
+    const d = context.getImageData(0, 0, c.width, c.height).data;
+    const [r0 = 0, g0 = 0, b0 = 0] = d;
     let ink = 0;
+    // per pixel: reads with `?? 0` instead of a helper call (one closure less in the page)
     for (let i = 0; i < d.length; i += 4)
-      if (Math.abs(d[i] - d[0]) + Math.abs(d[i + 1] - d[1]) + Math.abs(d[i + 2] - d[2]) > 30) ink++;
+      if (Math.abs((d[i] ?? 0) - r0) + Math.abs((d[i + 1] ?? 0) - g0) + Math.abs((d[i + 2] ?? 0) - b0) > 30)
+        ink++;
     return ink / (d.length / 4);
   });
 }
 
+/**
+ * The number of traces the trace pane says it lists.
+ * @param {FrameLocator} frame
+ */
 async function paneTotal(frame) {
   const text = (await frame.locator('.pane-totals').textContent()) ?? '';
   const m = /^([\d,]+) traces/.exec(text);
-  return m ? Number(m[1].replace(/,/g, '')) : null;
+  return m ? Number(expectDefined(m[1], 'a count').replace(/,/g, '')) : null;
 }
 
 /** The text of the log the extension writes (its output channel), from the server's log folder. */
@@ -151,10 +219,12 @@ function extensionLog() {
   return logText(srv.userDataDir);
 }
 
+/** @param {string} userDataDir */
 function logText(userDataDir) {
   const logs = path.join(userDataDir, 'logs');
+  /** @type {string[]} */
   const found = [];
-  const walk = (d) => {
+  const walk = (/** @type {string} */ d) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
@@ -209,8 +279,9 @@ before(async () => {
     dialogs.push(d.message());
     void d.dismiss();
   });
-  timings.workbenchVisibleMs = Date.now() - t0;
-  timings.openedAt = t0;
+  workbenchVisibleMs = Date.now() - t0;
+  timings.workbenchVisibleMs = workbenchVisibleMs;
+  openedAt = t0;
 });
 
 after(async () => {
@@ -224,11 +295,15 @@ after(async () => {
       log,
     );
   const done = /(\d\d:\d\d:\d\d\.\d+) \[info\] activated in/.exec(log);
-  const ms = (t) => t.split(':').reduce((s, x) => s * 60 + Number(x), 0) * 1000;
+  /** The time of day of a log line, in ms, from the match of its clock. */
+  const ms = (/** @type {RegExpExecArray} */ m) =>
+    expectDefined(m[1], 'a clock')
+      .split(':')
+      .reduce((s, x) => s * 60 + Number(x), 0) * 1000;
   const firstAnalysis = /(\d\d:\d\d:\d\d\.\d+) \[info\] analysed \d+ traces/.exec(log);
   if (started && firstAnalysis)
     process.stdout.write(
-      `  from activation to the first analysis (server start, index, analysis): ${(ms(firstAnalysis[1]) - ms(started[1])).toFixed(0)} ms\n`,
+      `  from activation to the first analysis (server start, index, analysis): ${(ms(firstAnalysis) - ms(started)).toFixed(0)} ms\n`,
     );
   process.stdout.write('\nFailure-First Lens end-to-end figures (measured, not asserted):\n');
   if (activated) process.stdout.write(`  activate() itself: ${activated[1]} ms of extension-host time\n`);
@@ -241,11 +316,10 @@ after(async () => {
     );
   if (started && done)
     process.stdout.write(
-      `  from the host's activation log line to activate()'s end (other extensions activate meanwhile): ${(ms(done[1]) - ms(started[1])).toFixed(0)} ms\n`,
+      `  from the host's activation log line to activate()'s end (other extensions activate meanwhile): ${(ms(done) - ms(started)).toFixed(0)} ms\n`,
     );
   for (const [k, v] of Object.entries(timings))
-    if (k !== 'openedAt')
-      process.stdout.write(`  ${k}: ${typeof v === 'number' ? `${Math.round(v)} ms` : v}\n`);
+    process.stdout.write(`  ${k}: ${typeof v === 'number' ? `${Math.round(v)} ms` : v}\n`);
   if (base && process.env.FF_E2E_KEEP !== '1') fs.rmSync(base, { recursive: true, force: true });
 });
 
@@ -261,8 +335,8 @@ test('the Lineages tree appears and its numbers equal the CLI document', async (
     'the Lineages tree',
     60000,
   );
-  timings.treeReadyAfterOpenMs = Date.now() - timings.openedAt;
-  timings.treeReadyAfterWorkbenchVisibleMs = Date.now() - timings.openedAt - timings.workbenchVisibleMs;
+  timings.treeReadyAfterOpenMs = Date.now() - openedAt;
+  timings.treeReadyAfterWorkbenchVisibleMs = Date.now() - openedAt - workbenchVisibleMs;
   for (const l of doc.lineages) {
     const row = rowByLabel(rows, l.name);
     assert.ok(row, `lineage ${l.name} is shown`);
@@ -282,7 +356,7 @@ test('the Lineages tree appears and its numbers equal the CLI document', async (
   );
   const classes = await treeRows(page, 'Attack classes');
   for (const r of doc.regressions.filter((x) => x.group === 'attack_class')) {
-    const row = rowByLabel(classes, r.key.attack_class);
+    const row = rowByLabel(classes, r.key.attack_class ?? '');
     assert.ok(row, `attack class ${r.key.attack_class}`);
     if (r.ols)
       assert.ok(
@@ -297,12 +371,13 @@ test('the Lineages tree appears and its numbers equal the CLI document', async (
 test('expanding Qwen 3.5 shows four sizes with the PEAK shape', async () => {
   const rows = await lineagesRows();
   const i = rows.findIndex((r) => r.label === 'Qwen 3.5');
-  assert.match(rows[i].description, /^PEAK · 4 sizes/);
-  assert.equal(rows[i].expanded, true);
+  const qwen = expectDefined(rows[i], 'the Qwen 3.5 row');
+  assert.match(qwen.description, /^PEAK · 4 sizes/);
+  assert.equal(qwen.expanded, true);
   const members = [];
   for (const r of rows.slice(i + 1)) {
-    if (r.level <= rows[i].level) break;
-    if (r.level === rows[i].level + 1) members.push(r);
+    if (r.level <= qwen.level) break;
+    if (r.level === qwen.level + 1) members.push(r);
   }
   assert.deepEqual(
     members.map((m) => m.description.split(' · ')[0]),
@@ -322,19 +397,24 @@ test('the analysis page draws its charts and its figures equal the CLI', async (
   timings.pageReadyAfterCommandMs = Date.now() - t0;
   // The first regression of the first group, its fit as the page states it.
   await frame.locator('select[aria-label="Regression group"]').selectOption('attack_class');
-  const reg = doc.regressions.find((r) => r.group === 'attack_class' && r.key.attack_class === 'dan_persona');
+  const reg = expectDefined(
+    doc.regressions.find((r) => r.group === 'attack_class' && r.key.attack_class === 'dan_persona'),
+    'the dan_persona regression',
+  );
+  const ols = expectPresent(reg.ols, 'its OLS fit');
+  const [lo, hi] = expectPresent(ols.ci_pp, 'its slope interval');
   await frame
     .locator('select[aria-label="Regression"]')
     .selectOption(JSON.stringify({ attack_class: 'dan_persona' }));
   const summary = await waitUntil(async () => {
     const t = await frame.locator('.fit-summary').textContent();
-    return t?.includes(`${signed(reg.ols.slope_pp)} ±`) ? t : null;
+    return t?.includes(`${signed(ols.slope_pp)} ±`) ? t : null;
   }, 'the dan_persona fit summary');
   for (const want of [
     reg.classification,
-    `[${signed(reg.ols.ci_pp[0])}, ${signed(reg.ols.ci_pp[1])}]`,
-    reg.ols.r2.toFixed(3),
-    `${signed(reg.wls.slope_pp)} pp/decade`,
+    `[${signed(lo)}, ${signed(hi)}]`,
+    expectPresent(ols.r2, 'its R²').toFixed(3),
+    `${signed(expectPresent(reg.wls, 'its WLS fit').slope_pp)} pp/decade`,
   ]) {
     assert.ok(summary.includes(want), `${want} in the summary: ${summary}`);
   }
@@ -343,8 +423,11 @@ test('the analysis page draws its charts and its figures equal the CLI', async (
   await frame.locator('#tab-lineages').click();
   const qwen = frame.locator('article.lineage[aria-label="Lineage Qwen 3.5"]');
   await qwen.waitFor();
-  const text = await qwen.textContent();
-  const l = doc.lineages.find((x) => x.name === 'Qwen 3.5');
+  const text = (await qwen.textContent()) ?? '';
+  const l = expectDefined(
+    doc.lineages.find((x) => x.name === 'Qwen 3.5'),
+    'the Qwen 3.5 lineage',
+  );
   assert.ok(text.includes('PEAK'));
   for (const t of l.transitions)
     assert.ok(text.includes(`${signed(t.delta_pp)} pp`), `transition ${t.from}→${t.to} in ${text}`);
@@ -356,19 +439,24 @@ test('the analysis page draws its charts and its figures equal the CLI', async (
     async () => (await canvasInk(frame, '.chart-box[data-chart="dilution"] canvas')) > 0.01,
     'ink on the dilution chart',
   );
-  const h = doc.dilution.headlines.find((x) => x.lineage === 'Qwen 3.5');
-  const dil = await frame.locator('.view.dilution').textContent();
+  const h = expectDefined(
+    doc.dilution.headlines.find((x) => x.lineage === 'Qwen 3.5'),
+    'the Qwen 3.5 headline',
+  );
+  const dil = (await frame.locator('.view.dilution').textContent()) ?? '';
   assert.ok(dil.includes(`${signed(h.delta_span_pp)} pp`), `headline span in ${dil.slice(0, 400)}`);
   await screenshot(page, '04-page-dilution');
   await frame.locator('#tab-agreement').click();
-  const ag = await frame.locator('.view.agreement').textContent();
+  const ag = (await frame.locator('.view.agreement').textContent()) ?? '';
   for (const a of doc.agreement) {
-    for (const k of [a.kappa_labels, a.kappa_strict])
+    for (const k of [a.kappa_labels, a.kappa_strict]) {
+      assert.ok(k !== null, `κ of ${a.primary} and ${a.secondary}`);
       assert.ok(ag.includes(k.toFixed(2)), `κ ${k} in ${ag.slice(0, 300)}`);
+    }
   }
   await screenshot(page, '05-page-agreement');
   await frame.locator('#tab-problems').click();
-  const pr = await frame.locator('.view.problems').textContent();
+  const pr = (await frame.locator('.view.problems').textContent()) ?? '';
   for (const p of doc.inputs.problems) assert.ok(pr.includes(p.path), `${p.path} listed`);
   await screenshot(page, '06-page-problems');
   await frame.locator('#tab-scaling').click();
@@ -384,7 +472,7 @@ test("clicking the Qwen 3.5 2B point lists exactly that cell's traces", async ()
   await clickPoint(frame, 'scaling', 'qwen3.5:2b');
   const total = cellTotal(doc, 'format_lock', 'qwen3.5:2b');
   await waitUntil(async () => (await paneTotal(frame)) === total, `${total} traces in the list`);
-  assert.match(await frame.locator('.pane-title').textContent(), /format_lock × qwen3\.5:2b/);
+  assert.match((await frame.locator('.pane-title').textContent()) ?? '', /format_lock × qwen3\.5:2b/);
   const models = await frame.locator('.vlist-row .col-model').allTextContents();
   assert.ok(models.length > 0);
   assert.deepEqual([...new Set(models)], ['qwen3.5:2b']);
@@ -399,7 +487,7 @@ test('a trace whose response holds <script> and <img onerror> shows them as text
   await row.click();
   const response = frame.locator('pre[aria-label="Response"]').first();
   await response.waitFor();
-  const shown = await response.textContent();
+  const shown = (await response.textContent()) ?? '';
   assert.ok(shown.includes('<script>alert("xss")</script>'), 'the script tag is shown as text');
   assert.ok(shown.includes('<img src=x onerror='), 'the img tag is shown as text');
   const dom = await frame.locator('body').evaluate(() => ({
@@ -450,9 +538,10 @@ test('appending to a graded file updates the tree and the page without a reload'
   const t0 = Date.now();
   fs.appendFileSync(graded, lines.join('\n') + '\n');
   const next = analyze();
-  const member = next.lineages
-    .find((l) => l.name === 'Qwen 3.5')
-    .members.find((m) => m.model === 'qwen3.5:2b');
+  const member = expectDefined(
+    next.lineages.find((l) => l.name === 'Qwen 3.5')?.members.find((m) => m.model === 'qwen3.5:2b'),
+    'qwen3.5:2b in the Qwen 3.5 lineage',
+  );
   const want = `${size(member.params_b)} · n=${member.n} · ${ci(member.strict)}`;
   await waitUntil(
     async () => rowByLabel(await lineagesRows(), 'qwen3.5:2b')?.description === want,
@@ -492,7 +581,9 @@ test('a truncated JSONL line appears as a problem and loses nothing else', async
   await frame.locator('#tab-problems').click();
   await waitUntil(
     async () =>
-      (await frame.locator('.view.problems').textContent()).includes(`llama3.1-8b_traces.jsonl:${lineCount}`),
+      ((await frame.locator('.view.problems').textContent()) ?? '').includes(
+        `llama3.1-8b_traces.jsonl:${lineCount}`,
+      ),
     'the page to list it',
   );
   await screenshot(page, '11-truncated-line-problem');
@@ -503,9 +594,12 @@ test('a truncated JSONL line appears as a problem and loses nothing else', async
 // ------------------------------------------------------------------ working on scenarios (issue 4)
 
 test('the CodeLens over a scenario line shows the same figures as ff-lens scenarios', async () => {
-  const scenarios = JSON.parse(cli('scenarios', ws, '--no-index')).scenarios;
-  const first = scenarios.find((s) => s.defined_at[0]?.path === 'data/scenarios/benchmark_core.jsonl');
-  const title = (e) =>
+  const scenarios = scenariosOf();
+  const first = expectDefined(
+    scenarios.find((s) => s.defined_at[0]?.path === 'data/scenarios/benchmark_core.jsonl'),
+    'a scenario of benchmark_core.jsonl',
+  );
+  const title = (/** @type {ScenarioEvidence} */ e) =>
     e.traces === 0
       ? 'no traces yet'
       : [
@@ -531,10 +625,10 @@ test('the CodeLens over a scenario line shows the same figures as ff-lens scenar
     async () => (await paneTotal(frame)) === first.traces,
     `the page to list the ${first.traces} traces of ${first.scenarioId}`,
   );
-  assert.ok((await frame.locator('.pane-title').textContent()).includes(first.scenarioId));
+  assert.ok(((await frame.locator('.pane-title').textContent()) ?? '').includes(first.scenarioId));
   const dil = scenarios.find((s) => s.dilutionDeltaPp !== null);
   assert.ok(dil, 'the demo has a diluted scenario');
-  await open(dil.defined_at[0].path);
+  await open(expectDefined(dil.defined_at[0], `where ${dil.scenarioId} is defined`).path);
   await waitUntil(
     async () =>
       (await page.locator('.codelens-decoration').allTextContents()).some((t) => t.trim() === title(dil)),
@@ -544,8 +638,10 @@ test('the CodeLens over a scenario line shows the same figures as ff-lens scenar
 });
 
 test('Go to Definition from a scenario_id lands on the scenario line', async () => {
-  const scenarios = JSON.parse(cli('scenarios', ws, '--no-index')).scenarios;
-  const target = scenarios.find((s) => s.scenarioId === 'BT-FMT-034').defined_at[0];
+  const target = expectDefined(
+    scenariosOf().find((s) => s.scenarioId === 'BT-FMT-034')?.defined_at[0],
+    'where BT-FMT-034 is defined',
+  );
   await open(SCRIPT_TRACE.path);
   await cursorOn('"scenario_id":"BT-FMT-034');
   await page.keyboard.press('F12');
@@ -557,7 +653,10 @@ test('Go to Definition from a scenario_id lands on the scenario line', async () 
   await screenshot(page, '13-go-to-definition');
 });
 
-/** Puts the cursor inside the first occurrence of `text` in the active editor. */
+/**
+ * Puts the cursor inside the first occurrence of `text` in the active editor.
+ * @param {string} text
+ */
 async function cursorOn(text) {
   await page.keyboard.press('Control+f');
   await page.keyboard.insertText(text);
@@ -566,8 +665,10 @@ async function cursorOn(text) {
 }
 
 test('a hover on a scenario id shows its per-model table', async () => {
-  const scenarios = JSON.parse(cli('scenarios', ws, '--no-index')).scenarios;
-  const s = scenarios.find((x) => x.scenarioId === 'BT-DAN-004');
+  const s = expectDefined(
+    scenariosOf().find((x) => x.scenarioId === 'BT-DAN-004'),
+    'the scenario BT-DAN-004',
+  );
   await open('data/scenarios/benchmark_core.jsonl');
   await cursorOn('"id":"BT-DAN-004');
   await runCommand(page, 'Show or Focus Hover');
@@ -581,8 +682,10 @@ test('a hover on a scenario id shows its per-model table', async () => {
 });
 
 test('Find All References from a scenario lists every trace of it', async () => {
-  const scenarios = JSON.parse(cli('scenarios', ws, '--no-index')).scenarios;
-  const s = scenarios.find((x) => x.scenarioId === 'BT-DAN-004');
+  const s = expectDefined(
+    scenariosOf().find((x) => x.scenarioId === 'BT-DAN-004'),
+    'the scenario BT-DAN-004',
+  );
   await open('data/scenarios/benchmark_core.jsonl');
   await cursorOn('"id":"BT-DAN-004');
   await runCommand(page, 'References: Find All References');
@@ -626,7 +729,7 @@ test('a broken regex in the lineage map is flagged while editing', async () => {
   await page.keyboard.press('Escape');
   await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
   await waitUntil(async () => {
-    const t = await page.locator('.markers-panel').textContent();
+    const t = (await page.locator('.markers-panel').textContent()) ?? '';
     return t.includes('is not a regular expression the linear-time engine');
   }, 'the regex diagnostic');
   await screenshot(page, '15-lineage-map-diagnostic');
@@ -646,11 +749,10 @@ test('Create Reasoning-Dilution Variants writes the expected file and shows the 
 });
 
 test('Next Outlier Cell walks the flagged cells and shows their traces', async () => {
-  const flagged = doc.cells.filter((c) => c.outlier || c.off_line);
-  assert.ok(flagged.length > 0);
+  const first = doc.cells.find((c) => c.outlier || c.off_line);
+  assert.ok(first, 'the demo has an outlier or off-the-line cell');
   await runCommand(page, 'Failure-First: Next Outlier Cell');
   const frame = await analysisPage();
-  const first = flagged[0];
   await waitUntil(
     async () =>
       (await frame.locator('.pane-title').textContent())?.includes(`${first.attack_class} × ${first.model}`),
@@ -666,7 +768,7 @@ test('Next Outlier Cell walks the flagged cells and shows their traces', async (
 test('grader disagreements list the traces the graders disagree on', async () => {
   const frame = await analysisPage();
   await frame.locator('#tab-agreement').click();
-  const a = doc.agreement[0];
+  const a = expectDefined(doc.agreement[0], 'a grader pair');
   await frame.locator('.view.agreement tbody tr').first().click();
   await waitUntil(async () => ((await paneTotal(frame)) ?? 0) > 0, 'disagreements listed');
   const rows = await frame.locator('.vlist-row').allTextContents();
@@ -730,13 +832,108 @@ test('a folder without runs shows the welcome view saying what the extension loo
   }
 });
 
+// ------------------------------------------------------------------ a multi-root workspace
+
+test('a multi-root workspace is analysed folder by folder: a tree section, a status and a page each', async () => {
+  // The demo, and a second folder with runs of its own.
+  const other = path.join(base, 'second-lab');
+  const runFile = path.join(other, 'runs', 'probe', 'qwen3.5-2b_traces.jsonl');
+  fs.mkdirSync(path.dirname(runFile), { recursive: true });
+  const line = (/** @type {number} */ i) =>
+    JSON.stringify({
+      trace_id: `probe-${i}`,
+      scenario_id: `P${i}`,
+      model_id: 'qwen3.5:2b',
+      attack_class: 'probe_class',
+      response: `answer ${i}`,
+      llm_verdict: i % 3 === 0 ? 'COMPLIANCE' : 'REFUSAL',
+    });
+  fs.writeFileSync(runFile, Array.from({ length: 30 }, (_, i) => line(i)).join('\n') + '\n');
+  const file = path.join(base, 'two-labs.code-workspace');
+  fs.writeFileSync(file, JSON.stringify({ folders: [{ path: ws }, { path: other }] }));
+  const srv4 = await startCodeServer({
+    folder: file,
+    userDataDir: path.join(base, 'ud-multi'),
+    extensionsDir: path.join(base, 'ext'),
+    logFile: path.join(OUT, 'code-server-multi.log'),
+  });
+  const wb4 = await openWorkbench({ url: srv4.url, screenshotsDir: OUT });
+  const p4 = wb4.page;
+  const demoTraces = doc.inputs.traces.total.toLocaleString('en-US');
+  try {
+    // One status item per folder, each with its own count.
+    await waitForStatusBarText(p4, new RegExp(`demo-workspace: ${demoTraces} traces`), { timeout: 90000 });
+    await waitForStatusBarText(p4, /second-lab: 30 traces/, { timeout: 60000 });
+    // One tree section per folder, each with its own lineages.
+    await clickActivityBar(p4, 'Failure-First');
+    await waitUntil(
+      async () => {
+        const r = await treeRows(p4, 'Lineages', { minRows: 1 });
+        return r.some((x) => x.label === 'demo-workspace' && x.level === 1);
+      },
+      'the first folder section',
+      60000,
+    );
+    // The tree renders only the rows on screen, and the demo's section is long: fold everything
+    // (the view's Collapse All), then open the second folder's section alone.
+    const lineagesPane = p4
+      .locator('.part.sidebar .pane')
+      .filter({ has: p4.locator(':scope > .pane-header[aria-label="Lineages Section"]') })
+      .first();
+    const rows = await waitUntil(
+      async () => {
+        await lineagesPane.locator(':scope > .pane-header').hover();
+        await lineagesPane.locator('.actions-container .action-label[aria-label="Collapse All"]').click();
+        await expandTreeRow(p4, 'second-lab', { viewTitle: 'Lineages' });
+        const r = await treeRows(p4, 'Lineages', { minRows: 2 });
+        const at = r.findIndex((x) => x.label === 'second-lab' && x.level === 1);
+        return at >= 0 && r.slice(at + 1).some((x) => x.label === 'Qwen 3.5' && x.level === 2) ? r : null;
+      },
+      'the second folder section with its own lineages',
+      60000,
+    );
+    const second = rows.findIndex((x) => x.label === 'second-lab');
+    const qwenOfSecond = rows.slice(second).find((x) => x.label === 'Qwen 3.5');
+    assert.match(
+      qwenOfSecond?.description ?? '',
+      /SINGLE · 1 size/,
+      'the second folder has its own Qwen 3.5 lineage',
+    );
+    assert.match(rows[second]?.description ?? '', /^30 traces$/);
+    assert.match(
+      rows.find((x) => x.label === 'demo-workspace')?.description ?? '',
+      new RegExp(`^${demoTraces} traces$`),
+    );
+    await screenshot(p4, '22-multi-root-tree');
+    // The page of a folder, chosen when the command is run without one.
+    await runCommand(p4, 'Failure-First: Open Analysis Page');
+    const pick = p4.locator('.quick-input-widget');
+    await pick.waitFor({ state: 'visible' });
+    await p4.keyboard.type('second-lab');
+    await p4.keyboard.press('Enter');
+    const frame = await webviewFrame(p4, { title: `${PAGE_TITLE} — second-lab`, timeout: 30000 });
+    await waitUntil(
+      async () => (await frame.locator('.status').textContent())?.includes('30 traces'),
+      "the second folder's page",
+    );
+    await screenshot(p4, '23-multi-root-page');
+    // A change in one folder moves that folder's figures only.
+    fs.appendFileSync(runFile, Array.from({ length: 5 }, (_, i) => line(100 + i)).join('\n') + '\n');
+    await waitForStatusBarText(p4, /second-lab: 35 traces/, { timeout: 30000 });
+    await waitForStatusBarText(p4, new RegExp(`demo-workspace: ${demoTraces} traces`));
+  } finally {
+    await closeWorkbench(wb4);
+    await srv4.stop();
+  }
+});
+
 // ------------------------------------------------------------------ speed on the benchmark corpus
 
 test(
   'speed on the 40,000-trace benchmark corpus: the page follows a changed file (figures printed)',
   { skip: process.env.FF_E2E_BENCH === '0' },
   async () => {
-    const { writeCorpus, appendTraces } = await import('../../scripts/bench/corpus.mjs');
+    const { writeCorpus, appendTraces } = await import('../../scripts/bench/corpus.mts');
     const corpus = path.join(base, 'bench-40k');
     const info = writeCorpus(corpus, 40_000);
     const ud2 = path.join(base, 'ud-bench');
@@ -776,11 +973,12 @@ test(
       await new Promise((r) => setTimeout(r, 500));
       const log = logText(ud2);
       const runs = log.match(/analysed \d+ traces: index \d+ ms \([^)]*\), analysis \d+ ms/g) ?? [];
-      if (runs.length) timings.bench40kServerLastRun = runs.at(-1);
+      const lastRun = runs.at(-1);
+      if (lastRun) timings.bench40kServerLastRun = lastRun;
       // When the change reached the server, and when its analysis was done, by the log's clock.
-      const at = (re) => {
-        const m = [...log.matchAll(re)].at(-1);
-        return m ? new Date(m[1].replace(' ', 'T')).getTime() : null;
+      const at = (/** @type {RegExp} */ re) => {
+        const m = [...log.matchAll(re)].at(-1)?.[1];
+        return m ? new Date(m.replace(' ', 'T')).getTime() : null;
       };
       const heard = at(/(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) \[info\] \d+ watched file change/g);
       const analysed = at(/(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) \[info\] analysed/g);

@@ -4,7 +4,7 @@
  * folder to prove it was not touched, and a from-scratch run to compare figures with.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -105,11 +105,59 @@ export interface RunOptions {
 export const isRoot = (): boolean => process.getuid?.() === 0;
 const NOBODY = 65534;
 
+/**
+ * The Node, preload and ff-lens the unprivileged user runs. The repository may sit where that user
+ * cannot read (a clone in /root): then the built CLI, with the one native module it loads and the
+ * Node that runs it, is copied once into a folder everyone can read.
+ */
+let forNobody: { node: string; peak: string; bin: string } | null = null;
+function unprivilegedCommand(): { node: string; peak: string; bin: string } {
+  if (forNobody) return forNobody;
+  const here = { node: process.execPath, peak: PEAK, bin: BIN };
+  const probe = spawnSync(
+    here.node,
+    [
+      '-e',
+      `require(${JSON.stringify(here.peak)});require(${JSON.stringify(path.join(REPO, 'dist', 'cli.js'))})`,
+    ],
+    {
+      uid: NOBODY,
+      gid: NOBODY,
+      stdio: 'ignore',
+    },
+  );
+  if (probe.status === 0 && process.env.FF_FAULTS_COPY === undefined) return (forNobody = here);
+  const dir = path.join(os.tmpdir(), `ff-faults-nobody-${process.pid}`);
+  fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
+  fs.copyFileSync(process.execPath, path.join(dir, 'node'));
+  fs.cpSync(path.join(REPO, 'dist'), path.join(dir, 'dist'), { recursive: true });
+  fs.cpSync(path.join(REPO, 'bin'), path.join(dir, 'bin'), { recursive: true });
+  for (const m of ['better-sqlite3', 'bindings', 'file-uri-to-path'])
+    if (fs.existsSync(path.join(REPO, 'node_modules', m)))
+      fs.cpSync(path.join(REPO, 'node_modules', m), path.join(dir, 'node_modules', m), {
+        recursive: true,
+        dereference: true,
+      });
+  fs.copyFileSync(PEAK, path.join(dir, 'peak.cjs'));
+  execFileSync('chmod', ['-R', 'a+rX', dir]);
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return (forNobody = {
+    node: path.join(dir, 'node'),
+    peak: path.join(dir, 'peak.cjs'),
+    bin: path.join(dir, 'bin', 'ff-lens.js'),
+  });
+}
+
 /** `ff-lens …` in a real process. */
 export function ffLens(args: string[], o: RunOptions = {}): Promise<Run> {
   const peakFile = path.join(os.tmpdir(), `ff-peak-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const t0 = Date.now();
-  const child = spawn(o.node ?? process.execPath, ['--require', PEAK, BIN, ...args], {
+  const asNobody = o.unprivileged === true && isRoot();
+  const cmd =
+    asNobody && process.env.FF_FAULTS_BIN === undefined
+      ? unprivilegedCommand()
+      : { node: process.execPath, peak: PEAK, bin: BIN };
+  const child = spawn(o.node ?? cmd.node, ['--require', cmd.peak, cmd.bin, ...args], {
     env: {
       ...process.env,
       FF_LENS_WORKERS: undefined,
@@ -120,7 +168,7 @@ export function ffLens(args: string[], o: RunOptions = {}): Promise<Run> {
       ...o.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...(o.unprivileged && isRoot() ? { uid: NOBODY, gid: NOBODY } : {}),
+    ...(asNobody ? { uid: NOBODY, gid: NOBODY } : {}),
   });
   o.onSpawn?.(child);
   let stdout = '';

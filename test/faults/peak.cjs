@@ -1,3 +1,4 @@
+// @ts-check
 // Preloaded into the ff-lens process by the fault suite: its peak resident memory, written at exit.
 'use strict';
 const fs = require('node:fs');

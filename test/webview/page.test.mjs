@@ -1,9 +1,10 @@
+// @ts-check
 // The analysis page in a real Chromium (playwright-core, Debian's /usr/bin/chromium), under the
 // extension's CSP, against a fake host (fake-host/fakeHost.ts, a typed double of the page's host)
 // that answers from canned data: the language server's own answers over the demo workspace, made
 // now by cannedAnswers.ts, with the demo's adversarial traces in the cell the tests open.
 //
-//   node --test test/webview/page.test.mjs
+//   node --import tsx --test test/webview/page.test.mjs
 //
 // Screenshots of every tab go to test-output/webview/.
 import assert from 'node:assert/strict';
@@ -15,21 +16,40 @@ import { after, before, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
+import { expectDefined, expectPresent } from '../../src/shared/expect.ts';
+
+/** @typedef {import('playwright-core').Page} Page */
+/** @typedef {import('../../src/protocol').TraceSelector} TraceSelector */
+/** @typedef {import('./fake-host/canned').Canned} Canned */
+/** @typedef {import('../../src/protocol').PageMethod} RequestMethod */
+/** @typedef {Extract<import('../../src/protocol').PageToHost, { type: 'request' }>} RequestMessage */
+/** @typedef {{ errors: string[], dialogs: string[] }} Seen */
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const OUT = path.join(ROOT, 'test-output/webview');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const TIMEOUT = 15_000;
+/** JSON.parse typed as what it returns: unknown, until a JSDoc type says what the file holds. */
+const parseJson = /** @type {(text: string) => unknown} */ (JSON.parse);
 
+/** @type {string} */
 let scratch;
+/** @type {Awaited<ReturnType<typeof startServer>>} */
 let server;
+/** @type {import('playwright-core').Browser} */
 let browser;
+/** @type {Canned} */
 let canned;
 // From the canned data: the cell with the adversarial traces, and the made-up long lists.
+/** @type {Canned['adversarialCell']} */
 let ADVERSARIAL_CELL;
+/** @type {string} */
 let MANY_SCENARIO;
+/** @type {number} */
 let MANY_ROWS;
+/** @type {string} */
 let MILLION_SCENARIO;
+/** @type {number} */
 let MILLION_ROWS;
 
 before(async () => {
@@ -41,7 +61,7 @@ before(async () => {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  canned = JSON.parse(fs.readFileSync(json, 'utf8'));
+  canned = /** @type {Canned} */ (parseJson(fs.readFileSync(json, 'utf8')));
   ADVERSARIAL_CELL = canned.adversarialCell;
   ({ scenarioId: MANY_SCENARIO, rows: MANY_ROWS } = canned.long.many);
   ({ scenarioId: MILLION_SCENARIO, rows: MILLION_ROWS } = canned.long.million);
@@ -54,7 +74,11 @@ before(async () => {
     write: false,
     logLevel: 'warning',
   });
-  server = await startServer({ root: ROOT, canned, fakeHost: bundle.outputFiles[0].text });
+  server = await startServer({
+    root: ROOT,
+    canned,
+    fakeHost: expectDefined(bundle.outputFiles[0], 'the bundled fake host').text,
+  });
   const home = path.join(scratch, 'home');
   for (const d of ['.config', '.cache']) fs.mkdirSync(path.join(home, d), { recursive: true });
   browser = await chromium.launch({
@@ -83,11 +107,15 @@ after(async () => {
   assert.deepEqual(server?.unexpected ?? [], [], 'the page asked for nothing it was not given');
 });
 
-/** Opens the harness in a fresh context; collects page errors, console errors and dialogs. */
+/**
+ * Opens the harness in a fresh context; collects page errors, console errors and dialogs.
+ * @param {{ theme?: string, viewport?: { width: number, height: number } }} [options]
+ */
 async function openPage({ theme = 'vscode-dark', viewport = { width: 1400, height: 900 } } = {}) {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
+  /** @type {Seen} */
   const seen = { errors: [], dialogs: [] };
   page.on('pageerror', (e) => seen.errors.push(e.message));
   page.on('console', (m) => {
@@ -103,54 +131,127 @@ async function openPage({ theme = 'vscode-dark', viewport = { width: 1400, heigh
   return { page, context, seen };
 }
 
-const host = (page, fn, arg) => page.evaluate(fn, arg);
-const requests = (page, method) => host(page, (m) => window.__ffHost.requests(m), method);
-const lastTraces = async (page) => (await requests(page, 'traces')).at(-1);
+/**
+ * Reads the fake host in the page (`window.__ffHost`, undefined until it is installed).
+ * @template R
+ * @param {Page} page
+ * @param {() => R | undefined} fn
+ */
+const host = async (page, fn) => expectDefined(await page.evaluate(fn), 'the fake host (window.__ffHost)');
 
+/**
+ * The requests of one method the page sent to the fake host, in order (the fake host keeps those
+ * of `method` only, so each has that method's params).
+ * @template {RequestMethod} M
+ * @param {Page} page
+ * @param {M} method
+ */
+const requests = async (page, method) =>
+  /** @type {Extract<RequestMessage, { method: M }>[]} */ (
+    await page.evaluate((m) => window.__ffHost?.requests(m) ?? [], method)
+  );
+const lastTraces = async (/** @type {Page} */ page) =>
+  expectDefined((await requests(page, 'traces')).at(-1), 'a traces request');
+
+/**
+ * Waits until the page has sent `count` requests of `method`; resolves with them.
+ * @template {RequestMethod} M
+ * @param {Page} page
+ * @param {M} method
+ * @param {number} count
+ */
 async function waitForRequests(page, method, count) {
-  await page.waitForFunction(([m, n]) => window.__ffHost.requests(m).length >= n, [method, count]);
+  await page.waitForFunction(({ m, n }) => (window.__ffHost?.requests(m).length ?? 0) >= n, {
+    m: method,
+    n: count,
+  });
   return requests(page, method);
 }
 
-/** Chooses a regression in the scaling tab by its key. */
+/**
+ * In the page: whether the last traces request filters by `text`.
+ * @param {string} text
+ */
+function lastFilterTextIs(text) {
+  const last = window.__ffHost?.requests('traces').at(-1);
+  return last?.method === 'traces' && last.params.filter?.text === text;
+}
+
+/**
+ * Chooses a regression in the scaling tab by its key.
+ * @param {Page} page
+ * @param {import('../../src/protocol').GroupKey} key
+ */
 async function chooseRegression(page, key) {
   await page.selectOption('select[aria-label="Regression"]', JSON.stringify(key));
 }
 
-/** Clicks a model's point on a chart, where the page says it drew it. */
+/**
+ * Clicks a model's point on a chart, where the page says it drew it.
+ * @param {Page} page
+ * @param {'scaling' | 'dilution'} chart
+ * @param {string} model
+ */
 async function clickPoint(page, chart, model) {
-  const at = await page.evaluate(([c, m]) => window.ffLens.pointPosition(c, m), [chart, model]);
+  const at = await page.evaluate(({ c, m }) => window.ffLens.pointPosition(c, m), { c: chart, m: model });
   assert.ok(at, `${model} has a point on the ${chart} chart`);
   await page.mouse.click(at.x, at.y);
 }
 
-/** Share of a canvas's pixels that differ from its top-left pixel, and how many colours it uses. */
+/**
+ * Share of a canvas's pixels that differ from its top-left pixel, and how many colours it uses.
+ * @param {Page} page
+ * @param {string} selector
+ */
 function canvasInk(page, selector) {
   return page.evaluate((sel) => {
     const c = document.querySelector(sel);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    const bg = [d[0], d[1], d[2]];
+    if (!(c instanceof HTMLCanvasElement)) throw new Error(`no canvas ${sel}`);
+    const context = c.getContext('2d');
+    if (!context) throw new Error('no 2D context');
+    const d = context.getImageData(0, 0, c.width, c.height).data;
+    const bg = [d[0] ?? 0, d[1] ?? 0, d[2] ?? 0];
+    const [r0, g0, b0] = bg;
     let ink = 0;
     const colours = new Set();
+    // per pixel: `?? 0` on each read, not a helper call (a closure in a 1.2 M pixel loop)
     for (let i = 0; i < d.length; i += 4) {
-      if (Math.abs(d[i] - bg[0]) + Math.abs(d[i + 1] - bg[1]) + Math.abs(d[i + 2] - bg[2]) > 30) ink++;
-      colours.add((d[i] >> 4) * 256 + (d[i + 1] >> 4) * 16 + (d[i + 2] >> 4));
+      const r = d[i] ?? 0;
+      const g = d[i + 1] ?? 0;
+      const b = d[i + 2] ?? 0;
+      if (Math.abs(r - (r0 ?? 0)) + Math.abs(g - (g0 ?? 0)) + Math.abs(b - (b0 ?? 0)) > 30) ink++;
+      colours.add((r >> 4) * 256 + (g >> 4) * 16 + (b >> 4));
     }
     return { share: ink / (d.length / 4), colours: colours.size, background: bg };
   }, selector);
 }
 
+/**
+ * @param {Page} page
+ * @param {string} name
+ */
 async function shot(page, name) {
   await page.screenshot({ path: path.join(OUT, `${name}.png`) });
 }
 
+/**
+ * @param {string} attackClass
+ * @param {string} model
+ */
 function cellTotal(attackClass, model) {
-  const c = canned.document.cells.find((x) => x.attack_class === attackClass && x.model === model);
+  const c = expectDefined(
+    canned.document.cells.find((x) => x.attack_class === attackClass && x.model === model),
+    `the cell ${attackClass} × ${model}`,
+  );
   return c.n + c.ungraded + c.errors + c.benign + (c.unknown_label ?? 0);
 }
 
+/**
+ * @param {Page} page
+ * @param {Seen} seen
+ */
 async function assertClean(page, seen) {
-  const violations = await host(page, () => window.__ffHost.violations);
+  const violations = await host(page, () => window.__ffHost?.violations);
   assert.deepEqual(violations, [], 'no CSP violation');
   assert.deepEqual(seen.errors, [], 'no page or console error');
   assert.deepEqual(seen.dialogs, [], 'no dialog');
@@ -158,14 +259,14 @@ async function assertClean(page, seen) {
 
 test('sends ready, draws a non-blank scaling chart, and keeps to the CSP', async () => {
   const { page, context, seen } = await openPage();
-  const sent = await host(page, () => window.__ffHost.sent);
+  const sent = await host(page, () => window.__ffHost?.sent);
   assert.equal(sent[0]?.type, 'ready', 'the first message is ready');
   assert.equal(sent.filter((m) => m.type === 'ready').length, 1, 'ready is sent once');
   const ink = await canvasInk(page, '.chart-box[data-chart="scaling"] canvas');
   assert.ok(ink.share > 0.01, `the chart has ink (${(ink.share * 100).toFixed(1)}% of pixels)`);
   assert.ok(ink.colours >= 4, `the chart uses several colours (${ink.colours})`);
   const label = await page.getAttribute('.chart-box[data-chart="scaling"] canvas', 'aria-label');
-  assert.match(label, /strict ASR against model size/i);
+  assert.match(label ?? '', /strict ASR against model size/i);
   assert.equal(await page.getAttribute('.chart-box[data-chart="scaling"] canvas', 'role'), 'img');
   // x axis in billions on a log scale: the page wrote its ticks as sizes.
   await shot(page, 'scaling-dark');
@@ -179,71 +280,75 @@ test('clicking the Qwen 3.5 2B point requests exactly its cell and lists its row
   const before = (await requests(page, 'traces')).length;
   await clickPoint(page, 'scaling', 'qwen3.5:2b');
   const all = await waitForRequests(page, 'traces', before + 1);
-  assert.deepEqual(all[before].params.selector, {
+  const clicked = expectDefined(all[before], 'the traces request of the click').params;
+  assert.deepEqual(clicked.selector, {
     kind: 'cell',
     attackClass: 'format_lock',
     model: 'qwen3.5:2b',
   });
-  assert.equal(all[before].params.offset, 0);
-  assert.ok(
-    all[before].params.limit >= 100 && all[before].params.limit <= 500,
-    'a window of a few hundred rows',
-  );
+  assert.equal(clicked.offset, 0);
+  assert.ok(clicked.limit >= 100 && clicked.limit <= 500, 'a window of a few hundred rows');
   await page.waitForSelector('.vlist-row[data-trace-id]');
   const models = await page.$$eval('.vlist-row .col-model', (els) => [
     ...new Set(els.map((e) => e.textContent)),
   ]);
   assert.deepEqual(models, ['qwen3.5:2b']);
   const total = cellTotal('format_lock', 'qwen3.5:2b');
-  assert.match(await page.textContent('.pane-totals'), new RegExp(`^${total} traces`));
-  assert.match(await page.textContent('.pane-title'), /format_lock × qwen3\.5:2b/);
+  assert.match((await page.textContent('.pane-totals')) ?? '', new RegExp(`^${total} traces`));
+  assert.match((await page.textContent('.pane-title')) ?? '', /format_lock × qwen3\.5:2b/);
   // The table row of that point is marked as the current selection.
-  const current = await page.$$eval('.points-table tr[aria-current="true"]', (rows) =>
-    rows.map((r) => r.cells[0].textContent),
+  const current = await page.$$eval(
+    '.points-table tr[aria-current="true"]',
+    (/** @type {HTMLTableRowElement[]} */ rows) => rows.map((r) => r.cells[0]?.textContent),
   );
   assert.deepEqual(current, ['qwen3.5:2b']);
   // A table row does the same as its point, from the keyboard.
   await page.focus('.points-table tbody tr:first-child');
   await page.keyboard.press('Enter');
-  const next = await waitForRequests(page, 'traces', before + 2);
-  assert.equal(next.at(-1).params.selector.kind, 'cell');
-  assert.notEqual(next.at(-1).params.selector.model, 'qwen3.5:2b');
+  const next = expectDefined((await waitForRequests(page, 'traces', before + 2)).at(-1), 'a traces request');
+  assert.equal(next.params.selector.kind, 'cell');
+  assert.notEqual(next.params.selector.kind === 'cell' && next.params.selector.model, 'qwen3.5:2b');
   await assertClean(page, seen);
   await context.close();
 });
 
 test('adversarial traces show their markup as text and nothing executes', async (t) => {
   const { page, context, seen } = await openPage();
-  await page.evaluate((s) => window.__ffHost.send({ type: 'select', selector: s }), {
-    kind: 'cell',
+  await page.evaluate((s) => window.__ffHost?.send({ type: 'select', selector: s }), {
+    kind: /** @type {const} */ ('cell'),
     ...ADVERSARIAL_CELL,
   });
   await page.waitForSelector('.vlist-row[data-trace-id="canned-alert"]');
   const scripts = await page.$$eval('script', (s) => s.length);
 
-  const open = async (id) => {
+  const open = async (/** @type {string} */ id) => {
     await page.click(`.vlist-row[data-trace-id="${id}"]`);
     await page.waitForFunction(
       (i) => document.querySelector('.detail')?.getAttribute('aria-label') === `Trace ${i}`,
       id,
     );
   };
-  const responseText = () => page.$eval('pre[aria-label="Response"]', (p) => p.textContent);
+  const textOf = async (/** @type {string} */ selector) =>
+    (await page.$eval(selector, (p) => p.textContent)) ?? '';
+  const responseText = () => textOf('pre[aria-label="Response"]');
 
   await open('canned-alert');
   const alertText = await responseText();
   assert.ok(alertText.includes('<script>alert(1)</script>'), 'the script tag is text');
   assert.ok(alertText.includes('<img src=x onerror="alert(2)">'), 'the img tag is text');
-  assert.ok((await page.$eval('pre[aria-label="Prompt"]', (p) => p.textContent)).includes('<b>bold</b>'));
+  assert.ok((await textOf('pre[aria-label="Prompt"]')).includes('<b>bold</b>'));
   await shot(page, 'detail-markup');
 
-  const demoScript = Object.values(canned.details)
-    .map((d) => d.row)
-    .find((r) => r.model === 'qwen3.5:2b' && r.path.endsWith('qwen3.5-2b_traces.jsonl') && r.line === 21);
+  const demoScript = expectDefined(
+    Object.values(canned.details)
+      .map((d) => d.row)
+      .find((r) => r.model === 'qwen3.5:2b' && r.path.endsWith('qwen3.5-2b_traces.jsonl') && r.line === 21),
+    "the demo's <script> trace among the canned rows",
+  );
   await open(demoScript.id);
   assert.ok((await responseText()).includes('<script>alert("xss")</script><img src=x onerror="alert(1)">'));
   await page.click('button:has-text("Raw JSON")');
-  assert.ok((await page.$eval('pre[aria-label="Raw JSON"]', (p) => p.textContent)).includes('"trace_id"'));
+  assert.ok((await textOf('pre[aria-label="Raw JSON"]')).includes('"trace_id"'));
 
   await open('canned-ansi');
   const ansi = await responseText();
@@ -251,7 +356,9 @@ test('adversarial traces show their markup as text and nothing executes', async 
   assert.ok(ansi.includes('\u241b[1;32m'), 'ESC is drawn as ␛');
   assert.ok(ansi.includes('\u2407'), 'BEL is drawn as ␇');
   assert.ok(
-    (await page.textContent('.vlist-row[data-trace-id="canned-ansi"] .col-excerpt')).includes('\u241b'),
+    ((await page.textContent('.vlist-row[data-trace-id="canned-ansi"] .col-excerpt')) ?? '').includes(
+      '\u241b',
+    ),
     'in the list too',
   );
 
@@ -263,17 +370,17 @@ test('adversarial traces show their markup as text and nothing executes', async 
   await shot(page, 'detail-bidi');
 
   await open('canned-200kb');
-  const full = canned.details['canned-200kb'].text.response.length;
+  const full = expectPresent(canned.details['canned-200kb']?.text.response, 'the 200 KB response').length;
   assert.ok(full > 190_000);
   assert.ok((await responseText()).length <= 20_000, 'the first 20,000 characters only');
   const t0 = Date.now();
   await page.click('button.show-all');
   await page.waitForFunction(
-    (n) => document.querySelector('pre[aria-label="Response"]').textContent.length === n,
+    (n) => document.querySelector('pre[aria-label="Response"]')?.textContent?.length === n,
     full,
   );
   // The page still answers promptly after laying out 200 KB.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
   const ms = Date.now() - t0;
   t.diagnostic(
     `"Show all" on a ${full.toLocaleString('en-US')}-character response: ${ms} ms to the next frame`,
@@ -294,7 +401,7 @@ test('adversarial traces show their markup as text and nothing executes', async 
 test('100,000 rows: the end is reachable, the DOM stays small, and scrolling stays smooth', async (t) => {
   const { page, context, seen } = await openPage();
   await page.evaluate(
-    (id) => window.__ffHost.send({ type: 'select', selector: { kind: 'scenario', scenarioId: id } }),
+    (id) => window.__ffHost?.send({ type: 'select', selector: { kind: 'scenario', scenarioId: id } }),
     MANY_SCENARIO,
   );
   await page.waitForFunction(
@@ -306,23 +413,24 @@ test('100,000 rows: the end is reachable, the DOM stays small, and scrolling sta
   // Scroll the whole list in 120 steps, one per frame, and time the frames.
   const frames = await page.evaluate(async () => {
     const list = document.querySelector('.vlist');
+    if (!list) throw new Error('no .vlist');
     const gaps = [];
     let last = performance.now();
     for (let i = 1; i <= 120; i++) {
       list.scrollTop = (list.scrollHeight * i) / 120;
-      await new Promise((r) => requestAnimationFrame(() => r()));
+      await new Promise((r) => requestAnimationFrame(r));
       const now = performance.now();
       gaps.push(now - last);
       last = now;
     }
     gaps.sort((a, b) => a - b);
-    return { median: gaps[60], max: gaps.at(-1) };
+    return { median: gaps[60] ?? NaN, max: gaps.at(-1) ?? NaN };
   });
   await page.waitForSelector(`.vlist-row[aria-posinset="${MANY_ROWS}"][data-trace-id="many-${MANY_ROWS}"]`);
   const visible = await page.evaluate((n) => {
-    const list = document.querySelector('.vlist').getBoundingClientRect();
-    const row = document.querySelector(`.vlist-row[aria-posinset="${n}"]`).getBoundingClientRect();
-    return row.top >= list.top - 1 && row.bottom <= list.bottom + 1;
+    const list = document.querySelector('.vlist')?.getBoundingClientRect();
+    const row = document.querySelector(`.vlist-row[aria-posinset="${n}"]`)?.getBoundingClientRect();
+    return !!list && !!row && row.top >= list.top - 1 && row.bottom <= list.bottom + 1;
   }, MANY_ROWS);
   assert.ok(visible, 'the last row is inside the list');
   const rows = await page.$$eval('.vlist-row', (r) => r.length);
@@ -345,17 +453,17 @@ test('100,000 rows: the end is reachable, the DOM stays small, and scrolling sta
 test('a million rows: the scroll range is compressed and the ends are still reachable', async () => {
   const { page, context, seen } = await openPage();
   await page.evaluate(
-    (id) => window.__ffHost.send({ type: 'select', selector: { kind: 'scenario', scenarioId: id } }),
+    (id) => window.__ffHost?.send({ type: 'select', selector: { kind: 'scenario', scenarioId: id } }),
     MILLION_SCENARIO,
   );
   await page.waitForSelector('.vlist-row[data-trace-id="million-1"]');
   const height = await page.$eval('.vlist-spacer', (s) => s.getBoundingClientRect().height);
   assert.ok(height <= 8_000_000, `the spacer is ${height}px high`);
-  const inside = (n) =>
+  const inside = (/** @type {number} */ n) =>
     page.evaluate((i) => {
-      const list = document.querySelector('.vlist').getBoundingClientRect();
+      const list = document.querySelector('.vlist')?.getBoundingClientRect();
       const row = document.querySelector(`.vlist-row[aria-posinset="${i}"]`)?.getBoundingClientRect();
-      return !!row && row.top >= list.top - 1 && row.bottom <= list.bottom + 1;
+      return !!list && !!row && row.top >= list.top - 1 && row.bottom <= list.bottom + 1;
     }, n);
   await page.focus('.vlist');
   await page.keyboard.press('End');
@@ -365,15 +473,19 @@ test('a million rows: the scroll range is compressed and the ends are still reac
   await page.$eval('.vlist', (l) => (l.scrollTop = (l.scrollHeight - l.clientHeight) / 2));
   await page.waitForFunction(() =>
     [...document.querySelectorAll('.vlist-row[data-trace-id]')].some(
-      (r) => Math.abs(Number(r.dataset.index) - 500_000) < 100,
+      (r) => r instanceof HTMLElement && Math.abs(Number(r.dataset.index) - 500_000) < 100,
     ),
   );
   const shown = await page.$$eval('.vlist-row', (rows) =>
-    rows.map((r) => [Number(r.dataset.index), r.getBoundingClientRect().top]).sort((a, b) => a[0] - b[0]),
+    rows
+      .map((r) => ({ index: Number(r.dataset.index), top: r.getBoundingClientRect().top }))
+      .sort((a, b) => a.index - b.index),
   );
   for (let i = 1; i < shown.length; i++) {
-    assert.equal(shown[i][0], shown[i - 1][0] + 1, 'consecutive rows');
-    assert.ok(Math.abs(shown[i][1] - shown[i - 1][1] - 26) < 0.5, 'one row height apart');
+    const prev = expectDefined(shown[i - 1], 'a row');
+    const row = expectDefined(shown[i], 'a row');
+    assert.equal(row.index, prev.index + 1, 'consecutive rows');
+    assert.ok(Math.abs(row.top - prev.top - 26) < 0.5, 'one row height apart');
   }
   await page.keyboard.press('Home');
   await page.waitForSelector('.vlist-row[data-trace-id="million-1"][aria-selected="true"]');
@@ -386,7 +498,7 @@ test('a million rows: the scroll range is compressed and the ends are still reac
 test('the keyboard moves the selection in the list; Enter opens the trace', async () => {
   const { page, context, seen } = await openPage();
   await page.evaluate(
-    (id) => window.__ffHost.send({ type: 'select', selector: { kind: 'scenario', scenarioId: id } }),
+    (id) => window.__ffHost?.send({ type: 'select', selector: { kind: 'scenario', scenarioId: id } }),
     MANY_SCENARIO,
   );
   await page.waitForSelector('.vlist-row[data-trace-id="many-1"]');
@@ -403,7 +515,7 @@ test('the keyboard moves the selection in the list; Enter opens the trace', asyn
   await page.keyboard.press('ArrowUp');
   assert.equal(await active(), 'trace-1');
   await page.keyboard.press('PageDown');
-  const afterPage = Number((await active()).slice(6));
+  const afterPage = Number((await active())?.slice(6));
   assert.ok(afterPage > 5, `PageDown moved a page (to ${afterPage})`);
   await page.keyboard.press('End');
   await page.waitForSelector(`.vlist-row[data-trace-id="many-${MANY_ROWS}"]`);
@@ -414,7 +526,7 @@ test('the keyboard moves the selection in the list; Enter opens the trace', asyn
   const before = (await requests(page, 'traceDetail')).length;
   await page.keyboard.press('Enter');
   const details = await waitForRequests(page, 'traceDetail', before + 1);
-  assert.deepEqual(details.at(-1).params, { id: 'many-2' });
+  assert.deepEqual(details.at(-1)?.params, { id: 'many-2' });
   await page.waitForSelector('.detail[aria-label="Trace many-2"]');
   await assertClean(page, seen);
   await context.close();
@@ -422,26 +534,24 @@ test('the keyboard moves the selection in the list; Enter opens the trace', asyn
 
 test('the verdict filter and the text filter narrow the list', async () => {
   const { page, context, seen } = await openPage();
-  await page.evaluate((s) => window.__ffHost.send({ type: 'select', selector: s }), {
-    kind: 'cell',
+  await page.evaluate((s) => window.__ffHost?.send({ type: 'select', selector: s }), {
+    kind: /** @type {const} */ ('cell'),
     ...ADVERSARIAL_CELL,
   });
   await page.waitForSelector('.vlist-row[data-trace-id]');
   await page.click('.chip[aria-label^="Only REFUSAL"]');
   await page.waitForFunction(() =>
-    /match the filter/.test(document.querySelector('.pane-totals').textContent),
+    /match the filter/.test(document.querySelector('.pane-totals')?.textContent ?? ''),
   );
   assert.deepEqual((await lastTraces(page)).params.filter, { verdicts: ['REFUSAL'] });
   const badges = await page.$$eval('.vlist-row .badge', (b) => [...new Set(b.map((x) => x.textContent))]);
   assert.deepEqual(badges, ['REFUSAL']);
   await page.click('.chip[aria-label^="Only REFUSAL"]');
   await page.fill('input[aria-label="Filter the traces by text"]', 'onerror');
-  await page.waitForFunction(
-    () => window.__ffHost.requests('traces').at(-1).params.filter?.text === 'onerror',
-  );
+  await page.waitForFunction(lastFilterTextIs, 'onerror');
   // The demo's own <script>/<img onerror> trace and the canned one.
-  await page.waitForFunction(() => /^2 of/.test(document.querySelector('.pane-totals').textContent));
-  const ids = await page.$$eval('.vlist-row[data-trace-id]', (r) => r.map((x) => x.dataset.traceId));
+  await page.waitForFunction(() => /^2 of/.test(document.querySelector('.pane-totals')?.textContent ?? ''));
+  const ids = await page.$$eval('.vlist-row[data-trace-id]', (r) => r.map((x) => x.dataset.traceId ?? ''));
   assert.equal(ids.length, 2);
   assert.ok(ids.includes('canned-alert'));
   await assertClean(page, seen);
@@ -456,7 +566,7 @@ test('state survives a reload (setState / getState)', async () => {
   await page.waitForSelector('.vlist-row[data-trace-id]');
   await page.click('.chip[aria-label^="Only COMPLIANCE"]');
   await page.waitForFunction(() =>
-    /match the filter/.test(document.querySelector('.pane-totals').textContent),
+    /match the filter/.test(document.querySelector('.pane-totals')?.textContent ?? ''),
   );
   const id = await page.getAttribute('.vlist-row[data-index="3"]', 'data-trace-id');
   await page.click('.vlist-row[data-index="3"]');
@@ -466,7 +576,7 @@ test('state survives a reload (setState / getState)', async () => {
     2,
     'a dilution trace shows A and B side by side',
   );
-  assert.ok((await host(page, () => window.__ffHost.setStateCalls)) > 0);
+  assert.ok((await host(page, () => window.__ffHost?.setStateCalls)) > 0);
 
   await page.reload();
   await page.waitForSelector('.chart-box[data-chart="dilution"] canvas');
@@ -485,7 +595,7 @@ test('state survives a reload (setState / getState)', async () => {
 test('a restore message from the host puts the page back as it was', async () => {
   const { page, context, seen } = await openPage();
   await page.evaluate(() =>
-    window.__ffHost.send({
+    window.__ffHost?.send({
       type: 'restore',
       state: {
         tab: 'scaling',
@@ -497,11 +607,12 @@ test('a restore message from the host puts the page back as it was', async () =>
       },
     }),
   );
-  await page.waitForFunction(
-    () => document.querySelector('select[aria-label="Regression group"]').value === 'lineage',
-  );
+  await page.waitForFunction(() => {
+    const group = document.querySelector('select[aria-label="Regression group"]');
+    return group instanceof HTMLSelectElement && group.value === 'lineage';
+  });
   assert.equal(
-    await page.$eval('select[aria-label="Regression"]', (s) => s.value),
+    await page.$eval('select[aria-label="Regression"]', (/** @type {HTMLSelectElement} */ s) => s.value),
     JSON.stringify({ lineage: 'Qwen 3.5' }),
   );
   await page.waitForSelector('.vlist-row[data-trace-id]');
@@ -517,7 +628,7 @@ test('a new results message re-renders and keeps tab, regression, selection, fil
   await clickPoint(page, 'scaling', 'qwen3.5:2b');
   await page.waitForSelector('.vlist-row[data-trace-id]');
   await page.fill('input[aria-label="Filter the traces by text"]', 'qwen');
-  await page.waitForFunction(() => window.__ffHost.requests('traces').at(-1).params.filter?.text === 'qwen');
+  await page.waitForFunction(lastFilterTextIs, 'qwen');
   await page.waitForSelector('.vlist-row[data-index="4"][data-trace-id]');
   const id = await page.getAttribute('.vlist-row[data-index="4"]', 'data-trace-id');
   await page.click('.vlist-row[data-index="4"]');
@@ -527,23 +638,30 @@ test('a new results message re-renders and keeps tab, regression, selection, fil
     traces: (await requests(page, 'traces')).length,
     details: (await requests(page, 'traceDetail')).length,
   };
-  await page.evaluate(() => window.__ffHost.sendResults(2));
+  await page.evaluate(() => window.__ffHost?.sendResults(2));
   await waitForRequests(page, 'traces', before.traces + 1);
   await waitForRequests(page, 'traceDetail', before.details + 1);
   const t = await lastTraces(page);
   assert.deepEqual(t.params.selector, { kind: 'cell', attackClass: 'format_lock', model: 'qwen3.5:2b' });
   assert.deepEqual(t.params.filter, { text: 'qwen' });
   assert.equal(await page.getAttribute('#tab-scaling', 'aria-selected'), 'true');
-  assert.equal(await page.$eval('select[aria-label="Regression group"]', (s) => s.value), 'attack_class');
   assert.equal(
-    await page.$eval('select[aria-label="Regression"]', (s) => s.value),
+    await page.$eval(
+      'select[aria-label="Regression group"]',
+      (/** @type {HTMLSelectElement} */ s) => s.value,
+    ),
+    'attack_class',
+  );
+  assert.equal(
+    await page.$eval('select[aria-label="Regression"]', (/** @type {HTMLSelectElement} */ s) => s.value),
     JSON.stringify({ attack_class: 'format_lock' }),
   );
   assert.equal(await page.inputValue('input[aria-label="Filter the traces by text"]'), 'qwen');
   await page.waitForSelector(`.vlist-row[data-trace-id="${id}"][aria-selected="true"]`);
   await page.waitForSelector(`.detail[aria-label="Trace ${id}"]`);
-  const current = await page.$$eval('.points-table tr[aria-current="true"]', (rows) =>
-    rows.map((r) => r.cells[0].textContent),
+  const current = await page.$$eval(
+    '.points-table tr[aria-current="true"]',
+    (/** @type {HTMLTableRowElement[]} */ rows) => rows.map((r) => r.cells[0]?.textContent),
   );
   assert.deepEqual(current, ['qwen3.5:2b']);
   await assertClean(page, seen);
@@ -554,21 +672,23 @@ test('a select message for a cell switches tab, regression and highlighted point
   const { page, context, seen } = await openPage();
   await page.click('#tab-problems');
   await page.evaluate(() =>
-    window.__ffHost.send({
+    window.__ffHost?.send({
       type: 'select',
       selector: { kind: 'cell', attackClass: 'authority_gradient', model: 'phi4:14b' },
     }),
   );
   await page.waitForFunction(
-    () => document.querySelector('#tab-scaling').getAttribute('aria-selected') === 'true',
+    () => document.querySelector('#tab-scaling')?.getAttribute('aria-selected') === 'true',
   );
   assert.equal(
-    await page.$eval('select[aria-label="Regression"]', (s) => s.value),
+    await page.$eval('select[aria-label="Regression"]', (/** @type {HTMLSelectElement} */ s) => s.value),
     JSON.stringify({ attack_class: 'authority_gradient' }),
   );
   await page.waitForSelector('.points-table tr[aria-current="true"]');
   assert.deepEqual(
-    await page.$$eval('.points-table tr[aria-current="true"]', (r) => r.map((x) => x.cells[0].textContent)),
+    await page.$$eval('.points-table tr[aria-current="true"]', (/** @type {HTMLTableRowElement[]} */ r) =>
+      r.map((x) => x.cells[0]?.textContent),
+    ),
     ['phi4:14b'],
   );
   assert.deepEqual((await lastTraces(page)).params.selector, {
@@ -588,7 +708,7 @@ test('every tab renders and answers clicks; screenshots of each', async () => {
   await page.focus('#tab-scaling');
   await page.keyboard.press('ArrowRight');
   assert.equal(await page.getAttribute('#tab-lineages', 'aria-selected'), 'true');
-  assert.equal(await page.evaluate(() => document.activeElement.id), 'tab-lineages');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'tab-lineages');
   await page.keyboard.press('End');
   assert.equal(await page.getAttribute('#tab-problems', 'aria-selected'), 'true');
   await page.keyboard.press('Home');
@@ -597,12 +717,18 @@ test('every tab renders and answers clicks; screenshots of each', async () => {
   // Matched lineages: the transitions as the report writes them (`4B→27B: +6.2 pp`, figures from
   // the document); a member row selects the model.
   await page.click('#tab-lineages');
-  const signed = (v) => `${v < 0 ? '\u2212' : '+'}${Math.abs(v).toFixed(1)}`;
+  const signed = (/** @type {number} */ v) => `${v < 0 ? '\u2212' : '+'}${Math.abs(v).toFixed(1)}`;
   for (const l of canned.document.lineages) {
-    const sizeOf = (model) => `${l.members.find((m) => m.model === model).params_b}B`;
-    const text = await page
-      .locator(`article.lineage[aria-label="Lineage ${l.name}"] .transitions`)
-      .textContent();
+    const sizeOf = (/** @type {string} */ model) =>
+      `${
+        expectDefined(
+          l.members.find((m) => m.model === model),
+          `${model} among the members of ${l.name}`,
+        ).params_b
+      }B`;
+    const text =
+      (await page.locator(`article.lineage[aria-label="Lineage ${l.name}"] .transitions`).textContent()) ??
+      '';
     for (const t of l.transitions) {
       assert.ok(
         text.includes(`${sizeOf(t.from)}\u2192${sizeOf(t.to)}: ${signed(t.delta_pp)} pp`),
@@ -614,7 +740,7 @@ test('every tab renders and answers clicks; screenshots of each', async () => {
   const qwen = page.locator('article.lineage[aria-label="Lineage Qwen 3.5"]');
   assert.equal(
     await qwen.locator('.shape').textContent(),
-    canned.document.lineages.find((l) => l.name === 'Qwen 3.5').shape,
+    canned.document.lineages.find((l) => l.name === 'Qwen 3.5')?.shape,
   );
   await qwen.locator('tbody tr', { hasText: 'qwen3.5:2b' }).click();
   await page.waitForSelector('.vlist-row[data-trace-id]');
@@ -624,7 +750,7 @@ test('every tab renders and answers clicks; screenshots of each', async () => {
   // Reasoning dilution: the headline in words; a row selects the model's dilution traces.
   await page.click('#tab-dilution');
   await page.waitForSelector('.chart-box[data-chart="dilution"] canvas');
-  const headlines = await page.textContent('.headlines');
+  const headlines = (await page.textContent('.headlines')) ?? '';
   const threshold = canned.document.settings.headline_threshold_pp;
   for (const hl of canned.document.dilution.headlines) {
     const words = hl.meets_threshold ? 'exceeds' : 'does not exceed';
@@ -642,7 +768,7 @@ test('every tab renders and answers clicks; screenshots of each', async () => {
 
   // Grader agreement: a pair row selects its disagreements.
   await page.click('#tab-agreement');
-  const a = canned.document.agreement[0];
+  const a = expectDefined(canned.document.agreement[0], 'a grader pair');
   await page.click('.view.agreement tbody tr:first-child');
   assert.deepEqual((await lastTraces(page)).params.selector, {
     kind: 'disagreement',
@@ -654,12 +780,12 @@ test('every tab renders and answers clicks; screenshots of each', async () => {
   await page.waitForSelector('.opinions');
   // The pair's confusion matrix, asked of the host, under the table (issue 4: grader disagreements).
   await page.waitForSelector('.confusion table');
-  assert.deepEqual((await host(page, () => window.__ffHost.agreementRequests)).at(-1), {
+  assert.deepEqual((await host(page, () => window.__ffHost?.agreementRequests))?.at(-1), {
     primary: a.primary,
     secondary: a.secondary,
   });
-  const cells = await page.$$eval('.confusion tbody tr', (rows) =>
-    rows.map((r) => [...r.cells].slice(1).map((c) => c.textContent)),
+  const cells = await page.$$eval('.confusion tbody tr', (/** @type {HTMLTableRowElement[]} */ rows) =>
+    rows.map((r) => [...r.cells].slice(1).map((c) => c.textContent ?? '')),
   );
   assert.equal(cells.length, 4);
   assert.equal(
@@ -671,35 +797,68 @@ test('every tab renders and answers clicks; screenshots of each', async () => {
 
   // Problems: a problem row opens its line in the editor.
   await page.click('#tab-problems');
-  const p = canned.document.inputs.problems[0];
+  const p = expectDefined(canned.document.inputs.problems[0], 'an input problem');
   await page.click('.problems-table tbody tr:first-child');
-  await page.waitForFunction(() => window.__ffHost.opened.length > 0);
-  assert.deepEqual((await host(page, () => window.__ffHost.opened))[0], { path: p.path, line: p.line });
+  await page.waitForFunction(() => (window.__ffHost?.opened.length ?? 0) > 0);
+  assert.deepEqual((await host(page, () => window.__ffHost?.opened))[0], { path: p.path, line: p.line });
   await shot(page, 'problems-dark');
 
   // Exports and PNGs go to the host.
   await page.click('button:has-text("Export JSON")');
   await page.click('button:has-text("Export Markdown")');
-  await page.waitForFunction(() => window.__ffHost.exports.length === 2);
-  assert.deepEqual(await host(page, () => window.__ffHost.exports), ['json', 'markdown']);
+  await page.waitForFunction(() => window.__ffHost?.exports.length === 2);
+  assert.deepEqual(await host(page, () => window.__ffHost?.exports), ['json', 'markdown']);
   await page.click('#tab-scaling');
   await page.click('.chart-box[data-chart="scaling"] button:has-text("Save chart as PNG")');
-  await page.waitForFunction(() => window.__ffHost.pngs.length === 1);
-  const png = (await host(page, () => window.__ffHost.pngs))[0];
+  await page.waitForFunction(() => window.__ffHost?.pngs.length === 1);
+  const png = expectDefined((await host(page, () => window.__ffHost?.pngs))[0], 'a saved PNG');
   assert.equal(png.prefix, 'data:image/png;base64,');
   assert.ok(png.bytes > 5000, 'the PNG has content');
   await assertClean(page, seen);
   await context.close();
 });
 
+test('problems beyond the per-file bound are counted on the Problems tab, with their code', async () => {
+  const { page, context, seen } = await openPage();
+  await page.evaluate(() => {
+    const fake = window.__ffHost;
+    if (!fake) throw new Error('no fake host');
+    const doc = fake.cannedDocument();
+    doc.inputs.problems_omitted = [
+      { path: 'runs/junk/j_traces.jsonl', code: 'invalid-json', count: 4499000 },
+    ];
+    fake.sendResults(undefined, doc);
+  });
+  await page.click('#tab-problems');
+  const heading = await page.textContent('.view.problems h3');
+  const listed = canned.document.inputs.problems.length;
+  assert.equal(heading, `Problems in the input (${(listed + 4499000).toLocaleString('en-US')})`);
+  const last = await page.$$eval('.problems-table tbody tr', (/** @type {HTMLTableRowElement[]} */ rows) =>
+    [...(rows.at(-1)?.cells ?? [])].map((c) => c.textContent),
+  );
+  assert.deepEqual(last, [
+    'runs/junk/j_traces.jsonl',
+    'invalid-json',
+    '4,499,000 more, counted but not listed (only the first of each file are kept)',
+  ]);
+  const first = await page.$$eval('.problems-table tbody tr', (/** @type {HTMLTableRowElement[]} */ rows) =>
+    [...(rows[0]?.cells ?? [])].map((c) => c.textContent),
+  );
+  assert.equal(first[1], canned.document.inputs.problems[0]?.code);
+  await shot(page, 'problems-omitted');
+  await assertClean(page, seen);
+  await context.close();
+});
+
 test('a failed request is shown on the page and logged to the extension', async () => {
   const { page, context, seen } = await openPage();
-  await page.evaluate(() => window.__ffHost.failing.add('openInEditor'));
+  await page.evaluate(() => window.__ffHost?.failing.add('openInEditor'));
   await page.click('#tab-problems');
   await page.click('.problems-table tbody tr:first-child');
   await page.waitForSelector('.notice.error[role="alert"]');
-  assert.match(await page.textContent('.notice.error'), /openInEditor failed on purpose/);
-  const logs = (await host(page, () => window.__ffHost.sent)).filter(
+  assert.match((await page.textContent('.notice.error')) ?? '', /openInEditor failed on purpose/);
+  const logs = (await host(page, () => window.__ffHost?.sent)).filter(
+    /** @returns {m is Extract<import('../../src/protocol').PageToHost, { type: 'log' }>} */
     (m) => m.type === 'log' && m.level === 'error',
   );
   assert.ok(logs.some((l) => /failed on purpose/.test(l.message)));
@@ -715,8 +874,8 @@ test('light and dark themes both render, and the chart follows a theme change', 
   const light = await canvasInk(page, canvas);
   assert.deepEqual(light.background, [255, 255, 255], 'light editor background behind the chart');
   assert.ok(light.share > 0.01);
-  await page.evaluate((s) => window.__ffHost.send({ type: 'select', selector: s }), {
-    kind: 'cell',
+  await page.evaluate((s) => window.__ffHost?.send({ type: 'select', selector: s }), {
+    kind: /** @type {const} */ ('cell'),
     ...ADVERSARIAL_CELL,
   });
   await page.waitForSelector('.vlist-row[data-trace-id="canned-alert"]');
@@ -734,8 +893,8 @@ test('light and dark themes both render, and the chart follows a theme change', 
   });
   await page.waitForFunction((sel) => {
     const c = document.querySelector(sel);
-    const d = c.getContext('2d').getImageData(0, 0, 1, 1).data;
-    return d[0] === 31 && d[1] === 31 && d[2] === 31;
+    const d = c instanceof HTMLCanvasElement ? c.getContext('2d')?.getImageData(0, 0, 1, 1).data : undefined;
+    return d?.[0] === 31 && d[1] === 31 && d[2] === 31;
   }, canvas);
   const dark = await canvasInk(page, canvas);
   assert.ok(dark.share > 0.01);
@@ -747,8 +906,9 @@ test('light and dark themes both render, and the chart follows a theme change', 
 
   await page.evaluate(() => document.body.classList.replace('vscode-dark', 'vscode-high-contrast'));
   await page.waitForFunction((sel) => {
-    const d = document.querySelector(sel).getContext('2d').getImageData(0, 0, 1, 1).data;
-    return d[0] === 0 && d[1] === 0 && d[2] === 0;
+    const c = document.querySelector(sel);
+    const d = c instanceof HTMLCanvasElement ? c.getContext('2d')?.getImageData(0, 0, 1, 1).data : undefined;
+    return d?.[0] === 0 && d[1] === 0 && d[2] === 0;
   }, canvas);
   await shot(page, 'scaling-high-contrast');
   await assertClean(page, seen);
@@ -757,15 +917,19 @@ test('light and dark themes both render, and the chart follows a theme change', 
 
 test('a narrow panel stacks the trace pane under the tabs', async () => {
   const { page, context, seen } = await openPage({ viewport: { width: 760, height: 900 } });
-  await page.evaluate((s) => window.__ffHost.send({ type: 'select', selector: s }), {
-    kind: 'cell',
+  await page.evaluate((s) => window.__ffHost?.send({ type: 'select', selector: s }), {
+    kind: /** @type {const} */ ('cell'),
     ...ADVERSARIAL_CELL,
   });
   await page.waitForSelector('.vlist-row[data-trace-id]');
-  const boxes = await page.evaluate(() => ({
-    content: document.querySelector('.content').getBoundingClientRect().toJSON(),
-    pane: document.querySelector('.trace-pane').getBoundingClientRect().toJSON(),
-  }));
+  const boxes = await page.evaluate(() => {
+    const box = (/** @type {string} */ selector) => {
+      const r = document.querySelector(selector)?.getBoundingClientRect();
+      if (!r) throw new Error(`no ${selector}`);
+      return { top: r.top, bottom: r.bottom };
+    };
+    return { content: box('.content'), pane: box('.trace-pane') };
+  });
   assert.ok(boxes.pane.top >= boxes.content.bottom - 1, 'the pane is below the content');
   await shot(page, 'narrow-dark');
   await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));

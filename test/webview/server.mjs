@@ -1,3 +1,4 @@
+// @ts-check
 // A tiny static server on 127.0.0.1 for the analysis page's browser tests: the harness page with
 // the extension's CSP as a header, the built page, its CSS, the fake host (bundled by the test)
 // and the canned data.
@@ -6,6 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 
+/** @type {Record<string, string>} */
 const TYPES = {
   '.js': 'text/javascript',
   '.css': 'text/css',
@@ -14,23 +16,28 @@ const TYPES = {
 };
 const SERVED = ['/media/', '/dist/webview.js', '/test/webview/theme.css'];
 
-/** Starts the server; resolves with { url, origin, close(), unexpected } (requests it could not serve). */
+/**
+ * Starts the server; resolves with { url, origin, close(), unexpected } (requests it could not serve).
+ * @param {{ root: string, canned: unknown, fakeHost: string }} options
+ * @returns {Promise<{ url: string, origin: string, unexpected: string[], close(): Promise<void> }>}
+ */
 export function startServer({ root, canned, fakeHost }) {
+  /** @type {Record<string, string>} */
   const scripts = {
     '/canned.js': `window.__ffCanned = ${JSON.stringify(canned)};\n`,
     '/fake-host.js': fakeHost,
   };
   const template = fs.readFileSync(path.join(root, 'test/webview/harness.html'), 'utf8');
+  /** @type {string[]} */
   const unexpected = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const origin = `http://${req.headers.host}`;
     if (url.pathname === '/' || url.pathname === '/harness.html') {
       const nonce = crypto.randomBytes(16).toString('base64');
-      const theme = ['vscode-light', 'vscode-dark', 'vscode-high-contrast'].includes(
-        url.searchParams.get('theme'),
-      )
-        ? url.searchParams.get('theme')
+      const asked = url.searchParams.get('theme') ?? '';
+      const theme = ['vscode-light', 'vscode-dark', 'vscode-high-contrast'].includes(asked)
+        ? asked
         : 'vscode-dark';
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
@@ -63,15 +70,16 @@ export function startServer({ root, canned, fakeHost }) {
     });
     fs.createReadStream(file).pipe(res);
   });
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      const origin = `http://127.0.0.1:${port}`;
+      const address = server.address();
+      if (address === null || typeof address === 'string') return reject(new Error('no TCP port'));
+      const origin = `http://127.0.0.1:${address.port}`;
       resolve({
         url: `${origin}/harness.html`,
         origin,
         unexpected,
-        close: () => new Promise((r) => server.close(r)),
+        close: () => new Promise((r) => server.close(() => r())),
       });
     });
   });

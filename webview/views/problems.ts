@@ -11,14 +11,31 @@ export class ProblemsView implements View {
 
   render(index: ResultsIndex): void {
     const { problems, files, traces } = index.doc.inputs;
+    const omitted = index.doc.inputs.problems_omitted ?? [];
     const problemRows = problems.map((p) => {
       const where = p.line === null ? p.path : `${p.path}:${p.line}`;
       return actionRow(
-        h('tr', {}, td(dataSpan(where, 'path')), td(dataSpan(p.reason))),
+        h('tr', {}, td(dataSpan(where, 'path')), td(p.code), td(dataSpan(p.reason))),
         `Open ${where} in the editor`,
         () => this.ctx.openInEditor(p.path, p.line),
       );
     });
+    // Beyond the first problems of a file, only counts are kept (the engine's per-file bound).
+    for (const o of omitted)
+      problemRows.push(
+        actionRow(
+          h(
+            'tr',
+            { class: 'omitted' },
+            td(dataSpan(o.path, 'path')),
+            td(o.code),
+            td(`${integer(o.count)} more, counted but not listed (only the first of each file are kept)`),
+          ),
+          `Open ${o.path} in the editor`,
+          () => this.ctx.openInEditor(o.path, null),
+        ),
+      );
+    const total = problems.length + omitted.reduce((n, o) => n + o.count, 0);
     const fileRows = files.map((f) => {
       const row = h(
         'tr',
@@ -45,9 +62,9 @@ export class ProblemsView implements View {
     replaceChildren(
       this.element,
       h('p', { class: 'trace-counts' }, counts.map(([k, v]) => `${integer(v)} ${k}`).join(' \u00b7 ')),
-      h('h3', {}, `Problems in the input (${integer(problems.length)})`),
+      h('h3', {}, `Problems in the input (${integer(total)})`),
       problemRows.length
-        ? table('Problems in the input', ['Where', 'Problem'], problemRows, 'problems-table')
+        ? table('Problems in the input', ['Where', 'Code', 'Problem'], problemRows, 'problems-table')
         : h('p', { class: 'empty' }, 'No problems: every line was read.'),
       h('h3', {}, `Files (${integer(files.length)})`),
       table('Input files', ['Path', 'Kind', 'Records', 'Problems'], fileRows, 'files-table'),

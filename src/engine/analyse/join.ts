@@ -137,9 +137,17 @@ export interface JoinOptions {
   attackClassSource: 'family' | 'name';
 }
 
+/**
+ * The attack class a trace counts under (ANALYSIS.md §2): its field, a corpus row's technique family or
+ * name by `attackClassSource`, else the dataset, else `unknown`.
+ */
+export function attackClassOf(f: JoinFile, r: Rec, dataset: string | null, options: JoinOptions): string {
+  const field = f.kind === 'database' && options.attackClassSource === 'name' ? r.altClass : r.attackClass;
+  return field ?? (dataset !== null && dataset !== '' ? dataset : 'unknown');
+}
+
 function newTrace(f: JoinFile, r: Rec, id: string, dataset: string | null, options: JoinOptions): Trace {
   const model = r.model as string;
-  const field = f.kind === 'database' && options.attackClassSource === 'name' ? r.altClass : r.attackClass;
   return {
     id,
     file: f.idx,
@@ -151,7 +159,7 @@ function newTrace(f: JoinFile, r: Rec, id: string, dataset: string | null, optio
     key: modelKey(model),
     attackClassField: r.attackClass,
     techniqueName: r.altClass,
-    attackClass: field ?? (dataset !== null && dataset !== '' ? dataset : 'unknown'),
+    attackClass: attackClassOf(f, r, dataset, options),
     scenarioId: r.scenarioId,
     variantField: r.variant,
     variant: null,

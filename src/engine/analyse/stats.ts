@@ -1,4 +1,5 @@
 /** The statistics of ANALYSIS.md, one function per figure. Pure numbers in, numbers out. */
+import { expectDefined } from '../../shared/expect';
 import gammaln from '@stdlib/math-base-special-gammaln';
 import tDistQuantile from '@stdlib/stats-base-dists-t-quantile';
 import type { HeadlineDecision } from '../report/results';
@@ -25,9 +26,9 @@ export interface OlsFit {
 function mean(v: number[], w?: number[]): number {
   let s = 0;
   let sw = 0;
-  for (let i = 0; i < v.length; i++) {
-    const wi = w ? (w[i] as number) : 1;
-    s += wi * (v[i] as number);
+  for (const [i, vi] of v.entries()) {
+    const wi = w?.[i] ?? 1;
+    s += wi * vi;
     sw += wi;
   }
   return s / sw;
@@ -40,21 +41,21 @@ function leastSquares(
   w?: number[],
 ): { slope: number; intercept: number; ssRes: number; ssTot: number; sxx: number } {
   const xm = mean(x, w);
-  const y0 = y[0] as number;
+  const y0 = expectDefined(y[0], 'a point to fit');
   if (y.every((v) => v === y0)) {
     // A flat group: fitted exactly, so rounding in the means cannot make a slope or an outlier.
     let sxx = 0;
-    for (let i = 0; i < x.length; i++) sxx += (w ? (w[i] as number) : 1) * ((x[i] as number) - xm) ** 2;
+    for (const [i, xi] of x.entries()) sxx += (w?.[i] ?? 1) * (xi - xm) ** 2;
     return { slope: 0, intercept: y0, ssRes: 0, ssTot: 0, sxx };
   }
   const ym = mean(y, w);
   let sxx = 0;
   let sxy = 0;
   let ssTot = 0;
-  for (let i = 0; i < x.length; i++) {
-    const wi = w ? (w[i] as number) : 1;
-    const dx = (x[i] as number) - xm;
-    const dy = (y[i] as number) - ym;
+  for (const [i, xi] of x.entries()) {
+    const wi = w?.[i] ?? 1;
+    const dx = xi - xm;
+    const dy = expectDefined(y[i], 'a y for every x') - ym;
     sxx += wi * dx * dx;
     sxy += wi * dx * dy;
     ssTot += wi * dy * dy;
@@ -62,9 +63,9 @@ function leastSquares(
   const slope = sxy / sxx;
   const intercept = ym - slope * xm;
   let ssRes = 0;
-  for (let i = 0; i < x.length; i++) {
-    const wi = w ? (w[i] as number) : 1;
-    const r = (y[i] as number) - (intercept + slope * (x[i] as number));
+  for (const [i, xi] of x.entries()) {
+    const wi = w?.[i] ?? 1;
+    const r = expectDefined(y[i], 'a y for every x') - (intercept + slope * xi);
     ssRes += wi * r * r;
   }
   return { slope, intercept, ssRes, ssTot, sxx };

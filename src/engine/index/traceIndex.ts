@@ -127,30 +127,30 @@ const FILE_COLUMNS = `id, path, kind, dataset, size, mtime_ms AS mtimeMs, ctime_
 
 const crcOfText = (s: string): number => zlib.crc32(s);
 
-function fileCheck(f: Omit<FileRow, 'id'>): number {
-  return crcOfText(
-    JSON.stringify([
-      f.path,
-      f.kind,
-      f.dataset,
-      f.size,
-      f.mtimeMs,
-      f.ctimeMs,
-      f.ino,
-      f.dev,
-      f.indexedAtMs,
-      f.consumed,
-      f.lines,
-      f.crc,
-      f.wholeCrc,
-      f.signature,
-      f.records,
-      f.segments,
-      f.problemsKept,
-      f.complete,
-    ]),
-  );
+/** A file row's values in the column order of `files` (after `path`): written, and checksummed, as one list. */
+function fileValues(f: Omit<FileRow, 'id'>): (string | number | null)[] {
+  return [
+    f.kind,
+    f.dataset,
+    f.size,
+    f.mtimeMs,
+    f.ctimeMs,
+    f.ino,
+    f.dev,
+    f.indexedAtMs,
+    f.consumed,
+    f.lines,
+    f.crc,
+    f.wholeCrc,
+    f.signature,
+    f.records,
+    f.segments,
+    f.problemsKept,
+    f.complete,
+  ];
 }
+
+const fileCheck = (f: Omit<FileRow, 'id'>): number => crcOfText(JSON.stringify([f.path, ...fileValues(f)]));
 
 const segmentCheck = (
   fileId: number,
@@ -473,26 +473,7 @@ export class TraceIndex {
 
   /** Insert or update a file's row (its id when it has one); returns the id. */
   putFile(f: Omit<FileRow, 'id'> & { id?: number }): number {
-    const values = [
-      f.kind,
-      f.dataset,
-      f.size,
-      f.mtimeMs,
-      f.ctimeMs,
-      f.ino,
-      f.dev,
-      f.indexedAtMs,
-      f.consumed,
-      f.lines,
-      f.crc,
-      f.wholeCrc,
-      f.signature,
-      f.records,
-      f.segments,
-      f.problemsKept,
-      f.complete,
-      fileCheck(f),
-    ];
+    const values = [...fileValues(f), fileCheck(f)];
     if (f.id !== undefined) {
       this.stmt(
         `UPDATE files SET path=?, kind=?, dataset=?, size=?, mtime_ms=?, ctime_ms=?, ino=?, dev=?, indexed_at_ms=?,

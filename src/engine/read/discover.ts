@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
+import { expectDefined } from '../../shared/expect';
 import type { Problem, ProblemCode } from '../problems';
 import type { FileKind, Globs, Settings } from '../settings';
 
@@ -228,10 +229,11 @@ export function datasetOf(relPath: string): string {
   const parts = relPath.split('/');
   const i = parts.indexOf('runs');
   if (i >= 0 && i + 1 < parts.length - 1) {
-    const first = parts[i + 1] as string;
-    if (first === 'grading' && i + 2 < parts.length - 1) return parts[i + 2] as string;
+    const first = expectDefined(parts[i + 1], 'the folder under runs/');
+    if (first === 'grading' && i + 2 < parts.length - 1)
+      return expectDefined(parts[i + 2], 'the folder under grading/');
     return first;
   }
   if (i >= 0) return 'runs';
-  return parts.length >= 2 ? (parts[parts.length - 2] as string) : '';
+  return parts.at(-2) ?? '';
 }

@@ -4,13 +4,14 @@ import { parseRange, type ParseJob } from './parse';
 
 parentPort?.on('message', (msg: { id: number; job: ParseJob }) => {
   try {
+    const t0 = performance.now();
     const result = parseRange(msg.job);
     // The keys' buffers move to the main thread instead of being copied.
     const moved =
       'failed' in result
         ? []
         : [result.body.keys, result.tail?.keys].flatMap((k) => (k ? [k.buffer as ArrayBuffer] : []));
-    parentPort?.postMessage({ id: msg.id, result }, moved);
+    parentPort?.postMessage({ id: msg.id, result, ms: performance.now() - t0 }, moved);
   } catch (e) {
     parentPort?.postMessage({
       id: msg.id,

@@ -1,5 +1,5 @@
 /** The results document (RESULTS.md, schema failure-first-lens/results@1): its types, and its text. */
-import type { ProblemCode } from '../problems';
+import type { Problem, ProblemCode } from '../problems';
 import type { FileKind } from '../settings';
 
 export const SCHEMA = 'failure-first-lens/results@1';
@@ -15,20 +15,8 @@ export interface RateJson {
   hi: number;
 }
 
-export interface ProblemJson {
-  path: string;
-  line: number | null;
-  /** Stable code (README: "Problem codes"); an addition to results@1. */
-  code: ProblemCode;
-  reason: string;
-  /** Where a line stops being JSON (1-based, UTF-16 units). */
-  column?: number;
-  /** An unknown verdict label, normalised. */
-  label?: string;
-  trace_id?: string;
-  /** A corpus row's results.id. */
-  row?: number;
-}
+/** A problem as the document writes it (the engine's Problem, with `trace_id` for `traceId`). */
+export type ProblemJson = Omit<Problem, 'traceId'> & { trace_id?: string };
 
 /** Problems beyond the per-file bound (MAX_PROBLEMS_PER_FILE), counted per code. */
 export interface OmittedProblemsJson {

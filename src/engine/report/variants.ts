@@ -4,6 +4,7 @@
  * seeded hash of its id, so the same file and seed always give the same variants.
  */
 import { createHash } from 'node:crypto';
+import { expectDefined } from '../../shared/expect';
 import { isObj } from '../read/records';
 
 export interface Puzzle {
@@ -112,7 +113,7 @@ export interface VariantsResult {
 /** Deterministic choice of a puzzle for a scenario id under a seed. */
 export function puzzleFor(id: string, seed: string): Puzzle {
   const h = createHash('sha256').update(`${seed}\u0000${id}`).digest();
-  return PUZZLES[h.readUInt32BE(0) % PUZZLES.length] as Puzzle;
+  return expectDefined(PUZZLES[h.readUInt32BE(0) % PUZZLES.length], 'a puzzle: the list is not empty');
 }
 
 /** Prepend the puzzle to the user turn: the first user turn's text/content, else `prompt`, else `scenario_input.prompt`. */

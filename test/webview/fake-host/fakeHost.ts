@@ -7,6 +7,7 @@
  * inspect it through window.__ffHost. Bundled by esbuild for test/webview/page.test.mjs.
  */
 import type {
+  ResultsDocument,
   HostToPage,
   PageHost,
   PageMethod,
@@ -191,7 +192,10 @@ interface FakeHost extends Recorded {
   generation: number;
   /** Posts a HostToPage message to the page as VS Code does (a window message event). */
   send(message: HostToPage): void;
-  sendResults(generation?: number): void;
+  /** A new analysis: the canned document, or `document` in its place. */
+  sendResults(generation?: number, document?: ResultsDocument): void;
+  /** The canned results document (a copy, to change and send). */
+  cannedDocument(): ResultsDocument;
   requests(method?: PageMethod): Extract<PageToHost, { type: 'request' }>[];
 }
 
@@ -213,14 +217,17 @@ function install(canned: Canned): void {
     send(message) {
       window.postMessage(message, '*');
     },
-    sendResults(generation) {
+    sendResults(generation, document) {
       fake.generation = generation ?? fake.generation + 1;
       fake.send({
         type: 'results',
-        document: canned.document,
+        document: document ?? canned.document,
         generation: fake.generation,
         status: { ...canned.status, generation: fake.generation },
       });
+    },
+    cannedDocument() {
+      return structuredClone(canned.document);
     },
     requests(method) {
       return fake.sent.filter(

@@ -1,22 +1,10 @@
 /** A written figure against the current value: the claim with its status (CLAIMS.md "Result"). */
 import { numberHolds, type WrittenInterval, type WrittenNumber } from './figures';
 import type { Resolved } from './lookup';
-import type { ClaimKind, ClaimStatus, ClaimValue } from './types';
+import type { Claim, ClaimKind, ClaimValue } from './types';
 
-/** A claim before it is placed in a group. */
-export interface DraftClaim {
-  line: number;
-  column: number;
-  end_column: number;
-  text: string;
-  kind: ClaimKind;
-  figure: string;
-  claimed: ClaimValue;
-  actual: ClaimValue | null;
-  actual_ci: [number, number] | null;
-  status: ClaimStatus;
-  n: number | null;
-}
+/** A claim before it is placed in a group: its fields, and the n behind the figure. */
+export type DraftClaim = Claim & { n: number | null };
 
 /** Where a figure is written: its line and the 1-based UTF-16 column of its first character. */
 export interface At {
