@@ -58,6 +58,33 @@ const CLASSES = ['dan', 'cipher', 'roleplay'];
 const VARIANTS = ['baseline', 'dilution', 'B', 'a', 'junk'];
 const PARAMS = [8, '9B', '~27B', '135M', 'unknown', 0];
 
+/**
+ * Glob settings a change may switch to: files leave the analysis, come back, or change kind (the same
+ * path read as another kind of file; discovery tries cross-grader, then graded, then trace globs).
+ */
+const GLOBS: { name: string; globs?: DeepPartial<Settings>['globs'] }[] = [
+  { name: 'default' },
+  { name: 'default' },
+  { name: 'alpha traces only', globs: { traces: ['**/runs/alpha/*_traces.jsonl'] } },
+  { name: 'flip graded only', globs: { graded: ['**/runs/**/*flip_graded*.jsonl'] } },
+  {
+    name: 'beta cross-grader files as traces',
+    globs: {
+      xgrader: ['**/runs/alpha/*_xgrader_*.jsonl'],
+      traces: ['**/runs/**/*_traces.jsonl', '**/runs/beta/*_xgrader_*.jsonl'],
+    },
+  },
+  {
+    name: 'no cross-grader files, zzz graded as traces',
+    globs: {
+      xgrader: [],
+      graded: ['**/runs/**/*flip_graded*.jsonl', '**/runs/grading/**/graded_*.jsonl'],
+      traces: ['**/runs/**/*_traces.jsonl', '**/zzz_graded.jsonl'],
+    },
+  },
+  { name: 'no corpus', globs: { database: [] } },
+];
+
 /** Workspace-relative paths a change may create: some sort before every existing file, some after. */
 const NEW_FILES = [
   'runs/alpha/aaa_traces.jsonl',
@@ -319,8 +346,9 @@ export class GeneratedWorkspace {
       case 9: {
         const grader = this.pick([null, null, 'g1', 'g2', 'nobody']);
         const source = this.pick(['family', 'name'] as const);
-        this.settings = { grader, attackClassSource: source };
-        return `settings: grader ${String(grader)}, attack class source ${source}`;
+        const globs = this.pick(GLOBS);
+        this.settings = { grader, attackClassSource: source, ...(globs.globs ? { globs: globs.globs } : {}) };
+        return `settings: grader ${String(grader)}, attack class source ${source}, globs ${globs.name}`;
       }
       case 10: {
         if (!fs.existsSync(this.dbPath)) {
