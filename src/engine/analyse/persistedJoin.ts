@@ -46,6 +46,12 @@ const MAX_RUNS = 8;
 const CACHED_ROWS = 30_000;
 /** A cold build collects its garbage every this many buckets (about 200,000 records). */
 const GC_BUCKETS = 800;
+/**
+ * Below this many records a build forces no collection: the heap is small, and a full collection
+ * costs more than the memory it gives back (a small workspace is rebuilt often: other settings, a
+ * language server that moved the index on).
+ */
+const GC_RECORDS = 100_000;
 
 type CandidateJson = [model: string, rank: number, path: string, line: number, params: string];
 
@@ -544,8 +550,9 @@ export class PersistedJoin extends JoinState<BucketComponent> {
    * traces cost typed arrays, not an object each, and never all segments at once.
    */
   private build(): void {
-    collectGarbage(); // what the parse left
     const files = sourceFiles(this.index);
+    const large = files.reduce((n, f) => n + f.records, 0) >= GC_RECORDS;
+    if (large) collectGarbage(); // what the parse left
     const refs = files.map((f) => fileRefOf(f.row));
     // Pass 1: every record's keys, records numbered in (path, line) order.
     const fileStart = new Int32Array(files.length + 1);
@@ -684,11 +691,11 @@ export class PersistedJoin extends JoinState<BucketComponent> {
       if (size >= BUCKET_RECORDS) {
         flush();
         // Every segment is parsed once more here: its garbage is let go as the build goes.
-        if (++flushed % GC_BUCKETS === 0) collectGarbage();
+        if (++flushed % GC_BUCKETS === 0 && large) collectGarbage();
       }
     }
     flush();
-    collectGarbage();
+    if (large) collectGarbage();
     // The directory, one run: every (group, bucket) entry (negative keys, first), then every owned
     // key with the bucket of the first record that had it; each part sorted.
     const groupKeys = Float64Array.from(memberEntries).sort();
