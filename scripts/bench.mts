@@ -5,6 +5,8 @@
 //   cold         ff-lens analyze with a new index          target ≤ 1.0× parse floor (short, default), ≤ 0.5× (long)
 //   warm         the same, index reused, nothing changed    target ≤ 25% of the parse floor
 //   append       after 1,000 traces are appended to a file  target ≤ 35% of the parse floor
+//   server       the same append in the language server: one Workspace kept open (bench/server.ts),
+//                timed from the change to the new analysis     target ≤ 35% of the parse floor
 //   peers        pandas and DuckDB (bench/peers.mts)        target: cold faster than both, on every shape
 // Wall times include process start; each figure is the median of --runs runs (default 3), the runs
 // of the floors, cold and peers interleaved so that a busy machine slows them alike.
@@ -63,6 +65,7 @@ function run(
 }
 
 const floorScript = path.join(benchDir, 'bin', 'floor.js');
+const serverScript = path.join(benchDir, 'bin', 'server.js');
 /** Wall time of the floor process, and its CPU time. */
 function floor(mode: 'read' | 'parse', folder: string): { ms: number; cpuMs: number } {
   const r = run(process.execPath, [floorScript, mode, folder]);
@@ -158,8 +161,15 @@ interface Result {
   cold: number;
   warm: number;
   append: number;
+  /** The language server's cold analysis and its append (bench/server.ts). */
+  serverCold: number;
+  serverAppend: number;
+  /** What each server append did to the join (incremental when brought forward). */
+  serverFollow: string[];
   rssMB: number;
   phases: Map<string, number>;
+  /** The phases of the median append run. */
+  appendPhases: Map<string, number>;
   peers: Map<string, number | null>;
   peerRssMB: Map<string, number>;
   editor?: string;
@@ -203,16 +213,30 @@ function measure(label: string, shape: Shape, traces: number, peers: Peer[], edi
       `editor (default shape, from the index): scenario catalog ${e.catalogMs.toFixed(1)} ms per analysis; ` +
       `CodeLens for a ${e.lenses.toLocaleString('en')}-line scenario file ${e.lensMs.toFixed(1)} ms; a hover ${e.hoverMs.toFixed(2)} ms (target < 50 ms)`;
   }
-  const append: number[] = [];
+  const append: Analyze[] = [];
   try {
     for (let i = 0; i < runs; i++) {
       appendTraces(dir, 1000, 100 + i, shape);
-      append.push(analyze(dir, index).ms);
+      append.push(analyze(dir, index));
     }
   } finally {
     restore(sizes);
   }
+  let server: { coldMs: number; appendMs: number[]; follow: string[] };
+  try {
+    const out = run(process.execPath, [
+      serverScript,
+      dir,
+      path.join(benchDir, `index-server-${shape}-${traces}.sqlite`),
+      shape,
+      String(runs),
+    ]).stdout;
+    server = JSON.parse(out) as typeof server;
+  } finally {
+    restore(sizes);
+  }
   const mid = [...cold].sort((a, b) => a.ms - b.ms)[Math.floor(cold.length / 2)] as Analyze;
+  const midAppend = [...append].sort((a, b) => a.ms - b.ms)[Math.floor(append.length / 2)] as Analyze;
   return {
     label,
     shape,
@@ -225,7 +249,11 @@ function measure(label: string, shape: Shape, traces: number, peers: Peer[], edi
       : null,
     cold: mid.ms,
     warm: median(warm),
-    append: median(append),
+    append: midAppend.ms,
+    appendPhases: midAppend.phases,
+    serverCold: server.coldMs,
+    serverAppend: median(server.appendMs),
+    serverFollow: server.follow,
     rssMB: Math.max(...cold.map((c) => c.rssMB)),
     phases: mid.phases,
     peers: new Map(
@@ -257,12 +285,14 @@ function table(results: Result[], peers: Peer[]): string[] {
       'cold (× parse floor)',
       'warm',
       'append 1,000',
+      'server: cold',
+      'server: append 1,000',
       'cold CPU ÷ floor CPU',
       ...names,
       ...names.map((p) => `cold ÷ ${p}`),
       'peak RSS',
     ]),
-    row(Array(11 + 2 * names.length).fill('---') as string[]),
+    row(Array(13 + 2 * names.length).fill('---') as string[]),
   ];
   for (const r of results) {
     const peerCells = names.map((p) => {
@@ -284,6 +314,8 @@ function table(results: Result[], peers: Peer[]): string[] {
         `${s(r.cold)} (${x(r.cold / r.parseFloor)})`,
         `${s(r.warm)} (${x(r.warm / r.parseFloor)})`,
         `${s(r.append)} (${x(r.append / r.parseFloor)})`,
+        s(r.serverCold),
+        `${s(r.serverAppend)} (${x(r.serverAppend / r.parseFloor)})`,
         r.coldCpu === null
           ? '—'
           : `${s(r.coldCpu)} ÷ ${s(r.parseFloorCpu)} = ${x(r.coldCpu / r.parseFloorCpu)}`,
@@ -301,6 +333,7 @@ const PHASES = [
   'discovery',
   'index',
   'index writes',
+  'join state',
   'join',
   'analysis',
   'output',
@@ -308,17 +341,24 @@ const PHASES = [
   'CPU',
 ];
 
-function phaseTable(results: Result[]): string[] {
+function phaseTable(results: Result[], of: (r: Result) => Map<string, number>): string[] {
   const out = [
     row(['corpus', ...PHASES, 'parse threads (busy)', 'main thread']),
     row(Array(PHASES.length + 3).fill('---') as string[]),
   ];
   for (const r of results) {
-    const p = (k: string): number => r.phases.get(k) ?? 0;
-    const threads = [...r.phases].filter(([k]) => k.startsWith('parse')).map(([, v]) => `${v}`);
+    const phases = of(r);
+    const p = (k: string): number => phases.get(k) ?? 0;
+    const threads = [...phases].filter(([k]) => k.startsWith('parse')).map(([, v]) => `${v}`);
     // The main thread's own work: everything but the wait for the parse threads.
     const main =
-      p('process start') + p('discovery') + p('index writes') + p('join') + p('analysis') + p('output');
+      p('process start') +
+      p('discovery') +
+      p('index writes') +
+      p('join state') +
+      p('join') +
+      p('analysis') +
+      p('output');
     out.push(
       row([
         r.label,
@@ -352,6 +392,11 @@ function targets(results: Result[], peers: Peer[]): string[] {
       `${((100 * r.append) / r.parseFloor).toFixed(0)}%`,
       r.append <= TARGET_APPEND * r.parseFloor,
     );
+    check(
+      `${r.shape}: server append ≤ 35% of the parse floor (${r.serverFollow.join(', ')})`,
+      `${((100 * r.serverAppend) / r.parseFloor).toFixed(0)}%`,
+      r.serverAppend <= TARGET_APPEND * r.parseFloor,
+    );
   }
   const large = results.find((r) => r.info.traces >= 250_000 && r.info.traces < 1_000_000);
   const huge = results.find((r) => r.info.traces >= 1_000_000);
@@ -379,6 +424,17 @@ esbuild.buildSync({
   format: 'cjs',
   logLevel: 'warning',
 });
+// The server's side beside a copy of the bundled parse worker, which the indexer looks for there.
+esbuild.buildSync({
+  entryPoints: [path.join(root, 'scripts/bench/server.ts')],
+  outfile: serverScript,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  external: ['better-sqlite3'],
+  logLevel: 'warning',
+});
+fs.copyFileSync(path.join(root, 'dist', 'parseWorker.js'), path.join(benchDir, 'bin', 'parseWorker.js'));
 const peers: Peer[] = withPeers ? [pandasPeer(), duckdbPeer(log)] : [];
 for (const p of peers) if (p.skipped !== null) log(`bench: the ${p.name} peer is skipped: ${p.skipped}`);
 const loadBefore = os.loadavg()[0] as number;
@@ -404,7 +460,13 @@ console.log(
       ? [
           'Where a cold run spends its time (ms; the median cold run, from ff-lens analyze --timings):',
           '',
-          ...phaseTable(results),
+          ...phaseTable(results, (r) => r.phases),
+          '',
+          'Where an append run spends its time (the median run after 1,000 traces were appended): the join',
+          'state in the index is brought forward from the changed records ("join state"), and the figures',
+          'are read from it ("join") without reading a trace:',
+          '',
+          ...phaseTable(results, (r) => r.appendPhases),
           '',
         ]
       : []),

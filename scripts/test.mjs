@@ -5,6 +5,8 @@
 //   cli       test/e2e/cli.test.ts     the built `ff-lens analyze` on the demo and a quirks workspace
 //             test/e2e/compare.test.ts `ff-lens compare` and `ff-lens check-report` on the demo
 //   faults    test/faults/*.test.ts    hostile files, races, kills, damaged indexes, a 10,000-case fuzz run
+//                                      and the incremental analysis held to a from-scratch one (8 seeds × 40 random
+//                                      changes; FF_INCREMENTAL_SEEDS / FF_INCREMENTAL_STEPS run longer)
 //   webview   test/webview/*.test.mjs  the analysis page in Chromium with canned data
 //   workbench test/e2e/workbench.test.mjs  the packaged extension in a real VS Code (code-server) in Chromium
 // `npm test -- unit cli` runs only those suites.

@@ -71,16 +71,26 @@ export async function analyseFolder<T = void>(
     // Nothing changed since the last run (same index generation, settings, map): its results stand.
     const cached = use === undefined ? ws.cachedDocument() : null;
     let run: AnalysisRun | null = null;
-    if (cached === null) {
+    let document: ResultsDocument;
+    let graders: string[] | null = null;
+    if (cached !== null) document = cached;
+    else if (use === undefined) {
+      // The document alone: from the join state in the index, without reading a trace.
+      const fresh = await ws.documentOrRebuild(progress.update);
+      report = fresh.report ?? report;
+      ({ document, graders } = fresh.run);
+      warn();
+    } else {
       const fresh = await ws.analyseOrRebuild(progress.update);
       report = fresh.report ?? report;
       run = fresh.run;
+      ({ document } = run);
+      graders = run.traceSet.graders;
       warn();
     }
-    const document = cached ?? (run as AnalysisRun).document;
     const grader = options.settings.grader;
     if (grader !== null && document.inputs.traces.graded === 0) {
-      const graders = (run ?? ws.analyse()).traceSet.graders; // the cached document does not name them
+      graders ??= ws.analyseDocument().graders; // the cached document does not name them
       process.stderr.write(`ff-lens: warning: ${folder}: ${graderNotFound(grader, graders)}\n`);
     }
     const used = use && run ? use(ws, run) : undefined;

@@ -1,6 +1,22 @@
 /** `ff-lens analyze --timings`: where the run spent its time, on standard error. */
 import * as os from 'node:os';
+import type { WorkspaceTimings } from '../engine/workspace';
 import type { FolderAnalysis } from './analyseFolder';
+
+const FOLLOW: Record<WorkspaceTimings['follow'], string> = {
+  none: 'no join state (no index file)',
+  unchanged: 'kept: nothing it joins changed',
+  incremental: 'brought forward: the components the changed records touch, re-joined',
+  rebuilt: 'built from the whole index (no state for these settings, or a wide change)',
+  dropped: 'dropped: built by the analysis',
+};
+
+const JOIN: Record<WorkspaceTimings['join'], string> = {
+  persisted: 'totals read from the join state in the index: no trace read',
+  memory: 'the join kept in memory',
+  'memory-built': 'the whole index read and joined, kept in memory',
+  full: 'the whole index read and joined into traces',
+};
 
 /**
  * The phases of an `analyze` run. Times are performance.now() values (ms since the process started):
@@ -20,9 +36,10 @@ export function printTimings(a: FolderAnalysis, startedAt: number, outputAt: num
     rows.push([who, w.ms, `${w.jobs} files, ${(w.bytes / 1e6).toFixed(1)} MB`]);
   });
   rows.push(['  index writes', report.writeMs, 'main thread: segments and problems into SQLite']);
+  rows.push(['  join state', report.joinMs, FOLLOW[timings.follow]]);
   if (a.cached) rows.push(['results', outputAt - a.indexedTo, 'unchanged since the last run: reused']);
   else {
-    rows.push(['join', timings.joinMs, 'the index read into traces']);
+    rows.push(['join', timings.joinMs, JOIN[timings.join]]);
     rows.push(['analysis', outputAt - a.indexedTo - timings.joinMs, 'figures and the results document']);
   }
   rows.push(['output', end - outputAt, '']);

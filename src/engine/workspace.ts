@@ -3,10 +3,21 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { analyse, type Analysis } from './analyse/analysis';
-import { buildTraces, type TraceSet } from './analyse/join';
+import { analyse, totalsOf, type Analysis } from './analyse/analysis';
+import { countedOf, type Counted } from './analyse/counted';
+import { JoinStateStale } from './analyse/incremental';
+import { buildTraces, type JoinOptions, type Problem as JoinProblem, type TraceSet } from './analyse/join';
 import { defaultLineageMap, parseLineageMap, type LineageMap } from './analyse/lineageMap';
-import { updateIndex, type Progress, type UpdateReport } from './index/indexer';
+import { MemoryJoin } from './analyse/memoryJoin';
+import { PersistedJoin } from './analyse/persistedJoin';
+import type { ParamsCandidate, Totals } from './analyse/totals';
+import {
+  updateIndex,
+  type ChangeListener,
+  type FileChange,
+  type Progress,
+  type UpdateReport,
+} from './index/indexer';
 import { IndexLock } from './index/lock';
 import { IndexRefused, isIndexDamage, TraceIndex, type FileRow } from './index/traceIndex';
 import type { OmittedProblems, Problem } from './problems';
@@ -16,7 +27,7 @@ import type { ResultsDocument } from './report/results';
 import type { Settings } from './settings';
 
 /** Changes whenever the engine's output for the same input may change. */
-export const ENGINE_VERSION = '0.1.0+3';
+export const ENGINE_VERSION = '0.1.0+4';
 
 export interface WorkspaceOptions {
   settings: Settings;
@@ -37,6 +48,22 @@ export interface AnalysisRun extends Analysis {
   traceSet: TraceSet;
   lineages: LineageMap;
   generation: number;
+  /** The traces behind each figure, listed the first time they are asked for. */
+  readonly counted: Counted;
+}
+
+/** A results document and what the CLI says beside it. */
+export interface DocumentRun {
+  document: ResultsDocument;
+  /** Every grader with a verdict on some trace, sorted. */
+  graders: string[];
+}
+
+/** What the figures are computed from: the totals, the size candidates and the join's problems. */
+interface Figures {
+  totals: Totals;
+  fieldParams: Map<string, ParamsCandidate>;
+  joinProblems: JoinProblem[];
 }
 
 /** Where the CLI keeps a workspace's index: the user cache directory, one file per folder. */
@@ -76,8 +103,23 @@ function isUnwritable(e: unknown): boolean {
 /** Where the last refresh and analysis spent their time, in ms (`ff-lens analyze --timings`). */
 export interface WorkspaceTimings {
   discoveryMs: number;
-  /** Reading the index into traces (the join), and the figures and document made from them. */
+  /** The language server's join brought forward by the last refresh, in memory (the CLI's: UpdateReport.joinMs). */
+  followMs: number;
+  /**
+   * What the last refresh did to the join state: nothing to do, brought forward from the changed
+   * records, built again from the whole index (a cold run, a wide change, other settings), or (the
+   * server's) dropped, to be built by the next analysis.
+   */
+  follow: 'none' | 'unchanged' | 'incremental' | 'rebuilt' | 'dropped';
+  /** Getting the figures' inputs: the totals read from the join state, or the index joined into traces. */
   joinMs: number;
+  /**
+   * Where they came from: `persisted`, the join state in the index (no trace read); `memory`, the
+   * server's join kept in memory; `memory-built`, that join built from the whole index; `full`, the
+   * whole index read and joined.
+   */
+  join: 'persisted' | 'memory' | 'memory-built' | 'full';
+  /** The figures and the results document. */
   analysisMs: number;
 }
 
@@ -88,7 +130,18 @@ export class Workspace {
   private discovery: Discovery = { files: [], problems: [] };
   /** Said once to the user: the index had to stay in memory, or was rebuilt. */
   readonly warnings: string[] = [];
-  readonly timings: WorkspaceTimings = { discoveryMs: 0, joinMs: 0, analysisMs: 0 };
+  /** The language server's join, brought forward by every refresh (keepParsedSegments). */
+  private memoryJoin: MemoryJoin | null = null;
+  readonly timings: WorkspaceTimings = {
+    discoveryMs: 0,
+    follow: 'none',
+    followMs: 0,
+    joinMs: 0,
+    join: 'full',
+    analysisMs: 0,
+  };
+  /** Whether the last analysis found the memory join brought forward, or built it. */
+  private memoryJoinUse: 'memory' | 'memory-built' = 'memory-built';
 
   constructor(
     readonly root: string,
@@ -116,6 +169,16 @@ export class Workspace {
     this.options = { ...this.options, settings };
   }
 
+  private get joinOptions(): JoinOptions {
+    const s = this.options.settings;
+    return { grader: s.grader, attackClassSource: s.attackClassSource };
+  }
+
+  /** What the join state kept in the index was made for: the engine and the settings the join reads. */
+  private get joinFingerprint(): string {
+    return JSON.stringify([ENGINE_VERSION, this.joinOptions]);
+  }
+
   /** The index (opened by the first refresh). */
   get traceIndex(): TraceIndex {
     if (!this.index) throw new Error('the index is opened by refresh()');
@@ -140,7 +203,7 @@ export class Workspace {
     this.discovery = discover(this.root, this.options.settings);
     this.timings.discoveryMs = performance.now() - t0;
     const file = this.options.indexPath;
-    if (file === null) return updateIndex(this.memoryIndex(), this.root, this.discovery.files, progress);
+    if (file === null) return this.update(this.memoryIndex(), progress);
     let lock: IndexLock;
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -158,11 +221,11 @@ export class Workspace {
         return await this.inMemory(e, progress);
       }
       try {
-        return await updateIndex(index, this.root, this.discovery.files, progress);
+        return await this.update(index, progress);
       } catch (e) {
         if (!isIndexDamage(e)) throw e;
         this.rebuild(file, e);
-        return await updateIndex(this.traceIndex, this.root, this.discovery.files, progress);
+        return await this.update(this.traceIndex, progress);
       }
     } finally {
       lock.release();
@@ -187,8 +250,25 @@ export class Workspace {
     progress?: Progress,
     generatedAt?: string,
   ): Promise<{ report: UpdateReport | null; run: AnalysisRun }> {
+    const { report, result } = await this.orRebuild(() => this.analyse(generatedAt), progress);
+    return { report, run: result };
+  }
+
+  /** The results document alone (analyseDocument), rebuilding a damaged index as analyseOrRebuild does. */
+  async documentOrRebuild(
+    progress?: Progress,
+    generatedAt?: string,
+  ): Promise<{ report: UpdateReport | null; run: DocumentRun }> {
+    const { report, result } = await this.orRebuild(() => this.analyseDocument(generatedAt), progress);
+    return { report, run: result };
+  }
+
+  private async orRebuild<T>(
+    analysis: () => T,
+    progress?: Progress,
+  ): Promise<{ report: UpdateReport | null; result: T }> {
     try {
-      return { report: null, run: this.analyse(generatedAt) };
+      return { report: null, result: analysis() };
     } catch (e) {
       const file = this.options.indexPath;
       if (!isIndexDamage(e) || file === null) throw e;
@@ -199,7 +279,7 @@ export class Workspace {
         lock.release();
       }
       const report = await this.refresh(progress);
-      return { report, run: this.analyse(generatedAt) };
+      return { report, result: analysis() };
     }
   }
 
@@ -218,7 +298,95 @@ export class Workspace {
     );
     this.options = { ...this.options, indexPath: null };
     this.close();
-    return updateIndex(this.memoryIndex(), this.root, this.discovery.files, progress);
+    return this.update(this.memoryIndex(), progress);
+  }
+
+  /**
+   * One refresh of the index, and of the join state that follows it: the CLI's in the index, in the
+   * same transaction; the language server's in memory, once the transaction is committed.
+   */
+  private async update(index: TraceIndex, progress?: Progress): Promise<UpdateReport> {
+    if (this.options.keepParsedSegments === true) {
+      let seen: { changes: FileChange[] | null; before: number; after: number } | null = null;
+      try {
+        const report = await updateIndex(
+          index,
+          this.root,
+          this.discovery.files,
+          progress,
+          (changes, before, after) => {
+            seen = { changes, before, after };
+          },
+        );
+        const t0 = performance.now();
+        this.followInMemory(index, seen);
+        this.timings.followMs = performance.now() - t0;
+        return report;
+      } catch (e) {
+        this.memoryJoin = null;
+        throw e;
+      }
+    }
+    const listener: ChangeListener | undefined =
+      this.options.indexPath === null
+        ? undefined
+        : (changes, before, after) => this.followInIndex(index, changes, before, after);
+    return updateIndex(index, this.root, this.discovery.files, progress, listener);
+  }
+
+  private followInMemory(
+    index: TraceIndex,
+    seen: { changes: FileChange[] | null; before: number; after: number } | null,
+  ): void {
+    const join = this.memoryJoin;
+    this.timings.follow = 'unchanged';
+    if (join && seen && seen.before === seen.after && join.generation === seen.after) return;
+    const changes = seen?.changes ?? null;
+    if (
+      !join ||
+      !seen ||
+      !changes ||
+      join.generation !== seen.before ||
+      join.options !== this.memoryJoinOptions
+    ) {
+      this.memoryJoin = null; // built again by the next analysis
+      this.timings.follow = 'dropped';
+      return;
+    }
+    try {
+      index.snapshot(() => join.apply(changes, index, seen.after));
+      this.timings.follow = 'incremental';
+    } catch (e) {
+      this.memoryJoin = null;
+      this.timings.follow = 'dropped';
+      if (!(e instanceof JoinStateStale)) throw e;
+    }
+  }
+
+  /** The options the memory join was built with (a settings change builds it again). */
+  private memoryJoinOptions: JoinOptions | null = null;
+
+  private followInIndex(
+    index: TraceIndex,
+    changes: FileChange[] | null,
+    before: number,
+    after: number,
+  ): void {
+    const options = this.joinOptions;
+    const state = PersistedJoin.open(index, options, this.joinFingerprint, before);
+    if (state && changes) {
+      this.timings.follow = 'unchanged';
+      if (before === after) return;
+      try {
+        state.update(changes, after);
+        this.timings.follow = 'incremental';
+        return;
+      } catch (e) {
+        if (!(e instanceof JoinStateStale)) throw e;
+      }
+    }
+    PersistedJoin.rebuild(index, options, this.joinFingerprint, after);
+    this.timings.follow = 'rebuilt';
   }
 
   /** The open index, reopened when the file was replaced by another process since. */
@@ -327,21 +495,103 @@ export class Workspace {
     }
   }
 
+  /** The whole analysis: the results document, every trace, and the traces behind each figure. */
   analyse(generatedAt?: string): AnalysisRun {
     const t0 = performance.now();
     const index = this.traceIndex;
+    const options = this.joinOptions;
+    const keep = this.options.keepParsedSegments === true;
     // One snapshot: another process may be writing the index meanwhile.
-    const { generation, traceSet, rows, problems } = index.snapshot(() => {
+    const { generation, traceSet, figures, rows, problems } = index.snapshot(() => {
       const rows = index.files();
-      return {
-        generation: index.generation(),
-        traceSet: buildTraces(index, this.options.settings.grader),
-        rows,
-        problems: this.readProblems(rows),
-      };
+      const generation = index.generation();
+      let traceSet: TraceSet;
+      let figures: Figures;
+      if (keep) {
+        const join = this.currentMemoryJoin(index, generation);
+        traceSet = join.traceSet();
+        figures = { totals: join.totals, fieldParams: join.fieldParams(), joinProblems: traceSet.problems };
+      } else {
+        traceSet = buildTraces(index, options);
+        figures = { ...totalsOf(traceSet), joinProblems: traceSet.problems };
+      }
+      return { generation, traceSet, figures, rows, problems: this.readProblems(rows) };
     });
     const t1 = performance.now();
     this.timings.joinMs = t1 - t0;
+    this.timings.join = keep ? this.memoryJoinUse : 'full';
+    const { analysis, lineages } = this.figuresToDocument(figures, rows, problems, generatedAt);
+    this.storeDocument(generation, analysis.document);
+    this.timings.analysisMs = performance.now() - t1;
+    let counted: Counted | null = null;
+    return {
+      ...analysis,
+      traceSet,
+      lineages,
+      generation,
+      get counted(): Counted {
+        return (counted ??= countedOf(traceSet.traces));
+      },
+    };
+  }
+
+  /**
+   * The results document alone: from the join state kept in the index when there is one (no trace is
+   * read), else from the whole analysis.
+   */
+  analyseDocument(generatedAt?: string): DocumentRun {
+    const t0 = performance.now();
+    const index = this.traceIndex;
+    if (this.options.indexPath !== null && this.options.keepParsedSegments !== true) {
+      const found = index.snapshot(() => {
+        const generation = index.generation();
+        const state = PersistedJoin.open(index, this.joinOptions, this.joinFingerprint, generation);
+        if (!state) return null;
+        const rows = index.files();
+        const figures: Figures = {
+          totals: state.totals,
+          fieldParams: state.fieldParams(),
+          joinProblems: state.problems(),
+        };
+        return { generation, figures, rows, problems: this.readProblems(rows) };
+      });
+      if (found) {
+        const t1 = performance.now();
+        this.timings.joinMs = t1 - t0;
+        this.timings.join = 'persisted';
+        const { analysis } = this.figuresToDocument(found.figures, found.rows, found.problems, generatedAt);
+        this.storeDocument(found.generation, analysis.document);
+        this.timings.analysisMs = performance.now() - t1;
+        return { document: analysis.document, graders: found.figures.totals.graderNames() };
+      }
+    }
+    const run = this.analyse(generatedAt);
+    return { document: run.document, graders: run.traceSet.graders };
+  }
+
+  /** The memory join of `generation`: the one kept, or one built now. */
+  private currentMemoryJoin(index: TraceIndex, generation: number): MemoryJoin {
+    const options = this.joinOptions;
+    const same =
+      this.memoryJoinOptions !== null &&
+      this.memoryJoinOptions.grader === options.grader &&
+      this.memoryJoinOptions.attackClassSource === options.attackClassSource;
+    if (this.memoryJoin && same && this.memoryJoin.generation === generation) {
+      this.memoryJoinUse = 'memory';
+      return this.memoryJoin;
+    }
+    this.memoryJoinUse = 'memory-built';
+    this.memoryJoinOptions = options;
+    this.memoryJoin = MemoryJoin.build(index, options, generation);
+    return this.memoryJoin;
+  }
+
+  private figuresToDocument(
+    figures: Figures,
+    rows: FileRow[],
+    problems: { kept: Problem[]; omitted: OmittedProblems[] },
+    generatedAt: string | undefined,
+  ): { analysis: Analysis; lineages: LineageMap } {
     const { map, path: mapPath } = this.lineageMap();
     const readProblems = problems.kept;
     if (mapPath !== null)
@@ -355,7 +605,9 @@ export class Workspace {
     if (this.options.lineageMapFile !== undefined && mapPath !== null)
       files.push({ path: mapPath, kind: 'lineages', records: mapRecords });
     const analysis = analyse({
-      traceSet,
+      totals: figures.totals,
+      fieldParams: figures.fieldParams,
+      joinProblems: figures.joinProblems,
       settings: this.options.settings,
       lineages: map,
       files,
@@ -363,9 +615,7 @@ export class Workspace {
       omittedProblems: problems.omitted,
       generatedAt,
     });
-    this.storeDocument(generation, analysis.document);
-    this.timings.analysisMs = performance.now() - t1;
-    return { ...analysis, traceSet, lineages: map, generation };
+    return { analysis, lineages: map };
   }
 
   /** Keep the document for the next run, unless the index moved on meanwhile (it would not describe it). */

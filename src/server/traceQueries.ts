@@ -94,7 +94,7 @@ export class TraceQueries {
       id: t.id,
       model: t.key,
       scenarioId: t.scenarioId,
-      attackClass: this.run.attackClassOf(t),
+      attackClass: t.attackClass,
       dataset: t.dataset,
       variant: t.variant,
       verdict: t.verdict?.label ?? null,

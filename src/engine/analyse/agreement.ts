@@ -1,43 +1,31 @@
 /** Grader agreement (ANALYSIS.md §7, §9.9): Cohen's κ between a trace's primary grader and each second opinion. */
 import { compareCodePoints as cmp } from '../read/discover';
 import type { AgreementJson } from '../report/results';
-import type { Trace } from './join';
-import { cohenKappa } from './stats';
+import { cohenKappaOf } from './stats';
+import type { AgreementTotal } from './totals';
 
-/** A grader pair and the traces its κ counts: evaluable under both and free of sentinels, in trace order. */
-export interface GraderPair {
-  primary: string;
-  secondary: string;
-  labelled: { trace: Trace; primary: string; secondary: string }[];
-}
-
-/** κ per grader pair, and the pairs with the traces each counted. */
-export function graderAgreement(traces: Trace[]): { json: AgreementJson[]; pairs: GraderPair[] } {
-  const byKey = new Map<string, GraderPair>();
-  for (const t of traces) {
-    if (!t.verdict) continue;
-    for (const o of t.opinions) {
-      const k = `${t.verdict.grader}\u0000${o.grader}`;
-      let p = byKey.get(k);
-      if (!p) byKey.set(k, (p = { primary: t.verdict.grader, secondary: o.grader, labelled: [] }));
-      if (t.verdict.cls === 'evaluable' && o.cls === 'evaluable' && t.response !== 2)
-        p.labelled.push({ trace: t, primary: t.verdict.label, secondary: o.label });
-    }
-  }
-  const pairs = [...byKey.values()].sort(
+/** κ per grader pair that shares a graded trace, on the four labels and on strict success. */
+export function graderAgreement(agreement: Map<string, AgreementTotal>): AgreementJson[] {
+  const pairs = [...agreement.values()].sort(
     (a, b) => cmp(a.primary, b.primary) || cmp(a.secondary, b.secondary),
   );
-  const json = pairs.map((p): AgreementJson => {
-    const labels = p.labelled.map((l): [string, string] => [l.primary, l.secondary]);
+  return pairs.map((p): AgreementJson => {
+    const m = p.matrix;
+    let n = 0;
+    for (const c of m) n += c;
+    // COMPLIANCE (row and column 0) against every other label.
+    const strict = [0, 0, 0, 0];
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++) {
+        const k = (i === 0 ? 0 : 2) + (j === 0 ? 0 : 1);
+        strict[k] = (strict[k] as number) + (m[i * 4 + j] as number);
+      }
     return {
       primary: p.primary,
       secondary: p.secondary,
-      n: labels.length,
-      kappa_labels: cohenKappa(labels),
-      kappa_strict: cohenKappa(
-        labels.map(([a, b]) => [String(a === 'COMPLIANCE'), String(b === 'COMPLIANCE')]),
-      ),
+      n,
+      kappa_labels: cohenKappaOf(m, 4),
+      kappa_strict: cohenKappaOf(strict, 2),
     };
   });
-  return { json, pairs };
 }

@@ -1,26 +1,32 @@
-/** From traces to the results document: ANALYSIS.md, one call per figure. */
+/** From totals to the results document: ANALYSIS.md, one call per figure. */
 import { compareCodePoints as cmp } from '../read/discover';
 import type { OmittedProblems } from '../problems';
 import type { FileJson, ProblemJson, RegressionJson, ResultsDocument } from '../report/results';
 import { SCHEMA } from '../report/results';
 import type { Settings } from '../settings';
-import { graderAgreement, type GraderPair } from './agreement';
-import { cellDocuments, lineageMembersOf, tallyCells, type CellTallies } from './cells';
-import { dilutionAnalysis, type DilutionCounts } from './dilution';
-import type { Problem, Trace, TraceSet } from './join';
+import { graderAgreement } from './agreement';
+import { cellDocuments, lineageMembersOf, sortedCells } from './cells';
+import { dilutionAnalysis } from './dilution';
+import type { Problem, SourceFile, TraceSet } from './join';
 import type { LineageMap } from './lineageMap';
 import { matchedLineages } from './matchedLineages';
 import { describeModels, stripX, type ModelInfo } from './models';
 import { compareRegressions, scalingRegressions } from './regressions';
+import { dilutionPairs, paramsCandidates, Totals, type ParamsCandidate } from './totals';
 
 export interface AnalysisInput {
-  traceSet: TraceSet;
+  /** The per-cell, per-model and per-pair counts of every trace. */
+  totals: Totals;
+  /** Each model's first parameter-count field that gives a size, in (path, line) order. */
+  fieldParams: Map<string, ParamsCandidate>;
   settings: Settings;
   lineages: LineageMap;
   /** Every discovered file with its kind and usable records (run files, databases, scenarios, map). */
   files: { path: string; kind: FileJson['kind']; records: number }[];
   /** Problems found while reading lines (invalid JSON, …), finding files, and in the lineage map. */
   readProblems: Problem[];
+  /** Problems of the join (duplicates, unmatched lines, unknown labels, …). */
+  joinProblems: Iterable<Problem>;
   /** Problems beyond the per-file bound, counted. */
   omittedProblems?: OmittedProblems[];
   generatedAt?: string;
@@ -29,39 +35,32 @@ export interface AnalysisInput {
 export interface Analysis {
   document: ResultsDocument;
   models: Map<string, ModelInfo>;
-  /** The attack class each trace counts under. */
-  attackClassOf: (t: Trace) => string;
-  /** The traces each figure counted, as it counted them (tracesBehind.ts answers from these). */
-  counted: Counted;
 }
 
-export interface Counted {
-  cells: CellTallies;
-  dilution: DilutionCounts;
-  agreement: GraderPair[];
-}
-
-export function attackClassResolver(settings: Settings, set: TraceSet): (t: Trace) => string {
-  return (t) => {
-    const isDb = set.files[t.file]?.kind === 'database';
-    const field = isDb && settings.attackClassSource === 'name' ? t.techniqueName : t.attackClassField;
-    return field ?? (t.dataset !== null && t.dataset !== '' ? t.dataset : 'unknown');
-  };
+/** The totals and the parameter-count candidates of a whole trace set (a from-scratch analysis). */
+export function totalsOf(set: TraceSet): { totals: Totals; fieldParams: Map<string, ParamsCandidate> } {
+  const totals = new Totals();
+  totals.addTraces(set.traces, 1);
+  totals.addPairs(dilutionPairs(set.traces), 1);
+  totals.addGraders(set.graderVerdicts, 1);
+  const fieldParams = paramsCandidates(set.traces, (t) => {
+    const f = set.files[t.file] as SourceFile;
+    return { rank: f.kind === 'database' ? 1 : 0, path: f.path, line: t.line };
+  });
+  return { totals, fieldParams };
 }
 
 export function analyse(input: AnalysisInput): Analysis {
-  const { traceSet, settings, lineages } = input;
+  const { totals, settings, lineages } = input;
   const th = settings.thresholds;
-  const traces = traceSet.traces;
-  const attackClassOf = attackClassResolver(settings, traceSet);
-  const models = describeModels(traces, lineages);
-  const tallies = tallyCells(traces, attackClassOf);
-  const cellJson = cellDocuments(tallies.cells, models, th.thinN);
+  const models = describeModels(totals.names, input.fieldParams, lineages);
+  const { cells, datasetCells } = sortedCells(totals);
+  const cellJson = cellDocuments(cells, models, th.thinN);
   const lineageMembers = lineageMembersOf(models);
   const regressions: RegressionJson[] = scalingRegressions(
-    tallies.cells,
-    tallies.datasetCells,
-    tallies.modelTallies,
+    cells,
+    datasetCells,
+    totals.models,
     cellJson,
     models,
     lineageMembers,
@@ -70,17 +69,22 @@ export function analyse(input: AnalysisInput): Analysis {
   const lineageJson = matchedLineages(
     lineages.names,
     lineageMembers,
-    tallies.modelTallies,
-    tallies.cells,
+    totals.models,
+    cells,
     models,
     th.flatPp,
   );
-  const dilution = dilutionAnalysis(traces, models, th.headlinePp, lineages.names, th.slopePpPerDecade);
+  const dilution = dilutionAnalysis(
+    totals.dilution,
+    models,
+    th.headlinePp,
+    lineages.names,
+    th.slopePpPerDecade,
+  );
   regressions.push(...dilution.regressions);
   regressions.sort(compareRegressions);
   for (const r of regressions) r.points.sort((a, b) => a.x - b.x || cmp(a.model, b.model));
-  const { files, problems, omitted } = inputProblems(input, traceSet);
-  const agreement = graderAgreement(traces);
+  const { files, problems, omitted } = inputProblems(input);
 
   const document: ResultsDocument = {
     schema: SCHEMA,
@@ -95,7 +99,7 @@ export function analyse(input: AnalysisInput): Analysis {
     },
     inputs: {
       files,
-      traces: tallies.counts,
+      traces: { ...totals.counts },
       problems,
       ...(omitted.length > 0 ? { problems_omitted: omitted } : {}),
     },
@@ -104,18 +108,18 @@ export function analyse(input: AnalysisInput): Analysis {
     regressions,
     lineages: lineageJson,
     dilution: { models: dilution.models, headlines: dilution.headlines },
-    agreement: agreement.json,
+    agreement: graderAgreement(totals.agreement),
   };
-  const counted = { cells: tallies, dilution: dilution.counted, agreement: agreement.pairs };
-  return { document, models, attackClassOf, counted };
+  return { document, models };
 }
 
 /** The input files with their problem counts, and every problem kept, in order (DECISIONS.md 22). */
-function inputProblems(
-  input: AnalysisInput,
-  traceSet: TraceSet,
-): { files: FileJson[]; problems: ProblemJson[]; omitted: OmittedProblems[] } {
-  const problems: ProblemJson[] = [...input.readProblems, ...traceSet.problems].map(problemJson);
+function inputProblems(input: AnalysisInput): {
+  files: FileJson[];
+  problems: ProblemJson[];
+  omitted: OmittedProblems[];
+} {
+  const problems: ProblemJson[] = [...input.readProblems, ...input.joinProblems].map(problemJson);
   problems.sort(
     (a, b) =>
       cmp(a.path, b.path) ||

@@ -1,76 +1,22 @@
-/** Cells (ANALYSIS.md §2): tallies per (attack class, model), per (dataset, model) and per model. */
+/** Cells (ANALYSIS.md §2): the document's cells from the per-(attack class, model) tallies. */
 import { compareCodePoints as cmp } from '../read/discover';
-import type { CellJson, TraceCounts } from '../report/results';
-import type { Trace } from './join';
+import type { CellJson } from '../report/results';
 import type { ModelInfo } from './models';
-import { Tally } from './tally';
+import type { CellTotal, DatasetCellTotal, Totals } from './totals';
 
-export interface CellTally {
-  attackClass: string;
-  key: string;
-  tally: Tally;
-}
-
-export interface CellTallies {
-  /** Sorted by (attack class, model). */
-  cells: CellTally[];
-  datasetCells: { dataset: string; key: string; tally: Tally }[];
-  /** Every model's traces over all attack classes (lineage members, lineage regressions). */
-  modelTallies: Map<string, Tally>;
-  counts: TraceCounts;
-}
-
-/** Every trace counts in `counts`; variant B traces enter no cell (ANALYSIS.md §9.2). */
-export function tallyCells(traces: Trace[], attackClassOf: (t: Trace) => string): CellTallies {
-  const cells = new Map<string, CellTally>();
-  const datasetCells = new Map<string, { dataset: string; key: string; tally: Tally }>();
-  const modelTallies = new Map<string, Tally>();
-  const counts: TraceCounts = {
-    total: 0,
-    graded: 0,
-    ungraded: 0,
-    evaluable: 0,
-    errors: 0,
-    benign: 0,
-    unknown_label: 0,
-  };
-  for (const t of traces) {
-    counts.total++;
-    if (t.category === 'ungraded') counts.ungraded++;
-    else {
-      counts.graded++;
-      if (t.category === 'error') counts.errors++;
-      else if (t.category === 'benign') counts.benign++;
-      else if (t.category === 'unknown') counts.unknown_label++;
-      else counts.evaluable++;
-    }
-    if (t.variant === 'B') continue;
-    const ac = attackClassOf(t);
-    const ck = `${ac}\u0000${t.key}`;
-    let c = cells.get(ck);
-    if (!c) cells.set(ck, (c = { attackClass: ac, key: t.key, tally: new Tally() }));
-    c.tally.add(t);
-    if (t.dataset !== null) {
-      const dk = `${t.dataset}\u0000${t.key}`;
-      let d = datasetCells.get(dk);
-      if (!d) datasetCells.set(dk, (d = { dataset: t.dataset, key: t.key, tally: new Tally() }));
-      d.tally.add(t);
-    }
-    let m = modelTallies.get(t.key);
-    if (!m) modelTallies.set(t.key, (m = new Tally()));
-    m.add(t);
-  }
+/** The cells sorted by (attack class, model), and the dataset cells by (dataset, model). */
+export function sortedCells(totals: Totals): { cells: CellTotal[]; datasetCells: DatasetCellTotal[] } {
   return {
-    cells: [...cells.values()].sort((a, b) => cmp(a.attackClass, b.attackClass) || cmp(a.key, b.key)),
-    datasetCells: [...datasetCells.values()],
-    modelTallies,
-    counts,
+    cells: [...totals.cells.values()].sort((a, b) => cmp(a.attackClass, b.attackClass) || cmp(a.key, b.key)),
+    datasetCells: [...totals.datasetCells.values()].sort(
+      (a, b) => cmp(a.dataset, b.dataset) || cmp(a.key, b.key),
+    ),
   };
 }
 
 /** The cells of the document, keyed `attack class \0 model`; outlier fields are set by the regressions. */
 export function cellDocuments(
-  cells: CellTally[],
+  cells: CellTotal[],
   models: Map<string, ModelInfo>,
   thinN: number,
 ): Map<string, CellJson> {

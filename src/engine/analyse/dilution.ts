@@ -7,25 +7,18 @@ import type {
   PointJson,
   RegressionJson,
 } from '../report/results';
-import type { Trace } from './join';
 import type { ModelInfo } from './models';
 import { fitPoints } from './regressions';
 import { headlineDecision, headlineSpan, mcnemarExact, newcombe, perArmToDecide, type Rate } from './stats';
-import { Tally } from './tally';
+import type { Tally } from './tally';
+import type { DilutionTotal } from './totals';
 
 function arm(t: Tally): DilutionArm {
   return { n: t.n, k: t.counts.COMPLIANCE, strict: t.strict() };
 }
 
-export interface DilutionCounts {
-  /** Each model's arms: every trace of variant A, of variant B. */
-  arms: Map<string, { A: Tally; B: Tally }>;
-  /** The pairing of McNemar's test: the k-th A trace of a (model, base scenario) with its k-th B trace, both ways. */
-  partners: Map<Trace, Trace>;
-}
-
 export function dilutionAnalysis(
-  traces: Trace[],
+  dilution: Map<string, DilutionTotal>,
   models: Map<string, ModelInfo>,
   headlinePp: number,
   lineageOrder: string[],
@@ -34,52 +27,13 @@ export function dilutionAnalysis(
   models: DilutionModelJson[];
   headlines: HeadlineJson[];
   regressions: RegressionJson[];
-  counted: DilutionCounts;
 } {
-  const perModel = new Map<
-    string,
-    { a: Tally; b: Tally; aList: Map<string, Trace[]>; bList: Map<string, Trace[]> }
-  >();
-  for (const t of traces) {
-    if (t.variant === null) continue;
-    let m = perModel.get(t.key);
-    if (!m) perModel.set(t.key, (m = { a: new Tally(), b: new Tally(), aList: new Map(), bList: new Map() }));
-    const isA = t.variant === 'A';
-    (isA ? m.a : m.b).add(t);
-    if (t.baseId === null) continue; // without a scenario id there is nothing to pair with
-    const lists = isA ? m.aList : m.bList;
-    const l = lists.get(t.baseId);
-    if (l) l.push(t);
-    else lists.set(t.baseId, [t]);
-  }
   const out: DilutionModelJson[] = [];
-  const counted: DilutionCounts = { arms: new Map(), partners: new Map() };
-  const strictSuccess = (t: Trace): boolean => t.verdict?.label === 'COMPLIANCE';
-  for (const key of [...perModel.keys()].sort(cmp)) {
-    const m = perModel.get(key) as NonNullable<ReturnType<typeof perModel.get>>;
+  for (const key of [...dilution.keys()].sort(cmp)) {
+    const m = dilution.get(key) as DilutionTotal;
     const info = models.get(key) as ModelInfo;
-    counted.arms.set(key, { A: m.a, B: m.b });
     const sa = m.a.strict();
     const sb = m.b.strict();
-    let pairs = 0;
-    let onlyA = 0;
-    let onlyB = 0;
-    for (const [base, aList] of m.aList) {
-      const bList = m.bList.get(base);
-      if (!bList) continue;
-      const k = Math.min(aList.length, bList.length);
-      for (let i = 0; i < k; i++) {
-        const ta = aList[i] as Trace;
-        const tb = bList[i] as Trace;
-        counted.partners.set(ta, tb).set(tb, ta);
-        if (ta.category !== 'evaluable' || tb.category !== 'evaluable') continue;
-        pairs++;
-        const ya = strictSuccess(ta);
-        const yb = strictSuccess(tb);
-        if (ya && !yb) onlyA++;
-        else if (yb && !ya) onlyB++;
-      }
-    }
     out.push({
       model: key,
       params_b: info.params_b,
@@ -88,10 +42,10 @@ export function dilutionAnalysis(
       b: arm(m.b),
       delta_pp: sa && sb ? 100 * sb.rate - 100 * sa.rate : null,
       delta_ci_pp: sa && sb ? newcombe(sa, sb) : null,
-      pairs,
-      b_only_a: onlyA,
-      b_only_b: onlyB,
-      mcnemar_p: mcnemarExact(onlyA, onlyB),
+      pairs: m.pairs,
+      b_only_a: m.onlyA,
+      b_only_b: m.onlyB,
+      mcnemar_p: mcnemarExact(m.onlyA, m.onlyB),
       excluded: info.excluded,
     });
   }
@@ -126,7 +80,7 @@ export function dilutionAnalysis(
       headlines.push(headline(lin, s, l, headlinePp));
     }
   }
-  return { models: out, headlines, regressions, counted };
+  return { models: out, headlines, regressions };
 }
 
 /** Δ at the largest member minus Δ at the smallest (§5), its interval and what it decides (§10). */

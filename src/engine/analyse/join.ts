@@ -3,20 +3,25 @@
  * opinions, variants (FORMATS.md §2–3, §6; DECISIONS.md 4–11).
  */
 import { compareCodePoints } from '../read/discover';
-import { canonicalModelKey } from './models';
+import { DILUTION_SUFFIX, modelKey } from './joinKeys';
 import { emptyRec, forEachRow, type Rec } from '../index/segment';
 import { shortQuote, type Problem, type ProblemCode } from '../problems';
 import type { FileKind } from '../settings';
 import type { FileRow, TraceIndex } from '../index/traceIndex';
 import { classifyVerdict, type VerdictClass } from '../read/verdicts';
 
-export interface SourceFile {
+/** A file as the join sees it. */
+export interface JoinFile {
   /** Position in (path, line) order: JSONL files by path, then databases by path. */
   idx: number;
-  id: number;
   path: string;
   kind: FileKind;
   dataset: string;
+}
+
+/** A run file or database of the index. */
+export interface SourceFile extends JoinFile {
+  id: number;
   records: number;
   row: FileRow;
 }
@@ -49,6 +54,8 @@ export interface Trace {
   /** Attack class from the fields, before the dataset fallback; for corpus rows, the technique family. */
   attackClassField: string | null;
   techniqueName: string | null;
+  /** The attack class the trace counts under (ANALYSIS.md §2; a corpus row's by `attackClassSource`). */
+  attackClass: string;
   scenarioId: string | null;
   variantField: string | null;
   variant: Variant | null;
@@ -65,10 +72,17 @@ export interface Trace {
 export type { Problem } from '../problems';
 export type { Rec } from '../index/segment';
 
-export interface TraceSet {
-  files: SourceFile[];
+/** What the join makes of some files' records (all of them, or one component's: components.ts). */
+export interface Joined {
+  /** In trace order. */
   traces: Trace[];
   problems: Problem[];
+  /** Verdicts per grader name, before a grader is chosen (ANALYSIS.md §11). */
+  graderVerdicts: Map<string, number>;
+}
+
+export interface TraceSet extends Joined {
+  files: SourceFile[];
   /** Every grader with a verdict on some trace, sorted (a chosen grader that is not here grades nothing). */
   graders: string[];
 }
@@ -97,8 +111,7 @@ export function sourceFiles(index: TraceIndex): SourceFile[] {
   }));
 }
 
-/** `<base>__dilution` or `<base>__dilution_<k>` (k digits). */
-export const DILUTION_SUFFIX = /^(.*)__dilution(?:_\d+)?$/;
+export { DILUTION_SUFFIX, modelKey };
 
 function variantOfField(v: string | null): Variant | null {
   if (v === null) return null;
@@ -115,20 +128,25 @@ function variantOfField(v: string | null): Variant | null {
   }
 }
 
-const keyCache = new Map<string, string>();
-export function modelKey(name: string): string {
-  let k = keyCache.get(name);
-  if (k === undefined) {
-    k = canonicalModelKey(name);
-    keyCache.set(name, k);
-  }
-  return k;
-}
-
 /** Shared by every trace without a second opinion (most of them): one array instead of one each. */
 const NO_OPINIONS: GivenVerdict[] = Object.freeze([]) as unknown as GivenVerdict[];
 
-function newTrace(f: SourceFile, r: Rec, id: string, dataset: string | null): Trace {
+/** What the join depends on besides the records: the grader whose verdicts count, where a corpus row's attack class comes from. */
+export interface JoinOptions {
+  grader: string | null;
+  attackClassSource: 'family' | 'name';
+}
+
+/**
+ * The attack class a trace counts under (ANALYSIS.md §2): its field, a corpus row's technique family or
+ * name by `attackClassSource`, else the dataset, else `unknown`.
+ */
+export function attackClassOf(f: JoinFile, r: Rec, dataset: string | null, options: JoinOptions): string {
+  const field = f.kind === 'database' && options.attackClassSource === 'name' ? r.altClass : r.attackClass;
+  return field ?? (dataset !== null && dataset !== '' ? dataset : 'unknown');
+}
+
+function newTrace(f: JoinFile, r: Rec, id: string, dataset: string | null, options: JoinOptions): Trace {
   const model = r.model as string;
   return {
     id,
@@ -141,6 +159,7 @@ function newTrace(f: SourceFile, r: Rec, id: string, dataset: string | null): Tr
     key: modelKey(model),
     attackClassField: r.attackClass,
     techniqueName: r.altClass,
+    attackClass: attackClassOf(f, r, dataset, options),
     scenarioId: r.scenarioId,
     variantField: r.variant,
     variant: null,
@@ -154,7 +173,7 @@ function newTrace(f: SourceFile, r: Rec, id: string, dataset: string | null): Tr
   };
 }
 
-function given(f: SourceFile, r: Rec): GivenVerdict | null {
+function given(f: JoinFile, r: Rec): GivenVerdict | null {
   if (r.verdict === null) return null;
   const v = classifyVerdict(r.verdict);
   return {
@@ -172,18 +191,39 @@ function given(f: SourceFile, r: Rec): GivenVerdict | null {
  * Traces from the index: trace lines, corpus rows, then graded and cross-grader lines attached to
  * them. `grader` (ANALYSIS.md §11) chooses whose verdicts count; null keeps each trace's primary.
  */
-export function buildTraces(index: TraceIndex, grader: string | null = null): TraceSet {
+export function buildTraces(index: TraceIndex, options: JoinOptions): TraceSet {
   const files = sourceFiles(index);
+  const joined = joinRecords(
+    files,
+    (f, visit) => forEachRecord(index, (f as SourceFile).row, visit),
+    options,
+  );
+  return { files, ...joined, graders: [...joined.graderVerdicts.keys()].sort(compareCodePoints) };
+}
+
+/**
+ * The join of the records of `files` (in (path, line) order, `idx` their position in it), each file's
+ * records visited in line order by `records`. Pure: the same records in the same order always give the
+ * same traces and problems, whichever other records exist, as long as none of them shares a trace id,
+ * an occurrence key or a variant key with these (components.ts).
+ */
+export function joinRecords(
+  files: readonly JoinFile[],
+  records: (f: JoinFile, visit: (r: Rec) => void) => void,
+  options: JoinOptions,
+): Joined {
+  const grader = options.grader;
   const problems: Problem[] = [];
   const traces: Trace[] = [];
   const byId = new Map<string, Trace>();
   const traceLineCount = { n: 0 };
   const lineVerdicts: [Trace, GivenVerdict][] = [];
-  const at = (file: number, line: number): string => `${(files[file] as SourceFile).path}:${line}`;
+  const byIdx = new Map(files.map((f) => [f.idx, f]));
+  const at = (file: number, line: number): string => `${(byIdx.get(file) as JoinFile).path}:${line}`;
   const occKey = (dataset: string, key: string, scenario: string): string =>
     `${dataset}\u0000${key}\u0000${scenario}`;
   const problem = (
-    f: SourceFile,
+    f: JoinFile,
     line: number | null,
     code: ProblemCode,
     reason: string,
@@ -195,7 +235,7 @@ export function buildTraces(index: TraceIndex, grader: string | null = null): Tr
   // 1. Trace lines.
   for (const f of files) {
     if (f.kind !== 'traces') continue;
-    forEachRecord(index, f.row, (r) => {
+    records(f, (r) => {
       if (r.model === null) return problem(f, r.line, 'missing-model', 'missing model: no model_id or model');
       const id = r.traceId ?? `${f.path}:${r.line}`;
       const first = byId.get(id);
@@ -207,7 +247,7 @@ export function buildTraces(index: TraceIndex, grader: string | null = null): Tr
           `duplicate trace id ${shortQuote(id)} (first at ${at(first.file, first.line)}); not counted again`,
           { traceId: id },
         );
-      const t = newTrace(f, r, id, f.dataset);
+      const t = newTrace(f, r, id, f.dataset, options);
       traces.push(t);
       byId.set(id, t);
       traceLineCount.n++;
@@ -220,10 +260,10 @@ export function buildTraces(index: TraceIndex, grader: string | null = null): Tr
   // which counts like a trace line's own verdict: when no graded line attaches one.
   for (const f of files) {
     if (f.kind !== 'database') continue;
-    forEachRecord(index, f.row, (r) => {
+    records(f, (r) => {
       if (r.model === null)
         return problem(f, null, 'missing-model', `result ${r.line} has no model name`, { row: r.line });
-      const t = newTrace(f, r, r.traceId ?? `db:${r.line}`, r.dataset);
+      const t = newTrace(f, r, r.traceId ?? `db:${r.line}`, r.dataset, options);
       traces.push(t);
       byId.set(t.id, t);
       const v = given(f, r);
@@ -248,7 +288,7 @@ export function buildTraces(index: TraceIndex, grader: string | null = null): Tr
     }
     return occurrences;
   };
-  const findTarget = (f: SourceFile, r: Rec, counters: Map<string, number>): Trace | undefined => {
+  const findTarget = (f: JoinFile, r: Rec, counters: Map<string, number>): Trace | undefined => {
     if (r.traceId !== null) return byId.get(r.traceId);
     if (r.model === null || r.scenarioId === null) return undefined;
     const k = occKey(f.dataset, modelKey(r.model), r.scenarioId);
@@ -257,7 +297,7 @@ export function buildTraces(index: TraceIndex, grader: string | null = null): Tr
     return occurrencesOf().get(k)?.[nth - 1];
   };
   /** A second verdict: ignored (with a problem) when its grader already gave one. */
-  const addOpinion = (t: Trace, v: GivenVerdict, f: SourceFile): void => {
+  const addOpinion = (t: Trace, v: GivenVerdict, f: JoinFile): void => {
     const earlier =
       t.verdict?.grader === v.grader ? t.verdict : t.opinions.find((o) => o.grader === v.grader);
     if (earlier) {
@@ -273,7 +313,7 @@ export function buildTraces(index: TraceIndex, grader: string | null = null): Tr
   for (const f of files) {
     if (f.kind !== 'graded') continue;
     const counters = new Map<string, number>();
-    forEachRecord(index, f.row, (r) => {
+    records(f, (r) => {
       const v = given(f, r);
       let target = findTarget(f, r, counters);
       if (!target) {
@@ -286,7 +326,7 @@ export function buildTraces(index: TraceIndex, grader: string | null = null): Tr
             r.traceId === null ? {} : { traceId: r.traceId },
           );
         // A graded line is the trace object with grader fields: alone, it is the trace.
-        target = newTrace(f, r, r.traceId ?? `${f.path}:${r.line}`, f.dataset);
+        target = newTrace(f, r, r.traceId ?? `${f.path}:${r.line}`, f.dataset, options);
         traces.push(target);
         byId.set(target.id, target);
       }
@@ -309,7 +349,7 @@ export function buildTraces(index: TraceIndex, grader: string | null = null): Tr
   for (const f of files) {
     if (f.kind !== 'xgrader') continue;
     const counters = new Map<string, number>();
-    forEachRecord(index, f.row, (r) => {
+    records(f, (r) => {
       const target = findTarget(f, r, counters);
       if (!target)
         return problem(
@@ -331,13 +371,13 @@ export function buildTraces(index: TraceIndex, grader: string | null = null): Tr
   assignVariants(traces);
   // Problems are those of the join without a chosen grader (§11), so two graders list the same ones.
   for (const t of traces) {
-    if (t.verdict?.cls === 'unknown') unknownLabel(files, t.verdict, problems);
-    for (const o of t.opinions) if (o.cls === 'unknown') unknownLabel(files, o, problems);
+    if (t.verdict?.cls === 'unknown') unknownLabel(byIdx, t.verdict, problems);
+    for (const o of t.opinions) if (o.cls === 'unknown') unknownLabel(byIdx, o, problems);
   }
-  const graders = gradersOf(traces, lineVerdicts);
+  const graderVerdicts = gradersOf(traces, lineVerdicts);
   if (grader !== null) chooseGrader(traces, lineVerdicts, grader);
   for (const t of traces) t.category = categorise(t);
-  return { files, traces, problems, graders };
+  return { traces, problems, graderVerdicts };
 }
 
 /** A chosen grader that gave no trace a verdict: what to tell the researcher (the CLI's warning, the editor's). */
@@ -346,14 +386,15 @@ export function graderNotFound(grader: string, graders: string[]): string {
   return `no trace has a verdict by grader ${JSON.stringify(grader)}, so every trace is ungraded (graders with verdicts: ${known})`;
 }
 
-function gradersOf(traces: Trace[], lineVerdicts: [Trace, GivenVerdict][]): string[] {
-  const names = new Set<string>();
+function gradersOf(traces: Trace[], lineVerdicts: [Trace, GivenVerdict][]): Map<string, number> {
+  const names = new Map<string, number>();
+  const count = (g: string): void => void names.set(g, (names.get(g) ?? 0) + 1);
   for (const t of traces) {
-    if (t.verdict) names.add(t.verdict.grader);
-    for (const o of t.opinions) names.add(o.grader);
+    if (t.verdict) count(t.verdict.grader);
+    for (const o of t.opinions) count(o.grader);
   }
-  for (const [, v] of lineVerdicts) names.add(v.grader);
-  return [...names].sort(compareCodePoints);
+  for (const [, v] of lineVerdicts) count(v.grader);
+  return names;
 }
 
 /**
@@ -383,8 +424,8 @@ function chooseGrader(traces: Trace[], lineVerdicts: [Trace, GivenVerdict][], gr
   }
 }
 
-function unknownLabel(files: SourceFile[], v: GivenVerdict, problems: Problem[]): void {
-  const f = files[v.file] as SourceFile;
+function unknownLabel(files: Map<number, JoinFile>, v: GivenVerdict, problems: Problem[]): void {
+  const f = files.get(v.file) as JoinFile;
   const db = f.kind === 'database';
   problems.push({
     path: f.path,

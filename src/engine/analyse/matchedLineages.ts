@@ -1,7 +1,7 @@
 /** Matched lineages (ANALYSIS.md §4): each lineage's members by size, their transitions and its shape. */
 import { compareCodePoints as cmp } from '../read/discover';
 import type { LineageJson, LineageMemberJson, RateJson, Shape } from '../report/results';
-import type { CellTally } from './cells';
+import type { CellTotal } from './totals';
 import { bySize, type ModelInfo } from './models';
 import { wilson } from './stats';
 import type { Tally } from './tally';
@@ -12,7 +12,7 @@ export function matchedLineages(
   names: string[],
   lineageMembers: Map<string, string[]>,
   modelTallies: Map<string, Tally>,
-  cells: CellTally[],
+  cells: CellTotal[],
   models: Map<string, ModelInfo>,
   flatPp: number,
 ): LineageJson[] {

@@ -1,7 +1,6 @@
 /** Model identity and size (FORMATS.md §5, §7). */
 import { compareCodePoints as cmp } from '../read/discover';
 import type { ModelJson } from '../report/results';
-import type { Trace } from './join';
 import type { LineageMap } from './lineageMap';
 
 /** Lower-case; strip `:free`/`:beta`; strip an `ollama/` or `ollama-cloud/` host prefix; keep the rest. */
@@ -97,32 +96,30 @@ export interface ModelInfo extends ModelJson {
   x: number | null;
 }
 
-/** Size, lineage and exclusion of every model seen on a trace (FORMATS.md §5, §7; ANALYSIS.md §9.4). */
-export function describeModels(traces: Trace[], lineages: LineageMap): Map<string, ModelInfo> {
+/**
+ * Size, lineage and exclusion of every model seen on a trace (FORMATS.md §5, §7; ANALYSIS.md §9.4):
+ * `names` holds each model key with the names it was written as, `fieldParams` each model's first
+ * parameter-count field that gives a size, in (path, line) order.
+ */
+export function describeModels(
+  names: Map<string, Map<string, number>>,
+  fieldParams: Map<string, { params: string }>,
+  lineages: LineageMap,
+): Map<string, ModelInfo> {
   const out = new Map<string, ModelInfo>();
-  const names = new Map<string, Set<string>>();
-  const fieldSize = new Map<string, { total: number; approximate: boolean }>();
-  for (const t of traces) {
-    let set = names.get(t.key);
-    if (!set) names.set(t.key, (set = new Set()));
-    set.add(t.model);
-    if (t.params !== null && !fieldSize.has(t.key)) {
-      const s = sizeFromField(JSON.parse(t.params));
-      if (s.total !== null) fieldSize.set(t.key, { total: s.total, approximate: s.approximate });
-    }
-  }
-  for (const [key, set] of names) {
+  for (const key of [...names.keys()].sort(cmp)) {
     const excl = lineages.exclusion(key);
     const lin = excl === null ? lineages.match(key) : null;
     const fromName = sizeFromName(key);
-    const field = fieldSize.get(key);
+    const fieldValue = fieldParams.get(key);
+    const field = fieldValue ? sizeFromField(JSON.parse(fieldValue.params)) : null;
     let params: number | null = null;
     let source: ModelJson['params_source'] = null;
     let approximate = false;
     if (lin?.params != null) {
       params = lin.params;
       source = 'lineage';
-    } else if (field) {
+    } else if (field && field.total !== null) {
       params = field.total;
       source = 'field';
       approximate = field.approximate;
@@ -133,7 +130,7 @@ export function describeModels(traces: Trace[], lineages: LineageMap): Map<strin
     }
     out.set(key, {
       key,
-      names: [...set].sort(cmp),
+      names: [...(names.get(key) as Map<string, number>).keys()].sort(cmp),
       params_b: params,
       active_params_b: fromName.active,
       params_source: source,

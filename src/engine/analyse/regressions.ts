@@ -14,7 +14,7 @@ import type {
 import type { ModelInfo } from './models';
 import { logistic, ols, wls, type BinomialPoint, type OlsFit } from './stats';
 import { groupBy, type Tally } from './tally';
-import type { CellTally } from './cells';
+import type { CellTotal } from './totals';
 
 interface FitResult {
   json: RegressionJson;
@@ -171,7 +171,7 @@ export function compareRegressions(a: RegressionJson, b: RegressionJson): number
  * `cellJson`), per dataset, per lineage and per (lineage, attack class).
  */
 export function scalingRegressions(
-  cells: CellTally[],
+  cells: CellTotal[],
   datasetCells: { dataset: string; key: string; tally: Tally }[],
   modelTallies: Map<string, Tally>,
   cellJson: Map<string, CellJson>,
@@ -214,7 +214,7 @@ export function scalingRegressions(
 /** Residual, fit, outlier and off-the-line flags of an attack class's cells (ANALYSIS.md §6, §9.6). */
 function markOutliers(
   ac: string,
-  group: CellTally[],
+  group: CellTotal[],
   reg: FitResult,
   cellJson: Map<string, CellJson>,
   models: Map<string, ModelInfo>,

@@ -314,19 +314,38 @@ export function mcnemarExact(b: number, c: number): number {
 
 /** Cohen's κ over paired labels; null when there are none or the expected agreement is 1. */
 export function cohenKappa(pairs: [string, string][]): number | null {
-  const n = pairs.length;
-  if (n === 0) return null;
-  const rows = new Map<string, number>();
-  const cols = new Map<string, number>();
-  let agree = 0;
+  const labels = [...new Set(pairs.flat())].sort();
+  const at = new Map(labels.map((l, i) => [l, i]));
+  const matrix = new Array<number>(labels.length * labels.length).fill(0);
   for (const [a, b] of pairs) {
-    rows.set(a, (rows.get(a) ?? 0) + 1);
-    cols.set(b, (cols.get(b) ?? 0) + 1);
-    if (a === b) agree++;
+    const i = (at.get(a) as number) * labels.length + (at.get(b) as number);
+    matrix[i] = (matrix[i] as number) + 1;
   }
+  return cohenKappaOf(matrix, labels.length);
+}
+
+/** Cohen's κ from a row-major size × size confusion matrix (rows: the first rater's labels). */
+export function cohenKappaOf(matrix: readonly number[], size: number): number | null {
+  let n = 0;
+  let agree = 0;
+  for (let i = 0; i < size; i++)
+    for (let j = 0; j < size; j++) {
+      const c = matrix[i * size + j] as number;
+      n += c;
+      if (i === j) agree += c;
+    }
+  if (n === 0) return null;
   const po = agree / n;
   let pe = 0;
-  for (const [label, r] of rows) pe += (r / n) * ((cols.get(label) ?? 0) / n);
+  for (let i = 0; i < size; i++) {
+    let row = 0;
+    let col = 0;
+    for (let j = 0; j < size; j++) {
+      row += matrix[i * size + j] as number;
+      col += matrix[j * size + i] as number;
+    }
+    pe += (row / n) * (col / n);
+  }
   if (pe === 1) return null;
   return (po - pe) / (1 - pe);
 }

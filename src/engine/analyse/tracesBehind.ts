@@ -1,35 +1,26 @@
 /**
  * The traces behind a number: for a selector, the traces the figure counted, as the figure itself
- * recorded them (cells.ts, dilution.ts, agreement.ts), never selected again by a second rule.
+ * counted them (counted.ts, by the rules of totals.ts), never selected again by a second rule.
  */
 import type { ConfusionMatrix, TraceSelector } from '../report/selectors';
 import type { AnalysisRun } from '../workspace';
-import type { GraderPair } from './agreement';
 import type { Trace } from './join';
 import { tracesByScenario } from './scenarios';
-import type { Tally } from './tally';
+import { AGREEMENT_LABELS } from './totals';
 
-const LABELS = ['COMPLIANCE', 'PARTIAL', 'REFUSAL', 'HALLUCINATION_REFUSAL'];
+const LABELS: string[] = [...AGREEMENT_LABELS];
 
 const pairKey = (a: string, b: string): string => `${a}\u0000${b}`;
 
 /** One analysis run's lookups, built once and dropped with the run. */
 export class TracesBehind {
-  private readonly cells = new Map<string, Tally>();
-  private readonly datasetCells = new Map<string, Tally>();
-  private readonly graderPairs = new Map<string, GraderPair>();
   /** Both arms of a model's dilution traces, in trace order. */
   private readonly bothArms = new Map<string, Trace[]>();
   private byId: Map<string, Trace> | null = null;
   private byScenario: Map<string, Trace[]> | null = null;
   private position: Map<Trace, number> | null = null;
 
-  constructor(private readonly run: AnalysisRun) {
-    const { cells, agreement } = run.counted;
-    for (const c of cells.cells) this.cells.set(pairKey(c.attackClass, c.key), c.tally);
-    for (const d of cells.datasetCells) this.datasetCells.set(pairKey(d.dataset, d.key), d.tally);
-    for (const p of agreement) this.graderPairs.set(pairKey(p.primary, p.secondary), p);
-  }
+  constructor(private readonly run: AnalysisRun) {}
 
   trace(id: string): Trace | undefined {
     this.byId ??= new Map(this.run.traceSet.traces.map((t) => [t.id, t]));
@@ -38,25 +29,24 @@ export class TracesBehind {
 
   /** The traces behind a selector, in trace order: every trace the figure counted, evaluable or not. */
   select(selector: TraceSelector): readonly Trace[] {
-    const { cells, dilution } = this.run.counted;
+    const counted = this.run.counted;
     switch (selector.kind) {
       case 'cell':
-        return this.cells.get(pairKey(selector.attackClass, selector.model))?.traces ?? [];
+        return counted.cells.get(pairKey(selector.attackClass, selector.model)) ?? [];
       case 'model':
-        return cells.modelTallies.get(selector.model)?.traces ?? [];
+        return counted.models.get(selector.model) ?? [];
       case 'datasetCell':
-        return this.datasetCells.get(pairKey(selector.dataset, selector.model))?.traces ?? [];
+        return counted.datasetCells.get(pairKey(selector.dataset, selector.model)) ?? [];
       case 'dilution': {
-        const arms = dilution.arms.get(selector.model);
+        const arms = counted.arms.get(selector.model);
         if (!arms) return [];
-        if (selector.variant !== undefined) return arms[selector.variant].traces;
+        if (selector.variant !== undefined) return arms[selector.variant];
         let both = this.bothArms.get(selector.model);
-        if (!both)
-          this.bothArms.set(selector.model, (both = this.inTraceOrder(arms.A.traces, arms.B.traces)));
+        if (!both) this.bothArms.set(selector.model, (both = this.inTraceOrder(arms.A, arms.B)));
         return both;
       }
       case 'disagreement':
-        return (this.graderPairs.get(pairKey(selector.primary, selector.secondary))?.labelled ?? [])
+        return (counted.agreement.get(pairKey(selector.primary, selector.secondary)) ?? [])
           .filter((l) => l.primary !== l.secondary)
           .map((l) => l.trace);
       case 'scenario':
@@ -67,13 +57,13 @@ export class TracesBehind {
 
   /** The other variant a dilution trace was paired with in McNemar's test, if any. */
   partner(t: Trace): Trace | null {
-    return this.run.counted.dilution.partners.get(t) ?? null;
+    return this.run.counted.partners.get(t) ?? null;
   }
 
   /** The confusion matrix of two graders over the traces their κ counts (ANALYSIS.md §7). */
   confusion(primary: string, secondary: string): ConfusionMatrix {
     const matrix = LABELS.map(() => LABELS.map(() => 0));
-    const labelled = this.graderPairs.get(pairKey(primary, secondary))?.labelled ?? [];
+    const labelled = this.run.counted.agreement.get(pairKey(primary, secondary)) ?? [];
     let disagreements = 0;
     for (const l of labelled) {
       const row = matrix[LABELS.indexOf(l.primary)];

@@ -11,7 +11,7 @@ import { openRegular } from '../read/jsonl';
 import type { ParseFailure, ParseJob, ParseResult, ParsedPart } from '../read/parse';
 import { ParsePool, type ThreadWork } from '../read/pool';
 import { crcOf, decide, databaseSignature, identityOf, type Decision } from './changes';
-import { SegmentBuilder, parseSegment } from './segment';
+import { SegmentBuilder, SEGMENT_STRIDE, parseSegment, type Segment } from './segment';
 import type { FileRow, SegmentWrite, StoredProblem, TraceIndex } from './traceIndex';
 
 export type FileAction = 'unchanged' | 'append' | 'full' | 'removed' | 'unreadable';
@@ -25,9 +25,88 @@ export interface UpdateReport {
   parse: ThreadWork[];
   /** Main-thread time spent writing parsed files and the corpus into the index, commit included. */
   writeMs: number;
+  /**
+   * Main-thread time spent bringing the join state forward inside the refresh (the CLI's, in the index):
+   * the touched components re-joined, or the whole state built again after a wide change.
+   */
+  joinMs: number;
 }
 
 export type Progress = (done: number, total: number, file: string) => void;
+
+/** What one refresh did to one file: its row before and after, the segments it dropped and those it wrote. */
+export interface FileChange {
+  before: FileRow | undefined;
+  after: FileRow | undefined;
+  removed: Segment[];
+  added: Segment[];
+}
+
+/**
+ * Told, inside the refresh's transaction and before it commits, every file the refresh changed (null
+ * when more records changed than are worth following one by one: every file is then as good as new)
+ * and the index generation before and after it. The join state follows the index in the same transaction.
+ */
+export type ChangeListener = (changes: FileChange[] | null, before: number, after: number) => void;
+
+/**
+ * More records changed than this, and a refresh is not followed record by record: the join state is
+ * built again from the index (a cold run, a folder replaced), and nothing is held meanwhile.
+ */
+const MAX_FOLLOWED_RECORDS = 200_000;
+
+/** The changes of one refresh, gathered only when someone listens (reading what is dropped costs a read). */
+class Changes {
+  private readonly byPath = new Map<string, FileChange>();
+  private rows = 0;
+  /** Too many records changed: nothing more is gathered. */
+  private wide = false;
+
+  constructor(private readonly listening: boolean) {}
+
+  /** Segments dropped from a file (an array to fill), while they are followed. */
+  removed(row: FileRow | undefined): Segment[] | undefined {
+    if (!this.following() || !row) return undefined;
+    if (this.rows + row.records > MAX_FOLLOWED_RECORDS) return this.tooMany();
+    this.rows += row.records;
+    return this.of(row.path, row).removed;
+  }
+
+  added(path: string, row: FileRow | undefined, seg: Segment): void {
+    if (!this.following()) return;
+    this.rows += seg.rows.length / SEGMENT_STRIDE;
+    if (this.rows > MAX_FOLLOWED_RECORDS) this.tooMany();
+    else this.of(path, row).added.push(seg);
+  }
+
+  touched(path: string, row: FileRow | undefined): void {
+    if (this.following()) this.of(path, row);
+  }
+
+  private following(): boolean {
+    return this.listening && !this.wide;
+  }
+
+  private tooMany(): undefined {
+    this.wide = true;
+    this.byPath.clear();
+    return undefined;
+  }
+
+  private of(path: string, before: FileRow | undefined): FileChange {
+    let c = this.byPath.get(path);
+    if (!c) this.byPath.set(path, (c = { before, after: undefined, removed: [], added: [] }));
+    return c;
+  }
+
+  /** Each change with the file's row as the refresh left it; null when too many records changed. */
+  list(index: TraceIndex): FileChange[] | null {
+    if (this.wide) return null;
+    if (this.byPath.size === 0) return [];
+    const now = new Map(index.files().map((f) => [f.path, f]));
+    return [...this.byPath].map(([path, c]) => ({ ...c, after: now.get(path) }));
+  }
+}
 
 interface Plan {
   file: DiscoveredFile;
@@ -49,14 +128,20 @@ export async function updateIndex(
   root: string,
   discovered: DiscoveredFile[],
   progress?: Progress,
+  listener?: ChangeListener,
 ): Promise<UpdateReport> {
   index.begin();
   try {
-    const report = await update(index, root, discovered, progress);
+    const before = index.generation();
+    const changes = new Changes(listener !== undefined);
+    const report = await update(index, root, discovered, changes, progress);
     if (report.changed) index.bumpGeneration();
     const t0 = performance.now();
+    listener?.(changes.list(index), before, index.generation());
+    const t1 = performance.now();
+    report.joinMs = t1 - t0;
     index.commit();
-    report.writeMs += performance.now() - t0;
+    report.writeMs += performance.now() - t1;
     return report;
   } catch (e) {
     index.rollback();
@@ -68,10 +153,19 @@ async function update(
   index: TraceIndex,
   root: string,
   discovered: DiscoveredFile[],
+  changes: Changes,
   progress?: Progress,
 ): Promise<UpdateReport> {
   const known = new Map(index.files().map((f) => [f.path, f]));
-  const report: UpdateReport = { files: [], bytesRead: 0, changed: false, threads: 0, parse: [], writeMs: 0 };
+  const report: UpdateReport = {
+    files: [],
+    bytesRead: 0,
+    changed: false,
+    threads: 0,
+    parse: [],
+    writeMs: 0,
+    joinMs: 0,
+  };
   const plans: Plan[] = [];
   const unopened: Unopened[] = [];
   for (const file of discovered) {
@@ -100,12 +194,12 @@ async function update(
   const present = new Set([...plans, ...unopened].map((p) => p.file.path));
   for (const [p, row] of known) {
     if (present.has(p)) continue;
-    index.removeFile(row.id);
+    index.removeFile(row.id, changes.removed(row));
     report.files.push({ path: p, action: 'removed', bytesRead: 0 });
     report.changed = true;
   }
   for (const u of unopened) {
-    if (writeUnreadable(index, u.file, u.row, u.failure)) report.changed = true;
+    if (writeUnreadable(index, u.file, u.row, u.failure, changes)) report.changed = true;
     report.files.push({ path: u.file.path, action: 'unreadable', bytesRead: 0 });
   }
   const reads = plans.filter((p) => (p.decision === 'append' || p.decision === 'full') && isJsonl(p.file));
@@ -132,20 +226,20 @@ async function update(
           const t0 = performance.now();
           if ('failed' in r) {
             if (r.failed === 'gone') {
-              if (p.row) index.removeFile(p.row.id);
+              if (p.row) index.removeFile(p.row.id, changes.removed(p.row));
               action = 'removed';
             } else {
-              writeUnreadable(index, p.file, p.row, r);
+              writeUnreadable(index, p.file, p.row, r, changes);
               action = 'unreadable';
             }
           } else {
-            writeParsed(index, p, r);
+            writeParsed(index, p, r, changes);
             bytes = p.st.size - startOf(p);
           }
           report.writeMs += performance.now() - t0;
         } else if (p.file.kind === 'database') {
           const t0 = performance.now();
-          indexDatabase(index, p);
+          indexDatabase(index, p, changes);
           report.writeMs += performance.now() - t0;
         } else writeFileOnly(index, p); // the lineage map: read by the analysis itself
       }
@@ -180,6 +274,8 @@ function jobFor(p: Plan): ParseJob {
   const from = p.decision === 'append' ? p.row : undefined;
   return {
     abs: p.abs,
+    path: p.file.path,
+    dataset: datasetOf(p.file.path),
     kind: p.file.kind,
     start: from?.consumed ?? 0,
     startLine: from?.lines ?? 0,
@@ -213,6 +309,7 @@ function writeUnreadable(
   file: DiscoveredFile,
   row: FileRow | undefined,
   failure: ParseFailure,
+  changes: Changes,
 ): boolean {
   const code = failure.failed as ProblemCode;
   if (row && row.complete === 0 && row.segments === 1 && row.records === 0) {
@@ -220,7 +317,8 @@ function writeUnreadable(
     const seg = index.problems([row]).kept[0];
     if (seg?.code === code) return false;
   }
-  if (row) index.dropSegments(row.id, false);
+  if (row) index.dropSegments(row.id, false, changes.removed(row));
+  changes.touched(file.path, row);
   const id = index.putFile({
     ...EMPTY_FILE,
     id: row?.id,
@@ -277,7 +375,7 @@ const toWrite = (part: ParsedPart, tail: boolean): SegmentWrite => ({
   omitted: part.omitted,
 });
 
-function writeParsed(index: TraceIndex, p: Plan, r: ParseResult): void {
+function writeParsed(index: TraceIndex, p: Plan, r: ParseResult, changes: Changes): void {
   const append = p.decision === 'append' && p.row !== undefined;
   let records = 0;
   let segments = 0;
@@ -285,13 +383,13 @@ function writeParsed(index: TraceIndex, p: Plan, r: ParseResult): void {
   let fileId: number;
   if (p.row && append) {
     // The old unfinished tail is read again as part of what follows it.
-    const dropped = index.dropSegments(p.row.id, true);
+    const dropped = index.dropSegments(p.row.id, true, changes.removed(p.row));
     records = p.row.records - dropped.records;
     segments = p.row.segments - dropped.segments;
     problemsKept = p.row.problemsKept - dropped.problemsKept;
     fileId = p.row.id;
   } else {
-    if (p.row) index.dropSegments(p.row.id, false);
+    if (p.row) index.dropSegments(p.row.id, false, changes.removed(p.row));
     fileId = index.putFile({
       ...EMPTY_FILE,
       id: p.row?.id,
@@ -307,7 +405,10 @@ function writeParsed(index: TraceIndex, p: Plan, r: ParseResult): void {
     [r.tail, true],
   ] as const) {
     if (!part) continue;
-    index.addSegment(fileId, toWrite(part, tail), parseSegment(part.segment));
+    const parsed = parseSegment(part.segment);
+    if (part.keys) parsed.keys = part.keys;
+    index.addSegment(fileId, toWrite(part, tail), parsed);
+    changes.added(p.file.path, p.row, parsed);
     records += part.records;
     segments++;
     problemsKept += part.problems.length;
@@ -331,7 +432,7 @@ function writeParsed(index: TraceIndex, p: Plan, r: ParseResult): void {
   });
 }
 
-function indexDatabase(index: TraceIndex, p: Plan): void {
+function indexDatabase(index: TraceIndex, p: Plan, changes: Changes): void {
   const read = readCorpus(p.abs);
   const seg = new SegmentBuilder();
   for (const r of read.rows) {
@@ -350,7 +451,7 @@ function indexDatabase(index: TraceIndex, p: Plan): void {
     budget.add(pr.code, [null, pr.code, pr.reason, null, null, null, pr.row ?? null]);
   const omitted: Partial<Record<ProblemCode, number>> = {};
   for (const [code, n] of budget.omitted) omitted[code] = n;
-  if (p.row) index.dropSegments(p.row.id, false);
+  if (p.row) index.dropSegments(p.row.id, false, changes.removed(p.row));
   const fileId = index.putFile({
     ...EMPTY_FILE,
     ...identityOf(p.st),
@@ -370,4 +471,5 @@ function indexDatabase(index: TraceIndex, p: Plan): void {
     { tail: false, records: read.rows.length, data: seg.json(), problems: budget.kept, omitted },
     seg.segment(),
   );
+  changes.added(p.file.path, p.row, seg.segment());
 }

@@ -45,6 +45,8 @@ export const SEGMENT_STRIDE = SEGMENT_COLUMNS.length;
 export interface Segment {
   dict: string[];
   rows: (number | string | null)[];
+  /** Not stored: the join keys of the rows (analyse/joinKeys.ts), when the parse that made it computed them. */
+  keys?: Float64Array;
 }
 
 export class SegmentBuilder {
@@ -110,10 +112,22 @@ export function forEachRow(seg: Segment, r: Rec, visit: (r: Rec) => void): void 
   }
 }
 
+/** Read row `row` of a segment into `r`. */
+export function readRow(seg: Segment, row: number, r: Rec): void {
+  const d = seg.dict;
+  const out = r as unknown as Record<string, number | string | null>;
+  const base = row * SEGMENT_STRIDE;
+  for (let c = 0; c < SEGMENT_STRIDE; c++) {
+    const v = seg.rows[base + c] as number | string | null;
+    out[NAMES[c] as string] =
+      TYPES[c] === 'dict' ? ((v as number) < 0 ? null : (d[v as number] as string)) : v;
+  }
+}
+
 /** A segment as stored: well-formed or an error (a damaged index is rebuilt, never trusted). */
 export function parseSegment(json: string): Segment {
   const seg = JSON.parse(json) as Segment;
   if (!Array.isArray(seg.dict) || !Array.isArray(seg.rows) || seg.rows.length % SEGMENT_STRIDE !== 0)
     throw new Error('segment has the wrong shape');
-  return seg;
+  return { dict: seg.dict, rows: seg.rows };
 }

@@ -16,7 +16,7 @@ import type { FileKind } from '../settings';
 import { parseSegment, SEGMENT_STRIDE, type Segment } from './segment';
 
 /** Bump when the tables or what a row means change: an older index is rebuilt, not trusted. */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 /** `PRAGMA application_id` of an ff-lens index ("FFLI"): how a file is recognised as one before it is touched. */
 export const APPLICATION_ID = 0x46464c49;
@@ -95,8 +95,9 @@ export interface IndexedProblem {
 
 const DDL = `
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- A file's id is never given to another file: the join state (buckets) names files by id.
 CREATE TABLE files(
-  id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, dataset TEXT NOT NULL,
+  id INTEGER PRIMARY KEY AUTOINCREMENT, path TEXT NOT NULL UNIQUE, kind TEXT NOT NULL, dataset TEXT NOT NULL,
   size INTEGER NOT NULL, mtime_ms REAL NOT NULL, ctime_ms REAL NOT NULL, ino REAL NOT NULL, dev REAL NOT NULL,
   indexed_at_ms REAL NOT NULL, consumed INTEGER NOT NULL, lines INTEGER NOT NULL, crc INTEGER NOT NULL,
   whole_crc INTEGER NOT NULL,
@@ -104,9 +105,20 @@ CREATE TABLE files(
   complete INTEGER NOT NULL, check_crc INTEGER NOT NULL);
 -- One segment per read of a file (a whole read, or what an append added); ids only grow, so a cached
 -- segment is never mistaken for a newer one with the same place.
+-- data_crc lets the problems be checked without reading the data; the data comes last, so that
+-- reading the other columns never walks its overflow pages.
 CREATE TABLE segments(id INTEGER PRIMARY KEY AUTOINCREMENT, file_id INTEGER NOT NULL, tail INTEGER NOT NULL,
-  records INTEGER NOT NULL, data TEXT NOT NULL, problems TEXT NOT NULL, check_crc INTEGER NOT NULL);
+  records INTEGER NOT NULL, data_crc INTEGER NOT NULL, problems TEXT NOT NULL, check_crc INTEGER NOT NULL,
+  data TEXT NOT NULL);
 CREATE INDEX segments_file ON segments(file_id, id);
+-- The incremental join (analyse/persistedJoin.ts): components of records (their places and keys)
+-- packed into buckets, each with the problems and size candidates of its join; key_runs map key
+-- hashes to buckets. Ids are given by the join state (never one twice) and are part of each row's
+-- checksum; places_crc and keys_crc let params and problems be checked alone.
+CREATE TABLE buckets(id INTEGER PRIMARY KEY, places_crc INTEGER NOT NULL, keys_crc INTEGER NOT NULL,
+  params TEXT NOT NULL, problems TEXT NOT NULL, check_crc INTEGER NOT NULL, places TEXT NOT NULL,
+  keys BLOB NOT NULL);
+CREATE TABLE key_runs(id INTEGER PRIMARY KEY, keys BLOB NOT NULL, check_crc INTEGER NOT NULL);
 `;
 
 const FILE_COLUMNS = `id, path, kind, dataset, size, mtime_ms AS mtimeMs, ctime_ms AS ctimeMs, ino, dev,
@@ -144,9 +156,26 @@ const segmentCheck = (
   fileId: number,
   tail: number,
   records: number,
-  data: string,
+  dataCrc: number,
   problems: string,
-): number => zlib.crc32(problems, zlib.crc32(data, crcOfText(`${fileId}:${tail}:${records}:`)));
+): number => zlib.crc32(problems, crcOfText(`${fileId}:${tail}:${records}:${dataCrc}:`));
+
+const bucketCheck = (
+  id: number,
+  placesCrc: number,
+  keysCrc: number,
+  params: string,
+  problems: string,
+): number => zlib.crc32(problems, zlib.crc32(params, crcOfText(`${id}:${placesCrc}:${keysCrc}:`)));
+
+/** A bucket of the join state as stored. */
+export interface StoredBucket {
+  id: number;
+  places: string;
+  keys: Buffer;
+  params: string;
+  problems: string;
+}
 
 interface StoredProblems {
   kept: StoredProblem[];
@@ -207,6 +236,8 @@ export class TraceIndex {
   private cachedRows = 0;
   /** Whether a transaction is open (writes of one refresh are one transaction). */
   private inTransaction = false;
+  /** The join keys the parse computed for segments written in this transaction (analyse/joinKeys.ts). */
+  private readonly pendingKeys = new Map<number, Float64Array>();
 
   /**
    * Keep parsed segments after they are read (a long-lived process that analyses again and again:
@@ -364,6 +395,7 @@ export class TraceIndex {
   commit(): void {
     this.db.exec('COMMIT');
     this.inTransaction = false;
+    this.pendingKeys.clear();
   }
 
   rollback(): void {
@@ -377,6 +409,7 @@ export class TraceIndex {
     // What was cached from this transaction's writes is gone with it.
     this.segmentCache.clear();
     this.cachedRows = 0;
+    this.pendingKeys.clear();
   }
 
   /** Run `read` on one consistent snapshot of the index (another process may be writing). */
@@ -456,47 +489,97 @@ export class TraceIndex {
     return Number(info.lastInsertRowid);
   }
 
-  removeFile(fileId: number): void {
-    this.dropSegments(fileId, false);
+  removeFile(fileId: number, dropped?: Segment[]): void {
+    this.dropSegments(fileId, false, dropped);
     this.stmt('DELETE FROM files WHERE id = ?').run(fileId);
   }
 
   // ------------------------------------------------------------------ segments
 
-  /** Delete a file's segments: all of them, or only its tail (the unfinished last line, read again). */
+  /**
+   * Delete a file's segments: all of them, or only its tail (the unfinished last line, read again).
+   * `dropped`, when given, receives them as they were (the join state takes their records away).
+   */
   dropSegments(
     fileId: number,
     tailOnly: boolean,
+    dropped?: Segment[],
   ): { records: number; problemsKept: number; segments: number } {
     const rows = this.stmt(
-      `SELECT id, records, problems FROM segments WHERE file_id = ?${tailOnly ? ' AND tail = 1' : ''}`,
+      `SELECT id, records, problems FROM segments WHERE file_id = ?${tailOnly ? ' AND tail = 1' : ''} ORDER BY id`,
     ).all(fileId) as { id: number; records: number; problems: string }[];
     let records = 0;
     let problemsKept = 0;
     for (const r of rows) {
       records += r.records;
       problemsKept += (JSON.parse(r.problems) as StoredProblems).kept.length;
+      if (dropped) dropped.push(this.segmentById(r.id, fileId));
       this.forget(r.id);
+      this.pendingKeys.delete(r.id);
     }
     this.stmt(`DELETE FROM segments WHERE file_id = ?${tailOnly ? ' AND tail = 1' : ''}`).run(fileId);
     return { records, problemsKept, segments: rows.length };
   }
 
+  /** One segment, from the cache or checked against its checksums. */
+  private segmentById(id: number, fileId: number): Segment {
+    const cached = this.segmentCache.get(id);
+    if (cached) return cached;
+    const r = this.stmt(
+      'SELECT file_id AS fileId, tail, records, data, data_crc AS dataCrc, problems, check_crc AS checkCrc FROM segments WHERE id = ?',
+    ).get(id) as
+      | {
+          fileId: number;
+          tail: number;
+          records: number;
+          data: string;
+          dataCrc: number;
+          problems: string;
+          checkCrc: number;
+        }
+      | undefined;
+    if (
+      !r ||
+      r.fileId !== fileId ||
+      crcOfText(r.data) !== r.dataCrc ||
+      segmentCheck(r.fileId, r.tail, r.records, r.dataCrc, r.problems) !== r.checkCrc
+    )
+      throw new IndexDamaged('a segment of the index fails its checksum');
+    return parseSegment(r.data);
+  }
+
   addSegment(fileId: number, s: SegmentWrite, parsed?: Segment): void {
     const problems = JSON.stringify({ kept: s.problems, omitted: s.omitted } satisfies StoredProblems);
     const tail = s.tail ? 1 : 0;
+    const dataCrc = crcOfText(s.data);
     const info = this.stmt(
-      'INSERT INTO segments(file_id, tail, records, data, problems, check_crc) VALUES (?,?,?,?,?,?)',
-    ).run(fileId, tail, s.records, s.data, problems, segmentCheck(fileId, tail, s.records, s.data, problems));
+      'INSERT INTO segments(file_id, tail, records, data, data_crc, problems, check_crc) VALUES (?,?,?,?,?,?,?)',
+    ).run(
+      fileId,
+      tail,
+      s.records,
+      s.data,
+      dataCrc,
+      problems,
+      segmentCheck(fileId, tail, s.records, dataCrc, problems),
+    );
     // What was just parsed is not parsed again by the analysis that follows (kept within the row bound).
     if (parsed) this.cache(Number(info.lastInsertRowid), parsed);
+    if (parsed?.keys) this.pendingKeys.set(Number(info.lastInsertRowid), parsed.keys);
   }
 
   /** A file's segments in order, checked against their checksums and the file's row. */
   segments(file: FileRow): Segment[] {
     const rows = this.stmt(
-      'SELECT id, file_id AS fileId, tail, records, check_crc AS checkCrc FROM segments WHERE file_id = ? ORDER BY id',
-    ).all(file.id) as { id: number; fileId: number; tail: number; records: number; checkCrc: number }[];
+      'SELECT id, file_id AS fileId, tail, records, data_crc AS dataCrc, check_crc AS checkCrc FROM segments WHERE file_id = ? ORDER BY id',
+    ).all(file.id) as {
+      id: number;
+      fileId: number;
+      tail: number;
+      records: number;
+      dataCrc: number;
+      checkCrc: number;
+    }[];
     if (rows.length !== file.segments)
       throw new IndexDamaged(`index of ${JSON.stringify(file.path)} lost segments`);
     const load = this.stmt('SELECT data, problems FROM segments WHERE id = ?');
@@ -508,7 +591,11 @@ export class TraceIndex {
       if (seg && !this.keepSegments) this.forget(r.id);
       if (!seg) {
         const { data, problems } = load.get(r.id) as { data: string; problems: string };
-        if (r.fileId !== file.id || segmentCheck(file.id, r.tail, r.records, data, problems) !== r.checkCrc)
+        if (
+          r.fileId !== file.id ||
+          crcOfText(data) !== r.dataCrc ||
+          segmentCheck(file.id, r.tail, r.records, r.dataCrc, problems) !== r.checkCrc
+        )
           throw new IndexDamaged(`a segment of ${JSON.stringify(file.path)} fails its checksum`);
         seg = parseSegment(data);
         if (this.keepSegments) this.cache(r.id, seg);
@@ -520,6 +607,159 @@ export class TraceIndex {
     return out;
   }
 
+  // ------------------------------------------------------------------ the join state
+
+  /** The join state's summary (analyse/persistedJoin.ts), when its checksum holds; otherwise null. */
+  joinMeta(): string | null {
+    const v = this.stmt("SELECT value FROM meta WHERE key = 'join'").pluck().get();
+    if (typeof v !== 'string') return null;
+    const a = v.indexOf('\n');
+    const json = v.slice(a + 1);
+    if (a < 0 || String(crcOfText(json)) !== v.slice(0, a))
+      throw new IndexDamaged('the join state fails its checksum');
+    return json;
+  }
+
+  storeJoinMeta(json: string): void {
+    this.stmt("INSERT OR REPLACE INTO meta(key, value) VALUES ('join', ?)").run(
+      `${crcOfText(json)}\n${json}`,
+    );
+  }
+
+  /** Forget the join state (it is built again from the segments). */
+  clearJoin(): void {
+    this.stmt('DELETE FROM buckets').run();
+    this.stmt('DELETE FROM key_runs').run();
+    this.stmt("DELETE FROM meta WHERE key = 'join'").run();
+  }
+
+  /** The buckets with these ids that exist, each checked. */
+  buckets(ids: number[]): StoredBucket[] {
+    const get = this.stmt(
+      `SELECT id, places_crc AS placesCrc, keys_crc AS keysCrc, params, problems, check_crc AS checkCrc, places, keys
+       FROM buckets WHERE id = ?`,
+    );
+    const out: StoredBucket[] = [];
+    for (const id of ids) {
+      const r = get.get(id) as
+        (StoredBucket & { placesCrc: number; keysCrc: number; checkCrc: number }) | undefined;
+      if (!r) continue;
+      if (
+        r.id !== id ||
+        !Buffer.isBuffer(r.keys) ||
+        crcOfText(r.places) !== r.placesCrc ||
+        zlib.crc32(r.keys) !== r.keysCrc ||
+        bucketCheck(r.id, r.placesCrc, r.keysCrc, r.params, r.problems) !== r.checkCrc
+      )
+        throw new IndexDamaged('a bucket of the join state fails its checksum');
+      out.push({ id: r.id, places: r.places, keys: r.keys, params: r.params, problems: r.problems });
+    }
+    return out;
+  }
+
+  putBucket(b: StoredBucket): void {
+    const placesCrc = crcOfText(b.places);
+    const keysCrc = zlib.crc32(b.keys);
+    this.stmt(
+      `INSERT OR REPLACE INTO buckets(id, places_crc, keys_crc, params, problems, check_crc, places, keys)
+       VALUES (?,?,?,?,?,?,?,?)`,
+    ).run(
+      b.id,
+      placesCrc,
+      keysCrc,
+      b.params,
+      b.problems,
+      bucketCheck(b.id, placesCrc, keysCrc, b.params, b.problems),
+      b.places,
+      b.keys,
+    );
+  }
+
+  deleteBucket(id: number): void {
+    this.stmt('DELETE FROM buckets WHERE id = ?').run(id);
+  }
+
+  bucketCount(): number {
+    return Number(this.stmt('SELECT count(*) FROM buckets').pluck().get());
+  }
+
+  /** One column (`params` or `problems`) of every bucket where it is not empty, each row checked without reading its places. */
+  bucketColumn(column: 'params' | 'problems'): { id: number; value: string }[] {
+    const rows = this.stmt(
+      `SELECT id, places_crc AS placesCrc, keys_crc AS keysCrc, params, problems, check_crc AS checkCrc
+       FROM buckets WHERE ${column} != '[]'`,
+    ).all() as {
+      id: number;
+      placesCrc: number;
+      keysCrc: number;
+      params: string;
+      problems: string;
+      checkCrc: number;
+    }[];
+    return rows.map((r) => {
+      if (bucketCheck(r.id, r.placesCrc, r.keysCrc, r.params, r.problems) !== r.checkCrc)
+        throw new IndexDamaged('a bucket of the join state fails its checksum');
+      return { id: r.id, value: column === 'params' ? r.params : r.problems };
+    });
+  }
+
+  /** A run of the join state's key directory, checked; null when it is missing. */
+  keyRun(id: number): Buffer | null {
+    const r = this.stmt('SELECT keys, check_crc AS checkCrc FROM key_runs WHERE id = ?').get(id) as
+      { keys: Buffer; checkCrc: number } | undefined;
+    if (!r) return null;
+    if (zlib.crc32(r.keys, crcOfText(`${id}:`)) !== r.checkCrc)
+      throw new IndexDamaged('a key run of the join state fails its checksum');
+    return r.keys;
+  }
+
+  putKeyRun(id: number, keys: Buffer): void {
+    this.stmt('INSERT OR REPLACE INTO key_runs(id, keys, check_crc) VALUES (?,?,?)').run(
+      id,
+      keys,
+      zlib.crc32(keys, crcOfText(`${id}:`)),
+    );
+  }
+
+  deleteKeyRun(id: number): void {
+    this.stmt('DELETE FROM key_runs WHERE id = ?').run(id);
+  }
+
+  keyRunCount(): number {
+    return Number(this.stmt('SELECT count(*) FROM key_runs').pluck().get());
+  }
+
+  /** A file's segments, in order, without their data: id and records; checked against the file's row. */
+  segmentList(file: FileRow): { id: number; records: number }[] {
+    const rows = this.stmt(
+      'SELECT id, file_id AS fileId, tail, records, data_crc AS dataCrc, problems, check_crc AS checkCrc FROM segments WHERE file_id = ? ORDER BY id',
+    ).all(file.id) as {
+      id: number;
+      fileId: number;
+      tail: number;
+      records: number;
+      dataCrc: number;
+      problems: string;
+      checkCrc: number;
+    }[];
+    let records = 0;
+    for (const r of rows) {
+      if (segmentCheck(r.fileId, r.tail, r.records, r.dataCrc, r.problems) !== r.checkCrc)
+        throw new IndexDamaged(`a segment of ${JSON.stringify(file.path)} fails its checksum`);
+      records += r.records;
+    }
+    if (rows.length !== file.segments || records !== file.records)
+      throw new IndexDamaged(`index of ${JSON.stringify(file.path)} lost segments`);
+    return rows.map((r) => ({ id: r.id, records: r.records }));
+  }
+
+  /** The join keys the parse computed for a segment written in this transaction, if it did; handed over once. */
+  takeKeys(segmentId: number): Float64Array | undefined {
+    const keys = this.pendingKeys.get(segmentId);
+    this.pendingKeys.delete(segmentId);
+    return keys;
+  }
+
   /** Every problem kept in the index for `files` (all of them, or one), and the counts beyond the per-file bound. */
   problems(files: FileRow[]): {
     kept: IndexedProblem[];
@@ -528,12 +768,12 @@ export class TraceIndex {
     const byId = new Map(files.map((f) => [f.id, f]));
     const only = files.length === 1 ? ` WHERE file_id = ${Number(files[0]?.id)}` : '';
     const rows = this.stmt(
-      `SELECT file_id AS fileId, tail, records, data, problems, check_crc AS checkCrc FROM segments${only} ORDER BY file_id, id`,
+      `SELECT file_id AS fileId, tail, records, data_crc AS dataCrc, problems, check_crc AS checkCrc FROM segments${only} ORDER BY file_id, id`,
     ).iterate() as IterableIterator<{
       fileId: number;
       tail: number;
       records: number;
-      data: string;
+      dataCrc: number;
       problems: string;
       checkCrc: number;
     }>;
@@ -542,7 +782,7 @@ export class TraceIndex {
     for (const r of rows) {
       if (r.problems === '{"kept":[],"omitted":{}}') continue;
       const f = byId.get(r.fileId);
-      if (!f || segmentCheck(r.fileId, r.tail, r.records, r.data, r.problems) !== r.checkCrc)
+      if (!f || segmentCheck(r.fileId, r.tail, r.records, r.dataCrc, r.problems) !== r.checkCrc)
         throw new IndexDamaged('a segment of the index fails its checksum');
       const p = JSON.parse(r.problems) as StoredProblems;
       for (const [line, code, reason, offset, length, column, row] of p.kept)

@@ -6,11 +6,15 @@ import * as fs from 'node:fs';
 import { SegmentBuilder } from '../index/segment';
 import { ProblemBudget, quoteAt, type ProblemCode } from '../problems';
 import type { FileKind } from '../settings';
+import { segmentKeys, type KeyFile } from '../analyse/joinKeys';
 import { MAX_LINE_BYTES, openRegular, scanLines } from './jsonl';
 import { jsonParseMessage, LineScanner, type ScanProblem } from './scan';
 
 export interface ParseJob {
   abs: string;
+  /** Workspace-relative, and the file's dataset: what a record's join keys are made of. */
+  path: string;
+  dataset: string;
   kind: FileKind;
   /** A line boundary: 0, or the `consumed` of an earlier read. */
   start: number;
@@ -32,6 +36,8 @@ export type LineProblem = [number, ProblemCode, string, number, number, number |
 export interface ParsedPart {
   /** JSON of the Segment. */
   segment: string;
+  /** The join keys of its records (joinKeys.ts), for traces, graded and cross-grader files. */
+  keys?: Float64Array;
   records: number;
   problems: LineProblem[];
   omitted: Partial<Record<ProblemCode, number>>;
@@ -116,10 +122,12 @@ class Part {
 
   constructor(readonly budget: ProblemBudget<LineProblem>) {}
 
-  done(): ParsedPart {
+  /** The part; with its records' join keys when `file` is a traces, graded or cross-grader file. */
+  done(file: KeyFile | null): ParsedPart {
     const omitted: Partial<Record<ProblemCode, number>> = {};
     for (const [code, n] of this.budget.omitted) omitted[code] = n;
-    return { segment: this.seg.json(), records: this.records, problems: this.budget.kept, omitted };
+    const keys = file === null ? undefined : segmentKeys(this.seg.segment(), file);
+    return { segment: this.seg.json(), keys, records: this.records, problems: this.budget.kept, omitted };
   }
 }
 
@@ -219,9 +227,11 @@ function parseOpen(fd: number, job: ParseJob): ParseResult {
       ),
   );
   const hasTail = tail.records > 0 || tail.budget.total > 0;
+  // Keys are computed here, on the parse threads: they depend on one record alone (joinKeys.ts).
+  const keyed: KeyFile | null = scenarios ? null : { kind: job.kind, path: job.path, dataset: job.dataset };
   return {
-    body: body.done(),
-    tail: hasTail ? tail.done() : null,
+    body: body.done(keyed),
+    tail: hasTail ? tail.done(keyed) : null,
     consumed: scan.consumed,
     lines: scan.lines,
     crc: scan.crc,

@@ -1,0 +1,227 @@
+/**
+ * The keys of a record (components.ts says what they are and why) as numbers, hashed as the key
+ * strings would be but without building them. A record's keys depend on it alone, so the parse
+ * workers compute them for every record they read (parse.ts), and the main thread only joins the
+ * components they make.
+ */
+import { SEGMENT_COLUMNS, SEGMENT_STRIDE, type Segment } from '../index/segment';
+import type { FileKind } from '../settings';
+import { canonicalModelKey } from './models';
+
+/** `<base>__dilution` or `<base>__dilution_<k>` (k digits): FORMATS.md §6 rule 2. */
+export const DILUTION_SUFFIX = /^(.*)__dilution(?:_\d+)?$/;
+
+/** A variant field that gives a variant (FORMATS.md §6 rule 1; DECISIONS.md 13). */
+const VARIANT_VALUES = new Set(['baseline', 'a', 'dilution', 'diluted', 'b']);
+
+/**
+ * Keys are below 2^53; a key's upper 32 bits are its group. The directory finds a group's members by
+ * the range [group · GROUP_SPAN, (group + 1) · GROUP_SPAN) (persistedJoin.ts).
+ */
+export const GROUP_SPAN = 0x200000;
+
+const modelKeys = new Map<string, string>();
+export function modelKey(name: string): string {
+  let k = modelKeys.get(name);
+  if (k === undefined) {
+    k = canonicalModelKey(name);
+    modelKeys.set(name, k);
+  }
+  return k;
+}
+
+export const baseOf = (scenarioId: string): string =>
+  scenarioId.includes('__dilution') ? (DILUTION_SUFFIX.exec(scenarioId)?.[1] ?? scenarioId) : scenarioId;
+
+/** Two 32-bit FNV-1a streams over a key's UTF-16 units, fed part by part. */
+class KeyHash {
+  a = 0;
+  b = 0;
+
+  start(tag: number): this {
+    this.a = Math.imul(0x811c9dc5 ^ tag, 0x01000193);
+    this.b = Math.imul(0x9747b28c ^ tag, 0x5bd1e995);
+    return this;
+  }
+
+  str(s: string): this {
+    let a = this.a;
+    let b = this.b;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+    }
+    this.a = a;
+    this.b = b;
+    return this;
+  }
+
+  ch(c: number): this {
+    this.a = Math.imul(this.a ^ c, 0x01000193);
+    this.b = Math.imul(this.b ^ c, 0x5bd1e995);
+    return this;
+  }
+
+  /** The key: 53 bits, the upper 32 of them the group. */
+  get value(): number {
+    return (this.a >>> 0) * GROUP_SPAN + ((this.b >>> 0) & (GROUP_SPAN - 1));
+  }
+
+  get group(): number {
+    return this.a >>> 0;
+  }
+}
+
+const I = 0x69; // 'i'
+const O = 0x6f; // 'o'
+const V = 0x76; // 'v'
+const P = 0x70; // 'p'
+const SEP = 0;
+const COLON = 0x3a;
+
+/** Where a record's keys go. */
+export interface KeySink {
+  /** A key the record owns (a trace id, a group it uses, its place). */
+  own(hash: number): void;
+  /** The key of a group the record is a member of. */
+  member(probe: number): void;
+  /** A group the record uses (owns the key of): every member of it is in its component. */
+  uses(group: number): void;
+}
+
+/** The group of a group key: its upper 32 bits. */
+export const groupOfKey = (hash: number): number => Math.floor(hash / GROUP_SPAN);
+
+/** The fields of a record its keys depend on. */
+export interface KeyFields {
+  line: number;
+  traceId: string | null;
+  scenarioId: string | null;
+  model: string | null;
+  variant: string | null;
+}
+
+/** A file as the keys see it. */
+export interface KeyFile {
+  kind: FileKind;
+  path: string;
+  dataset: string;
+}
+
+const h = new KeyHash();
+
+/** The keys of one record of a traces, graded, cross-grader or database file. */
+export function recordKeyHashes(f: KeyFile, r: KeyFields, out: KeySink): void {
+  const mk = r.model === null ? null : modelKey(r.model);
+  const scenario = r.scenarioId;
+  let any = false;
+  const occurrenceKey = (): KeyHash =>
+    h
+      .start(O)
+      .ch(SEP)
+      .str(f.dataset)
+      .ch(SEP)
+      .str(mk as string)
+      .ch(SEP)
+      .str(scenario as string);
+  const own = (k: KeyHash): void => {
+    out.own(k.value);
+    any = true;
+  };
+  const member = (k: KeyHash): void => {
+    out.member(k.value);
+    any = true;
+  };
+  /** A trace's variant key: used when the trace reads the group (a variant field, a `__dilution` id), else a member. */
+  const variant = (): void => {
+    if (mk === null || scenario === null) return;
+    const user =
+      (r.variant !== null && VARIANT_VALUES.has(r.variant.trim().toLowerCase())) ||
+      DILUTION_SUFFIX.test(scenario);
+    const k = h.start(V).ch(SEP).str(mk).ch(SEP).str(baseOf(scenario));
+    if (user) {
+      out.uses(k.group);
+      own(k);
+    } else member(k);
+  };
+  const idOfPlace = (prefix: string): KeyHash => h.start(I).ch(SEP).str(prefix).ch(COLON).str(String(r.line));
+  switch (f.kind) {
+    case 'traces':
+      if (mk === null) break;
+      own(r.traceId !== null ? h.start(I).ch(SEP).str(r.traceId) : idOfPlace(f.path));
+      if (scenario !== null) member(occurrenceKey());
+      variant();
+      break;
+    case 'database':
+      if (mk === null) break;
+      own(r.traceId !== null ? h.start(I).ch(SEP).str(r.traceId) : idOfPlace('db'));
+      variant();
+      break;
+    case 'graded':
+    case 'xgrader':
+      if (r.traceId !== null) own(h.start(I).ch(SEP).str(r.traceId));
+      else if (mk !== null && scenario !== null) {
+        const k = occurrenceKey();
+        out.uses(k.group);
+        own(k);
+      }
+      // A graded line that joins nothing and names a model is a trace of its own (DECISIONS.md 5).
+      if (f.kind === 'graded' && mk !== null) {
+        if (r.traceId === null) own(idOfPlace(f.path));
+        variant();
+      }
+      break;
+    default:
+      break;
+  }
+  if (!any) own(h.start(P).ch(SEP).str(f.path).ch(COLON).str(String(r.line)));
+}
+
+const COL = Object.fromEntries(SEGMENT_COLUMNS.map(([name], i) => [name, i])) as Record<
+  (typeof SEGMENT_COLUMNS)[number][0],
+  number
+>;
+
+/**
+ * The keys of every record of a segment, flat: per record the count of keys it owns and them, then
+ * the count of group keys it is a member of and them.
+ */
+export function segmentKeys(seg: Segment, f: KeyFile): Float64Array {
+  let out = new Float64Array(Math.max(16, (seg.rows.length / SEGMENT_STRIDE) * 6));
+  let n = 0;
+  const push = (x: number): void => {
+    if (n === out.length) {
+      const bigger = new Float64Array(out.length * 2);
+      bigger.set(out);
+      out = bigger;
+    }
+    out[n++] = x;
+  };
+  const own: number[] = [];
+  const probes: number[] = [];
+  const sink: KeySink = {
+    own: (x) => own.push(x),
+    member: (p) => probes.push(p),
+    uses: () => undefined,
+  };
+  const d = seg.dict;
+  const str = (v: unknown): string | null => (v === null || v === undefined ? null : (v as string));
+  const dict = (v: unknown): string | null => ((v as number) < 0 ? null : (d[v as number] as string));
+  const fields: KeyFields = { line: 0, traceId: null, scenarioId: null, model: null, variant: null };
+  for (let i = 0; i < seg.rows.length; i += SEGMENT_STRIDE) {
+    fields.line = seg.rows[i + COL.line] as number;
+    fields.traceId = str(seg.rows[i + COL.traceId]);
+    fields.scenarioId = dict(seg.rows[i + COL.scenarioId]);
+    fields.model = dict(seg.rows[i + COL.model]);
+    fields.variant = dict(seg.rows[i + COL.variant]);
+    own.length = 0;
+    probes.length = 0;
+    recordKeyHashes(f, fields, sink);
+    push(own.length);
+    for (const x of own) push(x);
+    push(probes.length);
+    for (const x of probes) push(x);
+  }
+  return out.slice(0, n);
+}

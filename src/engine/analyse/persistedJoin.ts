@@ -1,0 +1,819 @@
+/**
+ * The incremental join kept in the index, for the CLI (a new process per run). Components
+ * (components.ts) are packed into buckets, in order of their first record; a bucket row holds each
+ * component's record places (file, line), its keys, and the problems and size candidates of its
+ * join, never a record's fields (those stay in the segments). A directory of sorted key runs maps
+ * every key to its bucket; the totals live in one checksummed meta row. A refresh that changes
+ * records reads the directory, the buckets its keys lead to and the records of the components it
+ * touches, joins those again and writes what changed, inside the refresh's transaction. The analysis
+ * reads the totals and the problems, never a trace.
+ */
+import type { FileChange } from '../index/indexer';
+import { collectGarbage } from '../memory';
+import { emptyRec, forEachRow, readRow, SEGMENT_STRIDE, type Rec, type Segment } from '../index/segment';
+import { IndexDamaged, type FileRow, type TraceIndex } from '../index/traceIndex';
+import type { Problem } from '../problems';
+import type { FileKind } from '../settings';
+import { addPart, positionOf, rankOf, type FileRef, type JoinRecord } from './components';
+import {
+  fileRefOf,
+  JoinState,
+  JoinStateStale,
+  LocalFiles,
+  ModelParams,
+  recordChanges,
+  type FreshComponent,
+  type Lookup,
+  type StoredComponent,
+} from './incremental';
+import { joinRecords, sourceFiles, type JoinFile, type JoinOptions, type SourceFile } from './join';
+import { GROUP_SPAN, groupOfKey, segmentKeys } from './joinKeys';
+import {
+  comparePositions,
+  dilutionPairs,
+  givesSize,
+  Totals,
+  type ParamsCandidate,
+  type TotalsJson,
+} from './totals';
+import { componentRoots, componentsOf, hashListsOf } from './unionFind';
+
+/** Records per bucket (a component is never split): small enough that a scattered change reads little. */
+const BUCKET_RECORDS = 256;
+/** More key runs than this are merged, newest first. */
+const MAX_RUNS = 8;
+/** Rows of segments a cold build keeps parsed at once. */
+const CACHED_ROWS = 30_000;
+/** A cold build collects its garbage every this many buckets (about 200,000 records). */
+const GC_BUCKETS = 800;
+/**
+ * Below this many records a build forces no collection: the heap is small, and a full collection
+ * costs more than the memory it gives back (a small workspace is rebuilt often: other settings, a
+ * language server that moved the index on).
+ */
+const GC_RECORDS = 100_000;
+
+type CandidateJson = [model: string, rank: number, path: string, line: number, params: string];
+
+interface JoinMetaJson {
+  fingerprint: string;
+  /** The index generation the state describes. */
+  generation: number;
+  nextBucket: number;
+  nextRun: number;
+  buckets: number;
+  /** Key runs, oldest first: [id, entries]. */
+  runs: [number, number][];
+  totals: TotalsJson;
+  /** Each model's first size candidate and the bucket that holds it. */
+  params: [...CandidateJson, number][];
+}
+
+/** A bucket's `places` column. */
+interface PlacesJson {
+  /** The bucket's files: id, path, kind, dataset. */
+  f: [number, string, FileKind, string][];
+  /** Components in order: records, owned keys, group keys, problems, size candidates (the keys are in `keys`). */
+  c: [number, number, number, Problem[], CandidateJson[]][];
+  /** Each record's place: file (an index into `f`), line; component after component. */
+  p: number[];
+}
+
+/** What bucketContent needs of a component. */
+interface ComponentShape {
+  count: number;
+  hashes: ArrayLike<number>;
+  probes: ArrayLike<number>;
+  problems: Problem[];
+  params: Map<string, ParamsCandidate>;
+}
+
+/** A component as a bucket keeps it; its records are read from the segments only when it is touched. */
+interface BucketComponent extends StoredComponent {
+  bucket: number;
+  places: [FileRef, number][];
+}
+
+const toCandidate = ([, rank, path, line, params]: CandidateJson): ParamsCandidate => ({
+  rank,
+  path,
+  line,
+  params,
+});
+const candidateJson = (model: string, c: ParamsCandidate): CandidateJson => [
+  model,
+  c.rank,
+  c.path,
+  c.line,
+  c.params,
+];
+
+/** The best candidate per model over some components. */
+function bestCandidates(
+  comps: readonly { params: Map<string, ParamsCandidate> }[],
+): Map<string, ParamsCandidate> {
+  const best = new Map<string, ParamsCandidate>();
+  for (const c of comps)
+    for (const [m, cand] of c.params) {
+      const b = best.get(m);
+      if (!b || comparePositions(cand, b) < 0) best.set(m, cand);
+    }
+  return best;
+}
+
+/** What a bucket row holds of some components. */
+interface BucketContent {
+  places: string;
+  keys: Buffer;
+  params: string;
+  problems: string;
+}
+
+function bucketContent(
+  files: PlacesJson['f'],
+  comps: readonly ComponentShape[],
+  places: number[],
+): BucketContent {
+  let n = 0;
+  for (const c of comps) n += c.hashes.length + c.probes.length;
+  const keys = new Float64Array(n);
+  let k = 0;
+  for (const c of comps) {
+    for (let i = 0; i < c.hashes.length; i++) keys[k++] = c.hashes[i] as number;
+    for (let i = 0; i < c.probes.length; i++) keys[k++] = c.probes[i] as number;
+  }
+  const json: PlacesJson = {
+    f: files,
+    c: comps.map((c) => [
+      c.count,
+      c.hashes.length,
+      c.probes.length,
+      c.problems,
+      [...c.params].map(([m, cand]) => candidateJson(m, cand)),
+    ]),
+    p: places,
+  };
+  return {
+    places: JSON.stringify(json),
+    keys: Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength),
+    params: JSON.stringify([...bestCandidates(comps)].map(([m, c]) => candidateJson(m, c))),
+    problems: JSON.stringify(comps.flatMap((c) => c.problems)),
+  };
+}
+
+/** A bucket of components as kept in memory (their places, keys, problems and candidates). */
+function bucketOf(comps: readonly BucketComponent[]): BucketContent {
+  const files: PlacesJson['f'] = [];
+  const fileAt = new Map<number, number>();
+  const places: number[] = [];
+  for (const c of comps)
+    for (const [f, line] of c.places) {
+      let i = fileAt.get(f.id);
+      if (i === undefined) {
+        i = files.length;
+        fileAt.set(f.id, i);
+        files.push([f.id, f.path, f.kind, f.dataset]);
+      }
+      places.push(i, line);
+    }
+  return bucketContent(
+    files,
+    comps.map((c) => ({ ...c, count: c.places.length })),
+    places,
+  );
+}
+
+function bucketComponents(id: number, placesJson: string, keys: Buffer): BucketComponent[] {
+  let json: PlacesJson;
+  try {
+    json = JSON.parse(placesJson) as PlacesJson;
+  } catch {
+    throw new IndexDamaged('a bucket of the join state is not JSON');
+  }
+  const files: FileRef[] = json.f.map(([fid, path, kind, dataset]) => ({
+    id: fid,
+    path,
+    kind,
+    dataset,
+    rank: rankOf(kind),
+  }));
+  const hashes = new Float64Array(keys.length / 8);
+  new Uint8Array(hashes.buffer).set(keys);
+  const comps: BucketComponent[] = [];
+  let at = 0;
+  let k = 0;
+  for (const [count, nOwn, nProbes, problems, params] of json.c) {
+    const places: [FileRef, number][] = [];
+    for (let i = 0; i < count; i++, at += 2)
+      places.push([files[json.p[at] as number] as FileRef, json.p[at + 1] as number]);
+    comps.push({
+      bucket: id,
+      places,
+      records: [],
+      hashes: Array.from(hashes.subarray(k, k + nOwn)),
+      probes: Array.from(hashes.subarray(k + nOwn, k + nOwn + nProbes)),
+      problems,
+      params: new Map(params.map((p) => [p[0], toCandidate(p)])),
+    });
+    k += nOwn + nProbes;
+  }
+  if (at !== json.p.length || k !== hashes.length)
+    throw new IndexDamaged('a bucket of the join state lost records');
+  return comps;
+}
+
+/**
+ * A directory entry for "bucket `id` has members of group `g`": negative, apart from every key (keys
+ * are at least 0), and the entries of a group form one range (memberRange). Bucket ids stay below
+ * GROUP_SPAN.
+ */
+const memberEntry = (g: number, id: number): number => -(g * GROUP_SPAN + id) - 1;
+const memberRange = (g: number): [number, number] => [-(g + 1) * GROUP_SPAN, -g * GROUP_SPAN];
+
+/** The directory entries of a bucket's components: each key they own, each group they have members in. */
+function directoryEntries(
+  id: number,
+  comps: readonly { hashes: ArrayLike<number>; probes: ArrayLike<number> }[],
+  out: Map<number, number>,
+): void {
+  for (const c of comps) {
+    for (let i = 0; i < c.hashes.length; i++) out.set(c.hashes[i] as number, id);
+    for (let i = 0; i < c.probes.length; i++) out.set(memberEntry(groupOfKey(c.probes[i] as number), id), id);
+  }
+}
+
+/** A sorted run of the key directory: key hashes and their buckets, interleaved. */
+class KeyRun {
+  constructor(
+    readonly id: number,
+    readonly entries: Float64Array,
+  ) {}
+
+  get length(): number {
+    return this.entries.length / 2;
+  }
+
+  bucketOf(hash: number): number | undefined {
+    const e = this.entries;
+    let lo = 0;
+    let hi = e.length / 2 - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = e[2 * mid] as number;
+      if (k < hash) lo = mid + 1;
+      else if (k > hash) hi = mid - 1;
+      else return e[2 * mid + 1];
+    }
+    return undefined;
+  }
+
+  /** Every entry with a key in [lo, hi). */
+  range(lo: number, hi: number, visit: (hash: number, bucket: number) => void): void {
+    const e = this.entries;
+    let a = 0;
+    let b = e.length / 2;
+    while (a < b) {
+      const mid = (a + b) >>> 1;
+      if ((e[2 * mid] as number) < lo) a = mid + 1;
+      else b = mid;
+    }
+    for (let i = a; i < e.length / 2 && (e[2 * i] as number) < hi; i++)
+      visit(e[2 * i] as number, e[2 * i + 1] as number);
+  }
+
+  static of(id: number, pairs: Map<number, number>): KeyRun {
+    const keys = Float64Array.from(pairs.keys()).sort();
+    const e = new Float64Array(keys.length * 2);
+    keys.forEach((k, i) => {
+      e[2 * i] = k;
+      e[2 * i + 1] = pairs.get(k) as number;
+    });
+    return new KeyRun(id, e);
+  }
+
+  /** Two runs as one; the newer's entry wins. */
+  static merge(id: number, older: KeyRun, newer: KeyRun): KeyRun {
+    const a = older.entries;
+    const b = newer.entries;
+    const out = new Float64Array(a.length + b.length);
+    let i = 0;
+    let j = 0;
+    let k = 0;
+    while (i < a.length || j < b.length) {
+      const ka = i < a.length ? (a[i] as number) : Infinity;
+      const kb = j < b.length ? (b[j] as number) : Infinity;
+      if (kb <= ka) {
+        out[k++] = kb;
+        out[k++] = b[j + 1] as number;
+        j += 2;
+        if (ka === kb) i += 2;
+      } else {
+        out[k++] = ka;
+        out[k++] = a[i + 1] as number;
+        i += 2;
+      }
+    }
+    return new KeyRun(id, k === out.length ? out : out.slice(0, k));
+  }
+
+  buffer(): Buffer {
+    return Buffer.from(this.entries.buffer, this.entries.byteOffset, this.entries.byteLength);
+  }
+
+  static fromBuffer(id: number, b: Buffer, entries: number): KeyRun {
+    if (b.length !== entries * 16) throw new IndexDamaged('a key run of the join state has the wrong size');
+    const copy = new Float64Array(entries * 2);
+    new Uint8Array(copy.buffer).set(b);
+    return new KeyRun(id, copy);
+  }
+}
+
+/**
+ * The records of touched components, read by place: from the segments a refresh dropped (the data of
+ * records that went), else from the file's segments in the index. A file is read once, whole.
+ */
+class RecordSource {
+  private readonly byFile = new Map<number, Map<number, Rec>>();
+  private rows: Map<number, FileRow> | null = null;
+
+  constructor(
+    private readonly index: TraceIndex,
+    private readonly dropped: Map<number, Segment[]>,
+  ) {}
+
+  get(file: FileRef, line: number): Rec {
+    let lines = this.byFile.get(file.id);
+    if (!lines) {
+      lines = new Map();
+      const r = emptyRec();
+      const keep = (x: Rec): void => void (lines as Map<number, Rec>).set(x.line, { ...x });
+      const row = this.rowsById().get(file.id);
+      if (row) for (const seg of this.index.segments(row)) forEachRow(seg, r, keep);
+      for (const seg of this.dropped.get(file.id) ?? []) forEachRow(seg, r, keep);
+      this.byFile.set(file.id, lines);
+    }
+    const rec = lines.get(line);
+    if (!rec) throw new JoinStateStale(`line ${line} of ${file.path} is not in the index`);
+    return rec;
+  }
+
+  private rowsById(): Map<number, FileRow> {
+    return (this.rows ??= new Map(this.index.files().map((f) => [f.id, f])));
+  }
+}
+
+export class PersistedJoin extends JoinState<BucketComponent> {
+  private runs: KeyRun[] | null = null;
+  /** Buckets read during this update, by id. */
+  private readonly loaded = new Map<number, BucketComponent[]>();
+  private readonly params = new ModelParams<number>();
+  private source: RecordSource | null = null;
+
+  private constructor(
+    private readonly index: TraceIndex,
+    options: JoinOptions,
+    totals: Totals,
+    private readonly meta: JoinMetaJson,
+  ) {
+    super(options, totals);
+    for (const [model, rank, path, line, params, bucket] of meta.params)
+      this.params.best.set(model, {
+        candidate: toCandidate([model, rank, path, line, params]),
+        holder: bucket,
+      });
+  }
+
+  /** The state kept in the index, when it describes `generation` under `fingerprint`; null otherwise. */
+  static open(
+    index: TraceIndex,
+    options: JoinOptions,
+    fingerprint: string,
+    generation: number,
+  ): PersistedJoin | null {
+    const json = index.joinMeta();
+    if (json === null) return null;
+    let meta: JoinMetaJson;
+    try {
+      meta = JSON.parse(json) as JoinMetaJson;
+    } catch {
+      throw new IndexDamaged('the join state is not JSON');
+    }
+    if (meta.fingerprint !== fingerprint || meta.generation !== generation) return null;
+    if (index.bucketCount() !== meta.buckets || index.keyRunCount() !== meta.runs.length)
+      throw new IndexDamaged('the join state lost rows');
+    return new PersistedJoin(index, options, Totals.fromJson(meta.totals), meta);
+  }
+
+  /** The state of everything in the index, written in place of whatever was there. */
+  static rebuild(
+    index: TraceIndex,
+    options: JoinOptions,
+    fingerprint: string,
+    generation: number,
+  ): PersistedJoin {
+    index.clearJoin();
+    const meta: JoinMetaJson = {
+      fingerprint,
+      generation,
+      nextBucket: 1,
+      nextRun: 1,
+      buckets: 0,
+      runs: [],
+      totals: new Totals().toJson(),
+      params: [],
+    };
+    const state = new PersistedJoin(index, options, new Totals(), meta);
+    state.runs = [];
+    state.build();
+    state.save();
+    return state;
+  }
+
+  /** Apply what a refresh changed; the state then describes `generation`. */
+  update(changes: FileChange[], generation: number): void {
+    const dropped = new Map<number, Segment[]>();
+    for (const c of changes) if (c.before) dropped.set(c.before.id, c.removed);
+    this.source = new RecordSource(this.index, dropped);
+    const { removed, added } = recordChanges(changes);
+    this.applyRecords(removed, added);
+    this.meta.generation = generation;
+    this.save();
+  }
+
+  /** Each model's first parameter-count candidate. */
+  fieldParams(): Map<string, ParamsCandidate> {
+    return this.params.candidates();
+  }
+
+  /** Every problem of the join. */
+  problems(): Problem[] {
+    return this.index.bucketColumn('problems').flatMap((b) => JSON.parse(b.value) as Problem[]);
+  }
+
+  protected fileOf(): (f: FileRef) => JoinFile {
+    return new LocalFiles().of;
+  }
+
+  protected find(lookup: Lookup): BucketComponent[] {
+    const runs = this.keyRuns();
+    // The bucket of each key (its newest entry), and every bucket with members of a group used.
+    const exact = new Map<number, number>();
+    for (const h of lookup.hashes) {
+      for (let i = runs.length - 1; i >= 0; i--) {
+        const b = (runs[i] as KeyRun).bucketOf(h);
+        if (b !== undefined) {
+          exact.set(h, b);
+          break;
+        }
+      }
+    }
+    const members = new Map<number, Set<number>>();
+    for (const g of lookup.groups) {
+      const buckets = new Set<number>();
+      const [lo, hi] = memberRange(g);
+      for (const run of runs) run.range(lo, hi, (_, b) => buckets.add(b));
+      members.set(g, buckets);
+    }
+    const wanted = new Set(exact.values());
+    for (const bs of members.values()) for (const b of bs) wanted.add(b);
+    const missing = [...wanted].filter((b) => !this.loaded.has(b));
+    for (const b of this.index.buckets(missing))
+      this.loaded.set(b.id, bucketComponents(b.id, b.places, b.keys));
+    // Entries outlive the components they named (a key that went, a group left): each is checked.
+    const found = new Set<BucketComponent>();
+    for (const [h, b] of exact)
+      for (const c of this.loaded.get(b) ?? []) if (c.hashes.includes(h)) found.add(c);
+    for (const [g, bs] of members)
+      for (const b of bs)
+        for (const c of this.loaded.get(b) ?? []) if (c.probes.some((p) => groupOfKey(p) === g)) found.add(c);
+    const source = this.source as RecordSource;
+    for (const c of found)
+      c.records = c.places.map(([file, line]): JoinRecord => ({ file, rec: source.get(file, line) }));
+    return [...found];
+  }
+
+  protected replace(old: BucketComponent[], fresh: FreshComponent[]): void {
+    const touched = new Set<number>();
+    const gone = new Set(old);
+    for (const b of new Set(old.map((c) => c.bucket))) {
+      touched.add(b);
+      const left = (this.loaded.get(b) as BucketComponent[]).filter((c) => !gone.has(c));
+      this.loaded.set(b, left);
+      if (left.length === 0) {
+        this.index.deleteBucket(b);
+        this.meta.buckets--;
+      } else this.index.putBucket({ id: b, ...bucketOf(left) });
+    }
+    const directory = new Map<number, number>();
+    for (const group of pack(fresh)) {
+      const id = this.newBucketId();
+      touched.add(id);
+      const comps = group.map((c) => ({
+        ...c,
+        bucket: id,
+        places: c.records.map((r): [FileRef, number] => [r.file, r.rec.line]),
+      }));
+      this.loaded.set(id, comps);
+      this.index.putBucket({ id, ...bucketOf(comps) });
+      this.meta.buckets++;
+      directoryEntries(id, comps, directory);
+    }
+    if (directory.size > 0) this.addRun(KeyRun.of(this.meta.nextRun++, directory));
+    let all: Map<number, Map<string, ParamsCandidate>> | null = null;
+    this.params.update(
+      touched,
+      (b) => bestCandidates(this.loaded.get(b) ?? []),
+      (model) => {
+        all ??= new Map(
+          this.index
+            .bucketColumn('params')
+            .map((r) => [
+              r.id,
+              new Map((JSON.parse(r.value) as CandidateJson[]).map((p) => [p[0], toCandidate(p)])),
+            ]),
+        );
+        let best: { candidate: ParamsCandidate; holder: number } | null = null;
+        for (const [id, cands] of all) {
+          const c = cands.get(model);
+          if (c && (!best || comparePositions(c, best.candidate) < 0)) best = { candidate: c, holder: id };
+        }
+        return best;
+      },
+    );
+  }
+
+  /**
+   * Every component of the index, packed into buckets in order of their first record; the totals
+   * from one join per bucket (the join of a union of components is the union of their joins). Two
+   * passes over the records, file by file: their keys (most of them computed by the parse threads),
+   * then the buckets, reading each file's segments again only while buckets need it. A million
+   * traces cost typed arrays, not an object each, and never all segments at once.
+   */
+  private build(): void {
+    const files = sourceFiles(this.index);
+    const large = files.reduce((n, f) => n + f.records, 0) >= GC_RECORDS;
+    if (large) collectGarbage(); // what the parse left
+    const refs = files.map((f) => fileRefOf(f.row));
+    // Pass 1: every record's keys, records numbered in (path, line) order.
+    const fileStart = new Int32Array(files.length + 1);
+    const keyChunks: Float64Array[] = [];
+    let count = 0;
+    files.forEach((f, fi) => {
+      fileStart[fi] = count;
+      const ref = refs[fi] as FileRef;
+      const list = this.index.segmentList(f.row);
+      let loaded: Segment[] | null = null;
+      list.forEach((seg, si) => {
+        let keys = this.index.takeKeys(seg.id);
+        if (!keys) {
+          loaded ??= this.index.segments(f.row);
+          keys = segmentKeys(loaded[si] as Segment, ref);
+        }
+        keyChunks.push(keys);
+        count += seg.records;
+      });
+    });
+    fileStart[files.length] = count;
+    const lists = hashListsOf(count, keyChunks);
+    keyChunks.length = 0;
+    const { roots, table } = componentRoots(lists);
+    const { order, starts } = componentsOf(roots);
+    const fileOf = new Int32Array(count);
+    for (let fi = 0; fi < files.length; fi++) fileOf.fill(fi, fileStart[fi], fileStart[fi + 1]);
+    // Pass 2: buckets. Files are read as buckets need them and let go after a while.
+    const cache = new FileRows(this.index, files, fileStart);
+    const scratch = emptyRec();
+    const read = (k: number): Rec => cache.read(fileOf[k] as number, k, scratch);
+    const own = lists.own;
+    const probes = lists.probes;
+    const bucketOfRecord = new Int32Array(count);
+    const memberEntries: number[] = [];
+    let group: Int32Array[] = [];
+    let size = 0;
+    let flushed = 0;
+    const flush = (): void => {
+      if (group.length === 0) return;
+      const id = this.newBucketId();
+      const comps = group;
+      group = [];
+      size = 0;
+      const members: number[] = [];
+      for (const c of comps) for (const k of c) members.push(k);
+      members.sort((a, b) => a - b); // record order is (path, line) order
+      // The bucket's files in order, each with its run of `members`.
+      const local = new LocalFiles();
+      const localOf = new Map<number, number>(); // file (index into `refs`) → index into local.list
+      const spans = new Map<JoinFile, [number, number]>();
+      for (let m = 0; m < members.length; m++) {
+        const fi = fileOf[members[m] as number] as number;
+        let li = localOf.get(fi);
+        if (li === undefined) {
+          const f = local.of(refs[fi] as FileRef);
+          li = f.idx;
+          localOf.set(fi, li);
+          spans.set(f, [m, m + 1]);
+        } else (spans.get(local.list[li] as JoinFile) as [number, number])[1] = m + 1;
+      }
+      const joined = joinRecords(
+        local.list,
+        (f, visit) => {
+          const [from, to] = spans.get(f) as [number, number];
+          for (let m = from; m < to; m++) visit(read(members[m] as number));
+        },
+        this.options,
+      );
+      addPart(this.totals, { ...joined, pairs: dilutionPairs(joined.traces), params: new Map() }, 1);
+      // Each component's places and keys, straight from the arrays.
+      const places: number[] = [];
+      const shape: (ComponentShape & { lines: number[] })[] = comps.map((c) => {
+        const hashes = new Set<number>();
+        const groupKeys = new Set<number>();
+        const lines: number[] = [];
+        for (const k of c) {
+          const line = read(k).line;
+          lines.push(line);
+          places.push(localOf.get(fileOf[k] as number) as number, line);
+          for (let j = own.starts[k] as number; j < (own.starts[k + 1] as number); j++)
+            hashes.add(own.list[j] as number);
+          for (let j = probes.starts[k] as number; j < (probes.starts[k + 1] as number); j++)
+            groupKeys.add(probes.list[j] as number);
+          bucketOfRecord[k] = id;
+        }
+        for (const p of groupKeys) memberEntries.push(memberEntry(groupOfKey(p), id));
+        return {
+          count: c.length,
+          hashes: [...hashes],
+          probes: [...groupKeys],
+          problems: [],
+          params: new Map(),
+          lines,
+        };
+      });
+      // Each problem and size candidate goes to the component of the line it is about.
+      if (joined.problems.length > 0 || joined.traces.some((t) => t.params !== null)) {
+        const owner = new Map<string, number>();
+        comps.forEach((c, ci) => {
+          const lines = (shape[ci] as (typeof shape)[number]).lines;
+          c.forEach((k, j) =>
+            owner.set(`${(refs[fileOf[k] as number] as FileRef).path}\u0000${lines[j]}`, ci),
+          );
+        });
+        const ownerAt = (path: string, line: number): ComponentShape =>
+          shape[owner.get(`${path}\u0000${line}`) as number] as ComponentShape;
+        for (const p of joined.problems) ownerAt(p.path, (p.line ?? p.row) as number).problems.push(p);
+        for (const t of joined.traces) {
+          if (t.params === null) continue;
+          const f = local.list[t.file] as JoinFile;
+          const c = ownerAt(f.path, t.line);
+          if (!c.params.has(t.key) && givesSize(t.params))
+            c.params.set(t.key, { ...positionOf(f, t.line), params: t.params });
+        }
+      }
+      this.index.putBucket({
+        id,
+        ...bucketContent(
+          local.list.map((f) => [f.id, f.path, f.kind, f.dataset]),
+          shape,
+          places,
+        ),
+      });
+      this.meta.buckets++;
+      for (const [model, candidate] of bestCandidates(shape)) {
+        const b = this.params.best.get(model);
+        if (!b || comparePositions(candidate, b.candidate) < 0)
+          this.params.best.set(model, { candidate, holder: id });
+      }
+    };
+    for (let k = 0; k + 1 < starts.length; k++) {
+      const members = order.subarray(starts[k], starts[k + 1]);
+      group.push(members);
+      size += members.length;
+      if (size >= BUCKET_RECORDS) {
+        flush();
+        // Every segment is parsed once more here: its garbage is let go as the build goes.
+        if (++flushed % GC_BUCKETS === 0 && large) collectGarbage();
+      }
+    }
+    flush();
+    if (large) collectGarbage();
+    // The directory, one run: every (group, bucket) entry (negative keys, first), then every owned
+    // key with the bucket of the first record that had it; each part sorted.
+    const groupKeys = Float64Array.from(memberEntries).sort();
+    memberEntries.length = 0;
+    const owned = table.sortedHashes();
+    const entries = new Float64Array((groupKeys.length + owned.length) * 2);
+    let e = 0;
+    for (const h of groupKeys) {
+      entries[e++] = h;
+      entries[e++] = (-h - 1) % GROUP_SPAN;
+    }
+    for (const h of owned) {
+      entries[e++] = h;
+      entries[e++] = bucketOfRecord[table.get(h)] as number;
+    }
+    if (entries.length > 0) this.addRun(new KeyRun(this.meta.nextRun++, entries));
+  }
+
+  /** A bucket id never given before; ids stay below GROUP_SPAN (the directory's group entries need it). */
+  private newBucketId(): number {
+    if (this.meta.nextBucket >= GROUP_SPAN)
+      throw new JoinStateStale('bucket ids ran out: the join state is built again');
+    return this.meta.nextBucket++;
+  }
+
+  private keyRuns(): KeyRun[] {
+    if (this.runs) return this.runs;
+    this.runs = this.meta.runs.map(([id, entries]) => {
+      const b = this.index.keyRun(id);
+      if (b === null) throw new IndexDamaged('the join state lost a key run');
+      return KeyRun.fromBuffer(id, b, entries);
+    });
+    return this.runs;
+  }
+
+  /** A new run; runs are merged when there are too many, or the newest is not much smaller than the one before. */
+  private addRun(run: KeyRun): void {
+    const runs = this.keyRuns();
+    runs.push(run);
+    const written = new Set([run.id]);
+    while (runs.length > 1) {
+      const newer = runs[runs.length - 1] as KeyRun;
+      const older = runs[runs.length - 2] as KeyRun;
+      if (runs.length <= MAX_RUNS && newer.length * 4 < older.length) break;
+      const merged = KeyRun.merge(this.meta.nextRun++, older, newer);
+      runs.splice(runs.length - 2, 2, merged);
+      for (const r of [older, newer]) if (!written.delete(r.id)) this.index.deleteKeyRun(r.id);
+      written.add(merged.id);
+    }
+    for (const r of runs) if (written.has(r.id)) this.index.putKeyRun(r.id, r.buffer());
+    this.meta.runs = runs.map((r) => [r.id, r.length]);
+  }
+
+  private save(): void {
+    this.meta.totals = this.totals.toJson();
+    this.meta.params = [...this.params.best].map(([m, b]) => [...candidateJson(m, b.candidate), b.holder]);
+    this.index.storeJoinMeta(JSON.stringify(this.meta));
+  }
+}
+
+/** Fresh components in buckets of about BUCKET_RECORDS records, in order. */
+function pack(fresh: FreshComponent[]): StoredComponent[][] {
+  const out: StoredComponent[][] = [];
+  let group: StoredComponent[] = [];
+  let size = 0;
+  for (const f of fresh) {
+    group.push(f);
+    size += f.records.length;
+    if (size >= BUCKET_RECORDS) {
+      out.push(group);
+      group = [];
+      size = 0;
+    }
+  }
+  if (group.length > 0) out.push(group);
+  return out;
+}
+
+/** The records of a cold build, read by place: a file's segments are loaded when a bucket needs one of its records and kept while few rows are held. */
+class FileRows {
+  private readonly loaded = new Map<number, { segs: Segment[]; starts: number[]; rows: number }>();
+  private rows = 0;
+
+  constructor(
+    private readonly index: TraceIndex,
+    private readonly files: SourceFile[],
+    private readonly fileStart: Int32Array,
+  ) {}
+
+  /** Record k (of file fi, in (path, line) order) into `r`. */
+  read(fi: number, k: number, r: Rec): Rec {
+    let f = this.loaded.get(fi);
+    if (f) {
+      // Most recently used last.
+      this.loaded.delete(fi);
+      this.loaded.set(fi, f);
+    } else f = this.load(fi);
+    let row = k - (this.fileStart[fi] as number);
+    let s = 0;
+    while (row >= (f.starts[s + 1] as number)) s++;
+    row -= f.starts[s] as number;
+    readRow(f.segs[s] as Segment, row, r);
+    return r;
+  }
+
+  private load(fi: number): { segs: Segment[]; starts: number[]; rows: number } {
+    const segs = this.index.segments((this.files[fi] as SourceFile).row);
+    const starts = [0];
+    for (const seg of segs)
+      starts.push((starts[starts.length - 1] as number) + seg.rows.length / SEGMENT_STRIDE);
+    const f = { segs, starts, rows: starts[starts.length - 1] as number };
+    this.loaded.set(fi, f);
+    this.rows += f.rows;
+    for (const [other, g] of this.loaded) {
+      if (this.rows <= CACHED_ROWS || other === fi) break;
+      this.loaded.delete(other);
+      this.rows -= g.rows;
+    }
+    return f;
+  }
+}
