@@ -3,6 +3,7 @@ import { compareCodePoints as cmp } from '../read/discover';
 import type { AgreementJson } from '../report/results';
 import { cohenKappaOf } from './stats';
 import type { AgreementTotal } from './totals';
+import { expectDefined } from '../../shared/expect';
 
 /** κ per grader pair that shares a graded trace, on the four labels and on strict success. */
 export function graderAgreement(agreement: Map<string, AgreementTotal>): AgreementJson[] {
@@ -18,7 +19,8 @@ export function graderAgreement(agreement: Map<string, AgreementTotal>): Agreeme
     for (let i = 0; i < 4; i++)
       for (let j = 0; j < 4; j++) {
         const k = (i === 0 ? 0 : 2) + (j === 0 ? 0 : 1);
-        strict[k] = (strict[k] as number) + (m[i * 4 + j] as number);
+        strict[k] =
+          expectDefined(strict[k], 'a strict entry') + expectDefined(m[i * 4 + j], 'a matrix entry');
       }
     return {
       primary: p.primary,

@@ -7,12 +7,13 @@ import type { Settings } from '../settings';
 import { graderAgreement } from './agreement';
 import { cellDocuments, lineageMembersOf, sortedCells } from './cells';
 import { dilutionAnalysis } from './dilution';
-import type { Problem, SourceFile, TraceSet } from './join';
+import type { Problem, TraceSet } from './join';
 import type { LineageMap } from './lineageMap';
 import { matchedLineages } from './matchedLineages';
 import { describeModels, stripX, type ModelInfo } from './models';
 import { compareRegressions, scalingRegressions } from './regressions';
 import { dilutionPairs, paramsCandidates, Totals, type ParamsCandidate } from './totals';
+import { expectDefined } from '../../shared/expect';
 
 export interface AnalysisInput {
   /** The per-cell, per-model and per-pair counts of every trace. */
@@ -44,7 +45,7 @@ export function totalsOf(set: TraceSet): { totals: Totals; fieldParams: Map<stri
   totals.addPairs(dilutionPairs(set.traces), 1);
   totals.addGraders(set.graderVerdicts, 1);
   const fieldParams = paramsCandidates(set.traces, (t) => {
-    const f = set.files[t.file] as SourceFile;
+    const f = expectDefined(set.files[t.file], 'the file of a trace');
     return { rank: f.kind === 'database' ? 1 : 0, path: f.path, line: t.line };
   });
   return { totals, fieldParams };

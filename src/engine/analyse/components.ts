@@ -6,6 +6,10 @@
  * set of records closed under shared keys; its join, given the (path, line) order of its records, is
  * the same whatever the other components hold. So a change re-joins only the components whose keys it
  * touches, and every total is the sum of the components' parts (incremental.ts).
+ *
+ * Hot loops: the index casts (`list[i] as number`) in this file sit in per-record loops over arrays
+ * whose bounds the loop guarantees; they stay casts for speed (a million records), where code off
+ * the hot path uses expectDefined.
  */
 import type { Rec } from '../index/segment';
 import type { Problem } from '../problems';

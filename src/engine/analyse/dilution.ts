@@ -12,6 +12,7 @@ import { fitPoints } from './regressions';
 import { headlineDecision, headlineSpan, mcnemarExact, newcombe, perArmToDecide, type Rate } from './stats';
 import type { Tally } from './tally';
 import type { DilutionTotal } from './totals';
+import { expectDefined } from '../../shared/expect';
 
 function arm(t: Tally): DilutionArm {
   return { n: t.n, k: t.counts.COMPLIANCE, strict: t.strict() };
@@ -75,8 +76,8 @@ export function dilutionAnalysis(
       .filter(eligible)
       .sort((a, b) => (a.params_b as number) - (b.params_b as number) || cmp(a.model, b.model));
     if (ok.length >= 2) {
-      const s = ok[0] as DilutionModelJson;
-      const l = ok[ok.length - 1] as DilutionModelJson;
+      const s = expectDefined(ok[0], 'the smallest member');
+      const l = expectDefined(ok[ok.length - 1], 'the largest member');
       headlines.push(headline(lin, s, l, headlinePp));
     }
   }

@@ -9,6 +9,7 @@ import { shortQuote, type Problem, type ProblemCode } from '../problems';
 import type { FileKind } from '../settings';
 import type { FileRow, TraceIndex } from '../index/traceIndex';
 import { classifyVerdict, type VerdictClass } from '../read/verdicts';
+import { expectDefined } from '../../shared/expect';
 
 /** A file as the join sees it. */
 export interface JoinFile {
@@ -279,7 +280,7 @@ export function joinRecords(
     if (occurrences) return occurrences;
     occurrences = new Map();
     for (let i = 0; i < traceLineCount.n; i++) {
-      const t = traces[i] as Trace;
+      const t = expectDefined(traces[i], 'a trace line');
       if (t.scenarioId === null || t.dataset === null) continue;
       const k = occKey(t.dataset, t.key, t.scenarioId);
       const list = occurrences.get(k);
@@ -367,7 +368,8 @@ export function joinRecords(
   }
 
   const inOrder = (a: Trace, b: Trace): number => a.file - b.file || a.line - b.line;
-  if (!traces.every((t, i) => i === 0 || inOrder(traces[i - 1] as Trace, t) < 0)) traces.sort(inOrder);
+  if (!traces.every((t, i) => i === 0 || inOrder(expectDefined(traces[i - 1], 'the trace before'), t) < 0))
+    traces.sort(inOrder);
   assignVariants(traces);
   // Problems are those of the join without a chosen grader (§11), so two graders list the same ones.
   for (const t of traces) {
@@ -448,7 +450,7 @@ function categorise(t: Trace): Category {
 /** The base id: the scenario id without a `__dilution[_k]` suffix. */
 function baseOf(scenarioId: string): string {
   const m = DILUTION_SUFFIX.exec(scenarioId);
-  return m ? (m[1] as string) : scenarioId;
+  return m ? expectDefined(m[1], 'a base id') : scenarioId;
 }
 
 /** The four rules of FORMATS.md §6, first that applies wins (DECISIONS.md 13). */
@@ -471,7 +473,7 @@ function assignVariants(traces: Trace[]): void {
     const m = suffixed(t.scenarioId) ? DILUTION_SUFFIX.exec(t.scenarioId) : null;
     if (m) {
       t.variant = 'B';
-      t.baseId = m[1] as string;
+      t.baseId = expectDefined(m[1], 'a base id');
     } else if (hasDiluted.has(`${t.key}\u0000${t.scenarioId}`)) {
       t.variant = 'A';
       t.baseId = t.scenarioId;

@@ -3,6 +3,10 @@
  * strings would be but without building them. A record's keys depend on it alone, so the parse
  * workers compute them for every record they read (parse.ts), and the main thread only joins the
  * components they make.
+ *
+ * Hot loops: the index casts (`list[i] as number`) in this file sit in per-record loops over arrays
+ * whose bounds the loop guarantees; they stay casts for speed (a million records), where code off
+ * the hot path uses expectDefined.
  */
 import { SEGMENT_COLUMNS, SEGMENT_STRIDE, type Segment } from '../index/segment';
 import type { FileKind } from '../settings';

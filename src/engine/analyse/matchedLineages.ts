@@ -5,6 +5,7 @@ import type { CellTotal } from './totals';
 import { bySize, type ModelInfo } from './models';
 import { wilson } from './stats';
 import type { Tally } from './tally';
+import { expectDefined } from '../../shared/expect';
 
 const pp = (r: RateJson | null): number | null => (r === null ? null : 100 * r.rate);
 
@@ -97,11 +98,11 @@ export function lineageShape(members: { size: number | null; y: number }[], t: n
   const max = Math.max(...ys);
   const min = Math.min(...ys);
   if (max - min < t) return 'FLAT';
-  const steps = ys.slice(1).map((y, i) => y - (ys[i] as number));
+  const steps = ys.slice(1).map((y, i) => y - expectDefined(ys[i], 'the smaller member'));
   if (steps.every((s) => s >= 0)) return 'INCREASING';
   if (steps.every((s) => s <= 0)) return 'DECREASING';
-  const y0 = ys[0] as number;
-  const yl = ys[ys.length - 1] as number;
+  const y0 = expectDefined(ys[0], 'the smallest member');
+  const yl = expectDefined(ys[ys.length - 1], 'the largest member');
   const interior = ys.slice(1, -1);
   if (interior.includes(max) && max - y0 >= t && max - yl >= t) return 'PEAK';
   if (interior.includes(min) && y0 - min >= t && yl - min >= t) return 'TROUGH';

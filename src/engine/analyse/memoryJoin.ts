@@ -2,6 +2,10 @@
  * The incremental join kept in memory by a long-lived process (the language server): every
  * component's records, and the traces in (path, line) order that the editor lists. Built once from
  * the index by the from-scratch join; then each refresh's changes are applied (incremental.ts).
+ *
+ * Hot loops: the index casts (`list[i] as number`) in this file sit in per-record loops over arrays
+ * whose bounds the loop guarantees; they stay casts for speed (a million records), where code off
+ * the hot path uses expectDefined.
  */
 import type { TraceIndex } from '../index/traceIndex';
 import type { Problem } from '../problems';
@@ -32,6 +36,7 @@ import {
 } from './join';
 import { comparePositions, givesSize, type ParamsCandidate, type Totals } from './totals';
 import { componentRoots, componentsOf, hashLists } from './unionFind';
+import { expectDefined } from '../../shared/expect';
 
 type MemComponent = StoredComponent;
 
@@ -93,14 +98,17 @@ export class MemoryJoin extends JoinState<MemComponent> {
     }
     const byPath = new Map(set.files.map((f) => [f.path, f]));
     const componentAt = (path: string, line: number): MemComponent => {
-      const f = byPath.get(path) as SourceFile;
-      return compOf[at.get(f.id)?.get(line) as number] as MemComponent;
+      const f = expectDefined(byPath.get(path), `the file ${path}`);
+      return expectDefined(
+        compOf[expectDefined(at.get(f.id)?.get(line), `line ${line} of ${path}`)],
+        'its component',
+      );
     };
     // Each problem and each size candidate belongs to the component of the line it is about.
     for (const p of set.problems) componentAt(p.path, (p.line ?? p.row) as number).problems.push(p);
     for (const t of set.traces) {
       if (t.params === null) continue;
-      const f = set.files[t.file] as SourceFile;
+      const f = expectDefined(set.files[t.file], 'the file of a trace');
       const c = componentAt(f.path, t.line);
       if (c.params.has(t.key) || !givesSize(t.params)) continue;
       c.params.set(t.key, { ...positionOf(f, t.line), params: t.params });
@@ -136,7 +144,7 @@ export class MemoryJoin extends JoinState<MemComponent> {
     if (moved) for (const f of oldFiles) renumber.set(f.idx, this.byId.get(f.id)?.idx ?? -1);
     const kept: Trace[] = [];
     for (const t of this.traces) {
-      const f = oldFiles[t.file] as SourceFile;
+      const f = expectDefined(oldFiles[t.file], 'the file of a kept trace');
       if (goneLines.get(f.id)?.has(t.line)) continue;
       if (moved) renumberTrace(t, renumber);
       kept.push(t);

@@ -7,6 +7,10 @@
  * records reads the directory, the buckets its keys lead to and the records of the components it
  * touches, joins those again and writes what changed, inside the refresh's transaction. The analysis
  * reads the totals and the problems, never a trace.
+ *
+ * Hot loops: the index casts (`list[i] as number`) in this file sit in per-record loops over arrays
+ * whose bounds the loop guarantees; they stay casts for speed (a million records), where code off
+ * the hot path uses expectDefined.
  */
 import type { FileChange } from '../index/indexer';
 import { collectGarbage } from '../memory';

@@ -15,6 +15,7 @@ import type { ModelInfo } from './models';
 import { logistic, ols, wls, type BinomialPoint, type OlsFit } from './stats';
 import { groupBy, type Tally } from './tally';
 import type { CellTotal } from './totals';
+import { expectDefined } from '../../shared/expect';
 
 interface FitResult {
   json: RegressionJson;
@@ -56,7 +57,7 @@ export function insufficientReason(r: RegressionJson): InsufficientReason | null
     if (excluded + unknown_size === 0) return { kind: 'no_evaluable_traces' };
     return { kind: 'all_left_out', excluded, unknownSize: unknown_size, empty };
   }
-  return { kind: 'one_size', points: r.points.length, x: (r.points[0] as PointJson).x };
+  return { kind: 'one_size', points: r.points.length, x: expectDefined(r.points[0], 'the one point').x };
 }
 
 /** The reason in a researcher's words: "no evaluable traces", "every model left out (2 excluded)", … */

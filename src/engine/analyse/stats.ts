@@ -318,8 +318,8 @@ export function cohenKappa(pairs: [string, string][]): number | null {
   const at = new Map(labels.map((l, i) => [l, i]));
   const matrix = new Array<number>(labels.length * labels.length).fill(0);
   for (const [a, b] of pairs) {
-    const i = (at.get(a) as number) * labels.length + (at.get(b) as number);
-    matrix[i] = (matrix[i] as number) + 1;
+    const i = expectDefined(at.get(a), 'a label') * labels.length + expectDefined(at.get(b), 'a label');
+    matrix[i] = expectDefined(matrix[i], 'a matrix entry') + 1;
   }
   return cohenKappaOf(matrix, labels.length);
 }
@@ -330,7 +330,7 @@ export function cohenKappaOf(matrix: readonly number[], size: number): number | 
   let agree = 0;
   for (let i = 0; i < size; i++)
     for (let j = 0; j < size; j++) {
-      const c = matrix[i * size + j] as number;
+      const c = expectDefined(matrix[i * size + j], 'a matrix entry');
       n += c;
       if (i === j) agree += c;
     }
@@ -341,8 +341,8 @@ export function cohenKappaOf(matrix: readonly number[], size: number): number | 
     let row = 0;
     let col = 0;
     for (let j = 0; j < size; j++) {
-      row += matrix[i * size + j] as number;
-      col += matrix[j * size + i] as number;
+      row += expectDefined(matrix[i * size + j], 'a matrix entry');
+      col += expectDefined(matrix[j * size + i], 'a matrix entry');
     }
     pe += (row / n) * (col / n);
   }

@@ -11,6 +11,7 @@ import type { TraceCounts } from '../report/results';
 import type { Trace } from './join';
 import { sizeFromField } from './models';
 import { Tally, type TallyJson } from './tally';
+import { expectDefined } from '../../shared/expect';
 
 export interface CellTotal {
   attackClass: string;
@@ -170,7 +171,7 @@ export class Totals {
     if (agreementCounts(t, o)) {
       const i = labelIndex(t.verdict?.label);
       const j = labelIndex(o.label);
-      p.matrix[i * 4 + j] = (p.matrix[i * 4 + j] as number) + sign;
+      p.matrix[i * 4 + j] = expectDefined(p.matrix[i * 4 + j], 'a matrix entry') + sign;
     }
     if (p.traces === 0) this.agreement.delete(k);
   }
@@ -278,12 +279,12 @@ export function dilutionPairs(
   for (const { a, b } of byBase.values()) {
     const k = Math.min(a.length, b.length);
     if (k === 0) continue;
-    const key = (a[0] as Trace).key;
+    const key = expectDefined(a[0], 'the first A trace').key;
     let p = out.get(key);
     if (!p) out.set(key, (p = { pairs: 0, onlyA: 0, onlyB: 0 }));
     for (let i = 0; i < k; i++) {
-      const ta = a[i] as Trace;
-      const tb = b[i] as Trace;
+      const ta = expectDefined(a[i], 'the k-th A trace');
+      const tb = expectDefined(b[i], 'the k-th B trace');
       partner?.(ta, tb);
       if (ta.category !== 'evaluable' || tb.category !== 'evaluable') continue;
       p.pairs++;

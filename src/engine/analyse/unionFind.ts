@@ -1,6 +1,10 @@
 /**
  * Records grouped by shared keys, for a whole index at once (a million traces: typed arrays, no
  * per-key objects). Each record's component is named by its smallest record index.
+ *
+ * Hot loops: the index casts (`list[i] as number`) in this file sit in per-record loops over arrays
+ * whose bounds the loop guarantees; they stay casts for speed (a million records), where code off
+ * the hot path uses expectDefined.
  */
 
 /** An open-addressing table from key hashes (below 2^53) to the first record that had the key. */
