@@ -71,6 +71,11 @@ export interface TraceSet {
   problems: Problem[];
   /** Every grader with a verdict on some trace, sorted (a chosen grader that is not here grades nothing). */
   graders: string[];
+  /**
+   * Per grader (in `graders`' order), the traces it gave a verdict on its graded, cross-grader or
+   * trace line: the traces an analysis under that grader counts as graded (ANALYSIS.md §11).
+   */
+  gradedBy: Map<string, number>;
 }
 
 /** Visit a file's indexed records in line order (the record is reused between rows: copy what you keep). */
@@ -334,10 +339,10 @@ export function buildTraces(index: TraceIndex, grader: string | null = null): Tr
     if (t.verdict?.cls === 'unknown') unknownLabel(files, t.verdict, problems);
     for (const o of t.opinions) if (o.cls === 'unknown') unknownLabel(files, o, problems);
   }
-  const graders = gradersOf(traces, lineVerdicts);
+  const gradedBy = gradersOf(traces, lineVerdicts);
   if (grader !== null) chooseGrader(traces, lineVerdicts, grader);
   for (const t of traces) t.category = categorise(t);
-  return { files, traces, problems, graders };
+  return { files, traces, problems, graders: [...gradedBy.keys()], gradedBy };
 }
 
 /** A chosen grader that gave no trace a verdict: what to tell the researcher (the CLI's warning, the editor's). */
@@ -346,14 +351,20 @@ export function graderNotFound(grader: string, graders: string[]): string {
   return `no trace has a verdict by grader ${JSON.stringify(grader)}, so every trace is ungraded (graders with verdicts: ${known})`;
 }
 
-function gradersOf(traces: Trace[], lineVerdicts: [Trace, GivenVerdict][]): string[] {
-  const names = new Set<string>();
+/** Each grader's number of traces with a verdict by it, in code-point order of the names. */
+function gradersOf(traces: Trace[], lineVerdicts: [Trace, GivenVerdict][]): Map<string, number> {
+  const own = new Map<Trace, GivenVerdict>(lineVerdicts);
+  const counts = new Map<string, number>();
+  const byTrace = new Set<string>();
   for (const t of traces) {
-    if (t.verdict) names.add(t.verdict.grader);
-    for (const o of t.opinions) names.add(o.grader);
+    byTrace.clear();
+    if (t.verdict) byTrace.add(t.verdict.grader);
+    for (const o of t.opinions) byTrace.add(o.grader);
+    const line = own.get(t);
+    if (line) byTrace.add(line.grader);
+    for (const g of byTrace) counts.set(g, (counts.get(g) ?? 0) + 1);
   }
-  for (const [, v] of lineVerdicts) names.add(v.grader);
-  return [...names].sort(compareCodePoints);
+  return new Map([...counts].sort(([a], [b]) => compareCodePoints(a, b)));
 }
 
 /**
