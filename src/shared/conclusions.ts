@@ -4,7 +4,7 @@
  * decision with its uncertainty (ANALYSIS.md §10), a lineage whose members were attacked with
  * different attack-class mixes (§12). Pure, no Node: the page bundles it.
  */
-import type { HeadlineJson, LineageJson, PointJson, RegressionJson } from '../protocol';
+import type { CellComparison, HeadlineJson, LineageJson, PointJson, RegressionJson } from '../protocol';
 import { integer, signed, signedInterval, size } from './format';
 
 /** The largest number of scenarios per arm the headline's planning figure tries (ANALYSIS.md §10). */
@@ -92,3 +92,8 @@ export function sharedClassesText(l: LineageJson, escape: (s: string) => string 
 /** Why the pooled rates of a mixed lineage mislead, after its name. */
 export const MIX_MEANING =
   'A pooled difference between them can come from the mix rather than from scale; the shared-class rates compare like with like.';
+
+/** Whether a cell's Δ interval excludes 0 (lower > 0 or upper < 0). */
+export function deltaExcludesZero(c: CellComparison): boolean {
+  return c.delta_ci_pp !== null && (c.delta_ci_pp[0] > 0 || c.delta_ci_pp[1] < 0);
+}

@@ -397,12 +397,15 @@ describe('choosing the grader (ANALYSIS.md §11)', () => {
   it("each grader's trace count is the graded count of an analysis under it (the page's grader list)", async () => {
     const run = await analyseFolder(files);
     // A: t1–t4 (graded lines, t3 its line); G: t1, t2 (line), t3, t5; H: t2; line: t1.
-    assert.deepEqual([...run.traceSet.gradedBy], [
-      ['A', 4],
-      ['G', 4],
-      ['H', 1],
-      ['line', 1],
-    ]);
+    assert.deepEqual(
+      [...run.traceSet.gradedBy],
+      [
+        ['A', 4],
+        ['G', 4],
+        ['H', 1],
+        ['line', 1],
+      ],
+    );
     for (const [grader, count] of run.traceSet.gradedBy)
       assert.equal((await analyseFolder(files, grader)).document.inputs.traces.graded, count, grader);
   });

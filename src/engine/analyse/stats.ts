@@ -248,7 +248,6 @@ export function headlineDecision(ci: readonly [number, number], thresholdPp: num
   return 'UNDECIDED';
 }
 
-
 /**
  * The smallest m in 1..100,000 evaluable traces per arm that decides the headline with the four
  * strict rates held (§10), or null.

@@ -3,7 +3,6 @@ import {
   classificationText,
   DASH,
   fixed,
-  integer,
   intervalClassificationText,
   percent,
   pValue,
@@ -154,7 +153,10 @@ export function renderMarkdown(doc: ResultsDocument): string {
     for (const h of doc.dilution.headlines)
       lines.push(`- **${mdText(h.lineage)}**: ${headlineText(h, doc.settings.headline_threshold_pp)}`);
     if (doc.dilution.headlines.some((h) => h.decision === 'UNDECIDED'))
-      lines.push('', undecidedMeaning(doc.settings.headline_threshold_pp, (w) => `*${w}*`));
+      lines.push(
+        '',
+        undecidedMeaning(doc.settings.headline_threshold_pp, (w) => `*${w}*`),
+      );
     if (doc.dilution.headlines.length > 0) lines.push('');
     for (const r of reg('dilution')) {
       if (r.ols)
