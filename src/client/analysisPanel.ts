@@ -3,12 +3,13 @@
  * restored after a reload (to its folder, which its title names when there are several).
  */
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostToPage, PageHost, PagePlace, PageToHost, TraceSelector } from '../protocol';
 import { AgreementRequest, ReanalyseRequest, TraceDetailRequest, TracesRequest } from '../protocol/requests';
 import { respond } from '../shared/pageHost';
 import { Disposable } from './disposable';
-import { chooseBefore, comparisonView } from './comparison';
+import { chooseBefore, comparisonView, sourceOf } from './comparison';
 import { exportResults, savePng, saveSnapshot } from './exports';
 import { Panels } from './ids';
 import { openLocation } from './locations';
@@ -49,6 +50,8 @@ export class AnalysisPanel extends Disposable {
   };
   /** Comparisons asked for, in order: only the latest one's answer is posted. */
   private comparisonsAsked = 0;
+  /** The saved analysis compared with, watched: a snapshot changed, corrupted or deleted is said at once. */
+  private watchedBefore: { file: string; watcher: vscode.FileSystemWatcher } | null = null;
 
   /**
    * Open (or reveal) a folder's page; with a selector, show those traces; with a place, show it.
@@ -138,6 +141,7 @@ export class AnalysisPanel extends Disposable {
   }
 
   override dispose(): void {
+    this.watchedBefore?.watcher.dispose();
     if (AnalysisPanel.panels.get(this.server.key) === this) AnalysisPanel.panels.delete(this.server.key);
     if (AnalysisPanel.last === this) AnalysisPanel.last = undefined;
     super.dispose();
@@ -159,9 +163,28 @@ export class AnalysisPanel extends Disposable {
   /** The Compare tab's content, against the analysis just sent: after every analysis and every new BEFORE. */
   async sendComparison(): Promise<void> {
     if (!this.server.results) return;
+    this.watchBefore();
     const asked = ++this.comparisonsAsked;
     const view = await comparisonView(this.context, this.server);
     if (asked === this.comparisonsAsked) this.post({ type: 'comparison', view });
+  }
+
+  private watchBefore(): void {
+    const before = sourceOf(this.context, this.server);
+    const file = before?.source.kind === 'file' ? before.source.path : null;
+    if (this.watchedBefore?.file === file) return;
+    this.watchedBefore?.watcher.dispose();
+    this.watchedBefore = null;
+    if (file === null) return;
+    const name = path.basename(file).replace(/[[\]{}*?]/g, '[$&]');
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), name),
+    );
+    const again = (): void => void this.sendComparison();
+    watcher.onDidChange(again);
+    watcher.onDidCreate(again);
+    watcher.onDidDelete(again);
+    this.watchedBefore = { file, watcher };
   }
 
   private async handle(m: PageToHost): Promise<void> {

@@ -32,7 +32,7 @@ function labelOf(folder: string, target: string): string {
 }
 
 /** The BEFORE of a folder: the one chosen, else its default snapshot when present, else none. */
-function sourceOf(
+export function sourceOf(
   context: vscode.ExtensionContext,
   server: AnalysisServer,
 ): { source: CompareSource; isDefault: boolean } | null {
