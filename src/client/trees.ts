@@ -292,8 +292,9 @@ export class LineageNode extends LensNode {
     const l = r.doc.lineages.find((x) => x.name === this.name);
     const reg = r.regression('lineage', { lineage: this.name });
     const mixed = l?.mix_differs === true;
+    // The shape first (a narrow side bar cuts the end); the icon says already that the mix differs.
     t.description = l
-      ? `${mixed ? `${MIX_WARNING} mixed attack classes · ` : ''}${l.shape} · ${l.members.length} size${l.members.length === 1 ? '' : 's'} · ${slopeText(reg)}`
+      ? `${l.shape} · ${l.members.length} size${l.members.length === 1 ? '' : 's'}${mixed ? ` · ${MIX_WARNING} mixed attack classes` : ''} · ${slopeText(reg)}`
       : 'no evaluable member';
     // The warning icon: the pooled rates of its members compare different attack-class mixes.
     t.iconPath = new vscode.ThemeIcon(
