@@ -114,7 +114,10 @@ describe("a report's figures in the editor (CLAIMS.md)", () => {
     assert.equal(again.summary.CHANGED + again.summary.NOT_FOUND, 0);
     assert.equal(again.summary.HOLDS, check.summary.HOLDS + 1);
     // Nowhere else: a figure that holds has no fix.
-    const holding = expectDefined(check.claims.find((c) => c.status === 'HOLDS'));
+    const holding = expectDefined(
+      check.claims.find((c) => c.status === 'HOLDS'),
+      'a figure that holds',
+    );
     assert.deepEqual(reportActions(check, uri, claimRange(holding)), []);
   });
 
@@ -154,7 +157,7 @@ describe("the Compare tab's BEFORE (COMPARE.md)", () => {
       parseResultsDocument(fs.readFileSync(file, 'utf8')),
       doc,
       { before: 'initial.json', after: DEMO },
-      expectDefined(answer.comparison?.generated_at),
+      expectDefined(answer.comparison?.generated_at, 'the comparison'),
     );
     assert.deepEqual(answer.comparison, expected);
     assert.ok((answer.comparison?.changes.length ?? 0) > 0, 'the demo moved since its saved analysis');
@@ -162,13 +165,11 @@ describe("the Compare tab's BEFORE (COMPARE.md)", () => {
     fs.writeFileSync(file, '{"schema": "failure-first-lens/results@1", "generated_at": ');
     const broken = await saved.compare({ kind: 'file', path: file }, 'initial.json', after());
     assert.equal(broken.comparison, null);
-    assert.match(expectDefined(broken.error ?? undefined), /^initial\.json: not JSON \(/);
+    assert.match(broken.error ?? '', /^initial\.json: not JSON \(/);
     // Another schema.
     fs.writeFileSync(file, JSON.stringify({ schema: 'failure-first-lens/comparison@1' }));
     assert.match(
-      expectDefined(
-        (await saved.compare({ kind: 'file', path: file }, 'initial.json', after())).error ?? undefined,
-      ),
+      (await saved.compare({ kind: 'file', path: file }, 'initial.json', after())).error ?? '',
       /^initial\.json: schema is "failure-first-lens\/comparison@1", not "failure-first-lens\/results@1"$/,
     );
     // Deleted.
