@@ -1,6 +1,7 @@
 // @ts-check
 // `npm test`: build, then every suite, fastest first. Each suite is a node:test run:
-//   unit      test/unit/**/*.test.ts   engine rules and statistics (no editor)
+//   unit      test/unit/**/*.test.ts   engine rules and statistics (no editor), and test/property/*.test.ts
+//             (the line scanner against JSON.parse on 20,000 generated lines; `npm run test:property` runs 1,000,000)
 //   cli       test/e2e/cli.test.ts     the built `ff-lens analyze` on the demo and a quirks workspace
 //             test/e2e/compare.test.ts `ff-lens compare` and `ff-lens check-report` on the demo
 //   faults    test/faults/*.test.ts    hostile files, races, kills, damaged indexes, a 10,000-case fuzz run
@@ -23,7 +24,16 @@ const files = (/** @type {string} */ dir, /** @type {RegExp} */ re) =>
     : [];
 
 const suites = [
-  { name: 'unit', args: ['--import', 'tsx', '--test', ...files('test/unit', /\.test\.ts$/)] },
+  {
+    name: 'unit',
+    args: [
+      '--import',
+      'tsx',
+      '--test',
+      ...files('test/unit', /\.test\.ts$/),
+      ...files('test/property', /\.test\.ts$/),
+    ],
+  },
   { name: 'cli', args: ['--import', 'tsx', '--test', ...files('test/e2e', /^(cli|compare)\.test\.ts$/)] },
   { name: 'faults', args: ['--import', 'tsx', '--test', ...files('test/faults', /\.test\.ts$/)] },
   // tsx for the shared TypeScript helpers (src/shared) the JavaScript drivers import

@@ -11,9 +11,13 @@ async function main(): Promise<void> {
   const ws = new Workspace(fs.realpathSync(folder), { settings: withDefaults({}), indexPath });
   await ws.refresh();
   const run = ws.analyse();
-  const ids = [...new Set(run.traceSet.traces.map((t) => t.scenarioId).filter((s): s is string => s !== null))];
+  const ids = [
+    ...new Set(run.traceSet.traces.map((t) => t.scenarioId).filter((s): s is string => s !== null)),
+  ];
   // A 10,000-line scenario file over the corpus's scenario ids (CodeLens input).
-  const lines = Array.from({ length: 10_000 }, (_, i) => JSON.stringify({ id: ids[i % ids.length], attack_class: 'x', prompt: 'p'.repeat(300) }));
+  const lines = Array.from({ length: 10_000 }, (_, i) =>
+    JSON.stringify({ id: ids[i % ids.length], attack_class: 'x', prompt: 'p'.repeat(300) }),
+  );
   let t = performance.now();
   const catalog = new ScenarioCatalog(run, ws.traceIndex);
   const catalogMs = performance.now() - t;
@@ -32,7 +36,15 @@ async function main(): Promise<void> {
   const hoverMs = performance.now() - t;
   ws.close();
   console.log(
-    JSON.stringify({ traces: run.traceSet.traces.length, scenarios: ids.length, catalogMs, lenses, lensMs, hoverMs, hoverModels: ev.perModel.length }),
+    JSON.stringify({
+      traces: run.traceSet.traces.length,
+      scenarios: ids.length,
+      catalogMs,
+      lenses,
+      lensMs,
+      hoverMs,
+      hoverModels: ev.perModel.length,
+    }),
   );
 }
 void main();

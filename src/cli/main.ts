@@ -10,12 +10,13 @@ import { checkReportCommand } from './checkReport';
 import { compare } from './compare';
 import { CliError, UsageError, write, writeStdout } from './io';
 import { parseAnalysisOptions, type AnalysisOptions } from './options';
+import { printTimings } from './timings';
 import { variants } from './variants';
 
 const USAGE = `usage: ff-lens analyze <workspace-folder> [--json <file>|-] [--markdown <file>|-] [--lineages <file>]
                       [--index <path> | --no-index] [--flat-threshold PP] [--slope-threshold PP]
                       [--headline-threshold PP] [--thin-n N] [--attack-class-source family|name]
-                      [--grader NAME]
+                      [--grader NAME] [--timings]
        ff-lens scenarios <workspace-folder> [--json <file>|-] [--index <path> | --no-index]
        ff-lens variants <scenario-file.jsonl> [--seed S] [--out <file>|-] [--force]
        ff-lens compare <before> <after> [--json <file>|-] [--markdown <file>|-] [--fail-on-change] [analysis options]
@@ -32,8 +33,10 @@ function folderOf(options: AnalysisOptions): string {
 
 async function analyze(argv: string[]): Promise<number> {
   const started = Date.now();
-  const options = parseAnalysisOptions(argv);
+  const startedAt = performance.now();
+  const options = parseAnalysisOptions(argv, ['--timings']);
   const a = await analyseFolder(folderOf(options), options);
+  const outputAt = performance.now();
   const doc = a.document;
   if (options.json !== undefined) await write(options.json, resultsJson(doc));
   if (options.markdown !== undefined) await write(options.markdown, renderMarkdown(doc));
@@ -43,11 +46,7 @@ async function analyze(argv: string[]): Promise<number> {
     `ff-lens: ${doc.inputs.traces.total} traces in ${doc.inputs.files.length} files (${read} read, ${(a.report.bytesRead / 1e6).toFixed(1)} MB), ` +
       `${doc.inputs.problems.length} input problems${a.cached ? ', results unchanged since the last run' : ''}, ${Date.now() - started} ms\n`,
   );
-  if (process.env.FF_LENS_BENCH)
-    process.stderr.write(
-      `ff-lens: phases: start ${a.indexedFrom - started} ms, index ${a.indexedTo - a.indexedFrom} ms (${a.report.threads} worker threads), analysis and output ${Date.now() - a.indexedTo} ms\n` +
-        `ff-lens: peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(1)} MB\n`,
-    );
+  if (options.flags.has('--timings')) printTimings(a, startedAt, outputAt);
   return 0;
 }
 

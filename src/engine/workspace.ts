@@ -73,6 +73,14 @@ function isUnwritable(e: unknown): boolean {
   );
 }
 
+/** Where the last refresh and analysis spent their time, in ms (`ff-lens analyze --timings`). */
+export interface WorkspaceTimings {
+  discoveryMs: number;
+  /** Reading the index into traces (the join), and the figures and document made from them. */
+  joinMs: number;
+  analysisMs: number;
+}
+
 export class Workspace {
   private index: TraceIndex | null = null;
   /** The inode of the index file this connection has open: another process may have rebuilt it. */
@@ -80,6 +88,7 @@ export class Workspace {
   private discovery: Discovery = { files: [], problems: [] };
   /** Said once to the user: the index had to stay in memory, or was rebuilt. */
   readonly warnings: string[] = [];
+  readonly timings: WorkspaceTimings = { discoveryMs: 0, joinMs: 0, analysisMs: 0 };
 
   constructor(
     readonly root: string,
@@ -127,7 +136,9 @@ export class Workspace {
    * wait); a damaged index is rebuilt; an index that cannot be written stays in memory, with a warning.
    */
   async refresh(progress?: Progress): Promise<UpdateReport> {
+    const t0 = performance.now();
     this.discovery = discover(this.root, this.options.settings);
+    this.timings.discoveryMs = performance.now() - t0;
     const file = this.options.indexPath;
     if (file === null) return updateIndex(this.memoryIndex(), this.root, this.discovery.files, progress);
     let lock: IndexLock;
@@ -317,6 +328,7 @@ export class Workspace {
   }
 
   analyse(generatedAt?: string): AnalysisRun {
+    const t0 = performance.now();
     const index = this.traceIndex;
     // One snapshot: another process may be writing the index meanwhile.
     const { generation, traceSet, rows, problems } = index.snapshot(() => {
@@ -328,6 +340,8 @@ export class Workspace {
         problems: this.readProblems(rows),
       };
     });
+    const t1 = performance.now();
+    this.timings.joinMs = t1 - t0;
     const { map, path: mapPath } = this.lineageMap();
     const readProblems = problems.kept;
     if (mapPath !== null)
@@ -350,6 +364,7 @@ export class Workspace {
       generatedAt,
     });
     this.storeDocument(generation, analysis.document);
+    this.timings.analysisMs = performance.now() - t1;
     return { ...analysis, traceSet, lineages: map, generation };
   }
 

@@ -12,6 +12,7 @@ import { normaliseLabel } from '../engine/read/verdicts';
 import type { AnalysisRun } from '../engine/workspace';
 import { stringTokens, valueOf } from './jsonLine';
 import type { ScenarioCatalog } from '../engine/analyse/scenarios';
+import { expectDefined } from '../shared/expect';
 
 const SOURCE = 'Failure-First Lens';
 const MAX_PER_FILE = 1000;
@@ -102,7 +103,7 @@ export function computeDiagnostics(
 
   // Scenario files: duplicate ids and lines without one (editor diagnostics only).
   for (const [id, lines] of catalog.duplicates()) {
-    const first = lines[0] as (typeof lines)[number];
+    const first = expectDefined(lines[0], 'the first line with this id');
     for (const l of lines.slice(1)) {
       found.push({
         path: l.path,

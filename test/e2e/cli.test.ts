@@ -55,7 +55,6 @@ function ffLens(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   return runProcess(process.execPath, [BIN, ...args], {
     XDG_CACHE_HOME: CACHE,
     FF_LENS_WORKERS: undefined,
-    FF_LENS_BENCH: undefined,
     FF_LENS_THREADS: undefined,
     ...env,
   });
@@ -1639,15 +1638,15 @@ describe('worker-thread and inline parsing give the same document', () => {
       const root = make();
       try {
         const [threads, inline] = await Promise.all([
-          analyze(root, ['--no-index'], { FF_LENS_WORKERS: 'always', FF_LENS_BENCH: '1' }),
-          analyze(root, ['--no-index'], { FF_LENS_WORKERS: 'never', FF_LENS_BENCH: '1' }),
+          analyze(root, ['--no-index', '--timings'], { FF_LENS_WORKERS: 'always' }),
+          analyze(root, ['--no-index', '--timings'], { FF_LENS_WORKERS: 'never' }),
         ]);
         assert.match(
           threads.run.stderr,
-          /\(([1-9]\d*) worker threads\)/,
+          /timings \(([1-9]\d*) parse threads/,
           'FF_LENS_WORKERS=always parses on threads',
         );
-        assert.match(inline.run.stderr, /\(0 worker threads\)/, 'FF_LENS_WORKERS=never parses inline');
+        assert.match(inline.run.stderr, /timings \(0 parse threads/, 'FF_LENS_WORKERS=never parses inline');
         assert.equal(sansTime(threads.run.stdout), sansTime(inline.run.stdout));
         assert.ok(threads.doc.inputs.traces.total >= (name.includes('5,000') ? 5000 : 101));
       } finally {

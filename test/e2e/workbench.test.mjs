@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import {
   ensureCodeServer,
   installExtension,
@@ -22,6 +22,7 @@ import {
 import { expectDefined, expectPresent } from '../../src/shared/expect.ts';
 import {
   clickActivityBar,
+  expandTreeRow,
   closeWorkbench,
   openFile,
   openWorkbench,
@@ -1292,16 +1293,17 @@ test('a multi-root workspace is analysed folder by folder: a tree section, a sta
       'the first folder section',
       60000,
     );
-    // The demo's section is long: fold it (again, should a refresh come between), so that the
-    // second one is on screen (the tree renders only the rows it shows).
-    const demoRow = p4
-      .locator('.part.sidebar .monaco-list-row[aria-level="1"]')
-      .filter({ has: p4.locator('.label-name', { hasText: /^\s*demo-workspace\s*$/ }) })
+    // The tree renders only the rows on screen, and the demo's section is long: fold everything
+    // (the view's Collapse All), then open the second folder's section alone.
+    const lineagesPane = p4
+      .locator('.part.sidebar .pane')
+      .filter({ has: p4.locator(':scope > .pane-header[aria-label="Lineages Section"]') })
       .first();
     const rows = await waitUntil(
       async () => {
-        if ((await demoRow.getAttribute('aria-expanded')) === 'true')
-          await demoRow.locator('.monaco-tl-twistie').click();
+        await lineagesPane.locator(':scope > .pane-header').hover();
+        await lineagesPane.locator('.actions-container .action-label[aria-label="Collapse All"]').click();
+        await expandTreeRow(p4, 'second-lab', { viewTitle: 'Lineages' });
         await foldAttackClasses(p4);
         const r = await treeRows(p4, 'Lineages', { minRows: 2 });
         const at = r.findIndex((x) => x.label === 'second-lab' && x.level === 1);
@@ -1351,16 +1353,7 @@ test(
   'speed on the 40,000-trace benchmark corpus: the page follows a changed file (figures printed)',
   { skip: process.env.FF_E2E_BENCH === '0' },
   async () => {
-    // scripts/bench/ is being rewritten and is not type-checked yet: a computed specifier keeps it
-    // out of this program, and its two functions are typed here.
-    /**
-     * @type {{ writeCorpus: (dir: string, traces: number) => { files: number, bytes: number, traces: number },
-     *   appendTraces: (dir: string, count: number, seed: number) => string }}
-     */
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- typed by the JSDoc above
-    const { writeCorpus, appendTraces } = await import(
-      pathToFileURL(path.join(ROOT, 'scripts/bench/corpus.mjs')).href
-    );
+    const { writeCorpus, appendTraces } = await import('../../scripts/bench/corpus.mts');
     const corpus = path.join(base, 'bench-40k');
     const info = writeCorpus(corpus, 40_000);
     const ud2 = path.join(base, 'ud-bench');

@@ -9,7 +9,7 @@ import { readCorpus } from '../read/corpusDb';
 import { datasetOf, type DiscoveredFile } from '../read/discover';
 import { openRegular } from '../read/jsonl';
 import type { ParseFailure, ParseJob, ParseResult, ParsedPart } from '../read/parse';
-import { ParsePool } from '../read/pool';
+import { ParsePool, type ThreadWork } from '../read/pool';
 import { crcOf, decide, databaseSignature, identityOf, type Decision } from './changes';
 import { SegmentBuilder, parseSegment } from './segment';
 import type { FileRow, SegmentWrite, StoredProblem, TraceIndex } from './traceIndex';
@@ -21,6 +21,10 @@ export interface UpdateReport {
   bytesRead: number;
   changed: boolean;
   threads: number;
+  /** What each parse thread did (the calling thread's when no worker ran). */
+  parse: ThreadWork[];
+  /** Main-thread time spent writing parsed files and the corpus into the index, commit included. */
+  writeMs: number;
 }
 
 export type Progress = (done: number, total: number, file: string) => void;
@@ -50,7 +54,9 @@ export async function updateIndex(
   try {
     const report = await update(index, root, discovered, progress);
     if (report.changed) index.bumpGeneration();
+    const t0 = performance.now();
     index.commit();
+    report.writeMs += performance.now() - t0;
     return report;
   } catch (e) {
     index.rollback();
@@ -65,7 +71,7 @@ async function update(
   progress?: Progress,
 ): Promise<UpdateReport> {
   const known = new Map(index.files().map((f) => [f.path, f]));
-  const report: UpdateReport = { files: [], bytesRead: 0, changed: false, threads: 0 };
+  const report: UpdateReport = { files: [], bytesRead: 0, changed: false, threads: 0, parse: [], writeMs: 0 };
   const plans: Plan[] = [];
   const unopened: Unopened[] = [];
   for (const file of discovered) {
@@ -106,6 +112,7 @@ async function update(
   const toRead = reads.reduce((s, p) => s + p.st.size - startOf(p), 0);
   const pool = ParsePool.forWork(toRead);
   report.threads = pool.threads;
+  report.parse = pool.work;
   let done = 0;
   const total = plans.reduce((s, p) => s + p.st.size, 0);
   try {
@@ -122,6 +129,7 @@ async function update(
         const parse = parses.get(p);
         if (parse) {
           const r = await parse;
+          const t0 = performance.now();
           if ('failed' in r) {
             if (r.failed === 'gone') {
               if (p.row) index.removeFile(p.row.id);
@@ -134,8 +142,12 @@ async function update(
             writeParsed(index, p, r);
             bytes = p.st.size - startOf(p);
           }
-        } else if (p.file.kind === 'database') indexDatabase(index, p);
-        else writeFileOnly(index, p); // the lineage map: read by the analysis itself
+          report.writeMs += performance.now() - t0;
+        } else if (p.file.kind === 'database') {
+          const t0 = performance.now();
+          indexDatabase(index, p);
+          report.writeMs += performance.now() - t0;
+        } else writeFileOnly(index, p); // the lineage map: read by the analysis itself
       }
       if (action !== 'unchanged') report.changed = true;
       report.bytesRead += bytes;

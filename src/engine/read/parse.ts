@@ -7,7 +7,7 @@ import { SegmentBuilder } from '../index/segment';
 import { ProblemBudget, quoteAt, type ProblemCode } from '../problems';
 import type { FileKind } from '../settings';
 import { MAX_LINE_BYTES, openRegular, scanLines } from './jsonl';
-import { extractLine, extractScenario, isObj, type LineFields } from './records';
+import { jsonParseMessage, LineScanner, type ScanProblem } from './scan';
 
 export interface ParseJob {
   abs: string;
@@ -57,16 +57,13 @@ export interface ParseFailure {
   reason: string;
 }
 
-type Obj = Record<string, unknown>;
-
 const TRUNCATED = 'truncated last line: no newline and not valid JSON (still being written?)';
 
 /**
  * V8's message without what it quotes of the input (a linked file may be a secret): the kind of
  * error, and the column where the text stops being JSON.
  */
-function invalidJson(e: unknown, text: string): { reason: string; column: number | null } {
-  const m = e instanceof Error ? e.message : String(e);
+function invalidJson(m: string, text: string): { reason: string; column: number | null } {
   const at = /at position (\d+)/.exec(m);
   const kind = m
     .replace(/,? ".*" is not valid JSON$/s, '')
@@ -96,73 +93,21 @@ class Unusable {
   ) {}
 }
 
-/** The parsed object, or why the line is unusable. */
-function parseObject(text: string): Obj | Unusable {
-  let value: unknown;
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0; // a bad line's stack is never looked at, and capturing it doubles its cost
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    const { reason, column } = invalidJson(e, text);
-    return new Unusable('invalid-json', reason, column);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
-  if (isObj(value)) return value;
-  const what = Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value;
-  return new Unusable('not-an-object', `not a JSON object (${what})`, 1);
-}
-
-const isProblem = (v: Obj | Unusable): v is Unusable => v instanceof Unusable;
-
 const NOT_JSON = new Unusable('invalid-json', 'invalid JSON', null);
 
 /**
- * A line whose first character after blanks cannot begin any JSON value (junk, a log line): invalid
- * without asking JSON.parse, whose exceptions are what made millions of junk lines slow.
+ * Why a line the scanner refused is unusable. The reason and column are worded only for a problem
+ * kept in full (they decode the line); beyond the budget only the kind of a bad line is counted.
  */
-function cannotBeJson(text: string): boolean {
-  let i = 0;
-  let c = text.charCodeAt(0);
-  while (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) c = text.charCodeAt(++i);
-  // { [ " - 0–9 t f n
-  return !(
-    c === 0x7b ||
-    c === 0x5b ||
-    c === 0x22 ||
-    c === 0x2d ||
-    (c >= 0x30 && c <= 0x39) ||
-    c === 0x74 ||
-    c === 0x66 ||
-    c === 0x6e
-  );
+function unusable(p: ScanProblem, buf: Buffer, start: number, end: number, detail: boolean): Unusable {
+  if (p.code === 'not-an-object') return new Unusable('not-an-object', `not a JSON object (${p.what})`, 1);
+  if (!detail) return NOT_JSON;
+  const { text, message } = jsonParseMessage(buf, start, end, p);
+  const { reason, column } = invalidJson(message, text);
+  return new Unusable('invalid-json', reason, column);
 }
+
 const MAX_LINE_MIB = MAX_LINE_BYTES / (1 << 20);
-
-const NON_ASCII = /[^\x00-\x7f]/;
-const ascii = (s: string | null): boolean => s === null || !NON_ASCII.test(s);
-
-function asciiFields(f: LineFields): boolean {
-  return (
-    ascii(f.traceId) &&
-    ascii(f.scenarioId) &&
-    ascii(f.model) &&
-    ascii(f.attackClass) &&
-    ascii(f.variant) &&
-    ascii(f.params) &&
-    ascii(f.verdict) &&
-    ascii(f.grader) &&
-    ascii(f.preambleId)
-  );
-}
-
-function isBlank(text: string): boolean {
-  if (text.length === 0) return true;
-  const c = text.charCodeAt(0);
-  if (c === 0x7b || c === 0x5b) return false; // `{` or `[`: decided without a scan
-  return text.trim() === '';
-}
 
 /** One part (body or tail) being built. */
 class Part {
@@ -216,6 +161,7 @@ function parseOpen(fd: number, job: ParseJob): ParseResult {
   const body = new Part(new ProblemBudget<LineProblem>(job.problemBudget));
   const tail = new Part(new ProblemBudget<LineProblem>(1));
   const scenarios = job.kind === 'scenarios';
+  const scanner = new LineScanner();
   const problem = (
     p: Part,
     line: number,
@@ -234,47 +180,29 @@ function parseOpen(fd: number, job: ParseJob): ParseResult {
     job.end,
     job.crcSeed,
     (line, offset, length, buf, start, end, terminated) => {
-      // Latin-1 decoding is twice as fast as UTF-8 and gives the same JSON structure (multi-byte
-      // UTF-8 never contains ASCII bytes); a line whose kept fields are not ASCII is decoded again.
-      let text = buf.toString('latin1', start, end);
-      if (isBlank(text)) return;
       const p = terminated ? body : tail;
-      // Beyond the problems kept in full, only the kind of a bad line is wanted: no message, no second parse.
-      const detail = p.budget.hasRoom;
-      const value = cannotBeJson(text) && !detail ? NOT_JSON : parseObject(text);
-      if (isProblem(value)) {
-        let why = value;
-        if (detail) {
-          text = buf.toString('utf8', start, end); // the message's column counts UTF-16 units of the text
-          const again = parseObject(text);
-          if (isProblem(again)) why = again;
-        }
+      const scanned = scenarios ? scanner.scenarioLine(buf, start, end) : scanner.traceLine(buf, start, end);
+      if (scanned === null) return; // blank
+      if (scanned.problem) {
+        const why = unusable(scanned.problem, buf, start, end, p.budget.hasRoom);
         if (!terminated && why.code === 'invalid-json')
           problem(p, line, 'truncated-line', TRUNCATED, offset, length, why.column);
         else problem(p, line, why.code, why.reason, offset, length, why.column);
         return;
       }
-      if (scenarios) {
-        let sc = extractScenario(value);
-        if (!ascii(sc.id) || !ascii(sc.attackClass) || !ascii(sc.variant)) {
-          const exact = parseObject(buf.toString('utf8', start, end));
-          if (!isProblem(exact)) sc = extractScenario(exact);
-        }
-        if (sc.id !== null) p.records++;
+      const f = scanned.fields;
+      if ('id' in f) {
+        // A scenario file's line: its id, class and variant.
+        if (f.id !== null) p.records++;
         p.seg.add({
           line,
           offset,
           length,
-          scenarioId: sc.id,
-          attackClass: sc.attackClass,
-          variant: sc.variant,
+          scenarioId: f.id,
+          attackClass: f.attackClass,
+          variant: f.variant,
         });
         return;
-      }
-      let f = extractLine(value);
-      if (!asciiFields(f) || !f.responseAscii) {
-        const exact = parseObject(buf.toString('utf8', start, end));
-        if (!isProblem(exact)) f = extractLine(exact);
       }
       p.records++;
       p.seg.add({ line, offset, length, ...f });

@@ -4,7 +4,9 @@ import { parseRange, type ParseJob } from './parse';
 
 parentPort?.on('message', (msg: { id: number; job: ParseJob }) => {
   try {
-    parentPort?.postMessage({ id: msg.id, result: parseRange(msg.job) });
+    const t0 = performance.now();
+    const result = parseRange(msg.job);
+    parentPort?.postMessage({ id: msg.id, result, ms: performance.now() - t0 });
   } catch (e) {
     parentPort?.postMessage({
       id: msg.id,

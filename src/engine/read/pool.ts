@@ -4,12 +4,20 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { parseRange, type ParseFailure, type ParseJob, type ParseResult } from './parse';
+import { expectDefined } from '../../shared/expect';
 
 /** Below this many bytes, starting workers costs more than it saves. */
 const WORKER_THRESHOLD = 8 << 20;
 
 type Outcome = ParseResult | ParseFailure;
-type Pending = { resolve: (r: Outcome) => void; reject: (e: Error) => void };
+type Pending = { resolve: (r: Outcome) => void; reject: (e: Error) => void; bytes: number };
+
+/** What one thread parsed, and how long it took (`ff-lens analyze --timings`). */
+export interface ThreadWork {
+  ms: number;
+  jobs: number;
+  bytes: number;
+}
 
 export class ParsePool {
   private workers: Worker[] = [];
@@ -17,18 +25,28 @@ export class ParsePool {
   private queue: { id: number; job: ParseJob }[] = [];
   private pending = new Map<number, Pending>();
   private nextId = 0;
+  /** Per worker, or one entry for the calling thread when there are no workers. */
+  readonly work: ThreadWork[] = [];
 
   private constructor(
     private readonly script: string | null,
     size: number,
   ) {
-    if (script === null) return;
+    if (script === null) {
+      this.work.push({ ms: 0, jobs: 0, bytes: 0 });
+      return;
+    }
     for (let i = 0; i < size; i++) {
+      const work: ThreadWork = { ms: 0, jobs: 0, bytes: 0 };
+      this.work.push(work);
       // Small young generations: the parse garbage dies young; bounded worker heaps keep the peak RSS down.
       const w = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-      w.on('message', (msg: { id: number; result?: Outcome; error?: string }) => {
+      w.on('message', (msg: { id: number; result?: Outcome; error?: string; ms?: number }) => {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);
+        work.ms += msg.ms ?? 0;
+        work.jobs++;
+        work.bytes += p?.bytes ?? 0;
         if (msg.result) p?.resolve(msg.result);
         else p?.reject(new Error(msg.error ?? 'parse worker failed'));
         this.idle.push(w);
@@ -64,14 +82,22 @@ export class ParsePool {
 
   run(job: ParseJob): Promise<Outcome> {
     if (this.script === null) {
+      const work = expectDefined(this.work[0], 'the in-process thread');
+      const t0 = performance.now();
       try {
         return Promise.resolve(parseRange(job));
       } catch (e) {
         return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      } finally {
+        work.ms += performance.now() - t0;
+        work.jobs++;
+        work.bytes += job.end - job.start;
       }
     }
     const id = this.nextId++;
-    const p = new Promise<Outcome>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    const p = new Promise<Outcome>((resolve, reject) =>
+      this.pending.set(id, { resolve, reject, bytes: job.end - job.start }),
+    );
     this.queue.push({ id, job });
     this.pump();
     return p;

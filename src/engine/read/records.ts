@@ -1,4 +1,8 @@
-/** What the index keeps of one JSONL line: the fields of FORMATS.md §2–3 after their fallbacks. */
+/**
+ * What the index keeps of one JSONL line: the fields of FORMATS.md §2–3 after their fallbacks, read
+ * from a parsed object. The indexer reads the same fields from the line's bytes (scan.ts); the
+ * property tests (test/property) hold the two to the same results.
+ */
 import { verdictFromRaw } from './verdicts';
 
 /** 0: no response field; 1: a response; 2: an error sentinel (FORMATS.md §2, DECISIONS.md 3). */
@@ -16,8 +20,6 @@ export interface LineFields {
   verdict: string | null;
   grader: string | null;
   response: ResponseState;
-  /** False when the response's state turned on a non-ASCII character (see parse.ts). */
-  responseAscii: boolean;
   preambleId: string | null;
 }
 
@@ -72,21 +74,6 @@ function turnText(turn: Obj): unknown {
 export interface ResolvedText {
   state: ResponseState;
   text: string | null;
-  /** False when the blank/sentinel decision met a non-ASCII character first (Unicode white space). */
-  ascii: boolean;
-}
-
-/**
- * False when the first character that is not ASCII white space might begin Unicode white space
- * read as Latin-1: the UTF-8 lead bytes of U+00A0, U+1680, U+2000–U+205F, U+3000 and U+FEFF.
- */
-function leadIsAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) continue;
-    return !(c === 0xc2 || c === 0xe1 || c === 0xe2 || c === 0xe3 || c === 0xef);
-  }
-  return true;
 }
 
 /** The response along its fallbacks; blank-only values make an empty-response sentinel. */
@@ -104,19 +91,15 @@ export function resolveResponse(o: Obj): ResolvedText {
   }
   candidates.push(o.agent_response, o.response);
   let sawBlank = false;
-  let ascii = true;
   for (const c of candidates) {
     if (typeof c === 'string') {
-      ascii &&= leadIsAscii(c);
-      if (c.trim() !== '') {
-        return { state: isSentinel(c) ? 2 : 1, text: c, ascii };
-      }
+      if (c.trim() !== '') return { state: isSentinel(c) ? 2 : 1, text: c };
       sawBlank = true;
     } else if (typeof c === 'number' || typeof c === 'boolean') {
-      return { state: 1, text: String(c), ascii };
+      return { state: 1, text: String(c) };
     }
   }
-  return sawBlank ? { state: 2, text: '', ascii } : { state: 0, text: null, ascii };
+  return sawBlank ? { state: 2, text: '' } : { state: 0, text: null };
 }
 
 export function isSentinel(response: string): boolean {
@@ -159,11 +142,6 @@ function paramsField(o: Obj): string | null {
   return null;
 }
 
-function responseFields(o: Obj): { response: ResponseState; responseAscii: boolean } {
-  const r = resolveResponse(o);
-  return { response: r.state, responseAscii: r.ascii };
-}
-
 /** Every field the index keeps of a trace, graded or cross-grader line. */
 export function extractLine(o: Obj): LineFields {
   const scenario = get(o, 'input', 'scenario');
@@ -182,7 +160,7 @@ export function extractLine(o: Obj): LineFields {
     params: paramsField(o),
     verdict: resolveVerdict(o),
     grader: resolveGrader(o),
-    ...responseFields(o),
+    response: resolveResponse(o).state,
     preambleId: str(o.dilution_preamble_id),
   };
 }

@@ -8,6 +8,7 @@ import { parseNumber, type WrittenNumber } from './figures';
 import { judgeNumber, type Current, type DraftClaim } from './judge';
 import { resolveMember, type Resolved, type ResultsLookup } from './lookup';
 import type { ReportText } from './reportText';
+import { expectDefined } from '../../../shared/expect';
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -78,7 +79,7 @@ export function lineageContexts(
   const contexts: LineageContext[] = [];
   let current = null as LineageContext | null;
   for (let i = 0; i < report.lines.length; i++) {
-    const text = report.lines[i] as string;
+    const text = expectDefined(report.lines[i], 'a report line');
     const role = report.roles[i];
     const line = i + 1;
     if (role === 'code' || role === 'heading-continued') continue;
@@ -86,7 +87,7 @@ export function lineageContexts(
     // another line changes the context only when it names a lineage.
     const named = role === 'table' ? [] : namer.named(text);
     if (role === 'table' || role === 'heading' || named.length > 0) {
-      const lineage = named.length === 1 ? (named[0] as string) : null;
+      const lineage = named.length === 1 ? expectDefined(named[0], 'the lineage named') : null;
       // A line naming the lineage of the context it is in continues that context: one group.
       if (lineage === null) current = null;
       else if (current?.lineage !== lineage) {
@@ -133,7 +134,7 @@ function memberLineClaims(
   const base = `lineages[${lineage?.name ?? ctx.lineage}]`;
   for (const { it, m } of parsed) {
     if (m === null || m.indices === undefined) continue;
-    const memberText = (m[1] as string).trim();
+    const memberText = expectDefined(m[1], 'a member name').trim();
     const member = memberOf(lineage, memberText);
     const name = `${base}.members[${member.found === 'one' ? member.value.model : memberText}]`;
     const figure = (group: number, n: WrittenNumber | null, kind: 'member_n' | 'member_strict'): void => {
@@ -162,8 +163,8 @@ function memberLineClaims(
     };
     if (m[2] !== undefined) {
       figure(2, parseNumber(m[2]), 'member_n');
-      figure(3, parseNumber(m[3] as string), 'member_strict');
-    } else figure(4, parseNumber(m[4] as string), 'member_strict');
+      figure(3, parseNumber(expectDefined(m[3], 'a member rate')), 'member_strict');
+    } else figure(4, parseNumber(expectDefined(m[4], 'a member rate')), 'member_strict');
   }
 }
 
@@ -182,10 +183,10 @@ function transitionClaims(
       if (idx === undefined) continue;
       const [d, a, b] = re === ON_THE ? [1, 2, 3] : [3, 1, 2];
       found.push({
-        at: (idx[d] as [number, number])[0],
-        delta: m[d] as string,
-        a: m[a] as string,
-        b: m[b] as string,
+        at: expectDefined(idx[d], 'where the step is written')[0],
+        delta: expectDefined(m[d], 'a step'),
+        a: expectDefined(m[a], 'the smaller member'),
+        b: expectDefined(m[b], 'the larger member'),
       });
     }
   }

@@ -8,6 +8,7 @@ import type {
   RegressionJson,
   ResultsDocument,
 } from '../results';
+import { expectDefined } from '../../../shared/expect';
 
 type Member = LineageJson['members'][number];
 
@@ -21,7 +22,7 @@ const SEVERAL = { found: 'several' } as const;
 function fromList<T>(list: T[]): Resolved<T> {
   if (list.length === 0) return NONE;
   if (list.length > 1) return SEVERAL;
-  return one(list[0] as T);
+  return one(expectDefined(list[0], 'the one match'));
 }
 
 // A size token as a report writes a member (`4B`, `0.8B`, `135M`), not glued to a word or a number.
@@ -34,7 +35,7 @@ export function containsBounded(key: string, word: string): boolean {
   const w = word.toLowerCase();
   if (w === '') return true;
   for (let at = k.indexOf(w); at >= 0; at = k.indexOf(w, at + 1)) {
-    const before = at === 0 ? '' : (k[at - 1] as string);
+    const before = at === 0 ? '' : expectDefined(k[at - 1], 'the character before');
     const after = k.charAt(at + w.length);
     if (!ALNUM.test(before) && !ALNUM.test(after)) return true;
   }
@@ -97,7 +98,7 @@ export class ResultsLookup {
     const direct = this.modelKeys.get(text) ?? this.modelKeys.get(canonicalModelKey(text));
     if (direct !== undefined) return direct;
     const noted = /^(.*\S)\s*\([^()]*\)$/.exec(text);
-    return noted ? this.modelKey(noted[1] as string) : null;
+    return noted ? this.modelKey(expectDefined(noted[1], 'a noted size')) : null;
   }
 
   lineage(name: string): LineageJson | null {
@@ -105,7 +106,7 @@ export class ResultsLookup {
     if (exact) return exact;
     const lower = name.toLowerCase();
     const folded = this.doc.lineages.filter((l) => l.name.toLowerCase() === lower);
-    return folded.length === 1 ? (folded[0] as LineageJson) : null;
+    return folded.length === 1 ? expectDefined(folded[0], 'the one lineage') : null;
   }
 
   regression(

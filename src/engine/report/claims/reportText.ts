@@ -13,6 +13,7 @@ import type { Nodes, Table } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
+import { expectDefined } from '../../../shared/expect';
 
 // HTML blocks on, so that an HTML comment is a block to skip rather than prose.
 const blocks = new MarkdownIt({ html: true });
@@ -66,7 +67,7 @@ function tableBreaks(lines: string[]): number[] {
   const breaks: number[] = [];
   let inTable = false;
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] as string;
+    const line = expectDefined(lines[i], 'a report line');
     if (isBlank(line)) inTable = false;
     else if (inTable) {
       if (!hasUnescapedPipe(line)) {
@@ -74,9 +75,9 @@ function tableBreaks(lines: string[]): number[] {
         inTable = false;
       }
     } else if (hasUnescapedPipe(line) && i + 1 < lines.length) {
-      const next = lines[i + 1] as string;
+      const next = expectDefined(lines[i + 1], 'the next report line');
       if (next.includes('|') && DELIMITER_ROW.test(next)) {
-        if (i > 0 && !isBlank(lines[i - 1] as string)) breaks.push(i);
+        if (i > 0 && !isBlank(expectDefined(lines[i - 1], 'the previous report line'))) breaks.push(i);
         inTable = true;
         i++;
       }
