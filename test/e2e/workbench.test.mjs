@@ -23,6 +23,7 @@ import { expectDefined, expectPresent } from '../../src/shared/expect.ts';
 import {
   clickActivityBar,
   expandTreeRow,
+  focusWorkbench,
   closeWorkbench,
   openFile,
   openWorkbench,
@@ -188,9 +189,11 @@ async function waitUntil(fn, what, timeout = 30000) {
  */
 async function foldAttackClasses(p) {
   const header = p.locator('.part.sidebar .pane-header[aria-label="Attack classes Section"]');
-  if ((await header.getAttribute('aria-expanded')) === 'true') await header.click();
+  if ((await header.count()) > 0 && (await header.getAttribute('aria-expanded')) === 'true')
+    await header.click();
 }
 const lineagesRows = async () => {
+  await clickActivityBar(page, 'Failure-First'); // an earlier step may have shown another side bar
   await foldAttackClasses(page);
   return treeRows(page, 'Lineages', { minRows: 1 });
 };
@@ -495,6 +498,7 @@ test("tooltips say what a label rests on: a mixed lineage's shared classes, a sl
     doc.regressions.find((r) => r.group === 'attack_class' && r.key.attack_class === 'format_lock'),
     'the format_lock regression',
   );
+  await treeRows(page, 'Attack classes', { minRows: 1 }); // unfolded: its rows on screen
   const classTip = await hoverRow('format_lock', 'whole 95% CI says');
   assert.ok(classTip.includes(`whole 95% CI says: ${wholeCi(fl)}`), classTip);
   await screenshot(page, '01c-tree-classification-ci-tooltip');
@@ -660,67 +664,121 @@ test("a report's stale figure: a warning with the current value, a hover, a quic
   const [, written, found, interval, n] = m;
   const value = expectDefined(found, 'the current value');
   await open(rel);
-  await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
-  const message = `Figure changed: ${written} is now ${value} ${interval}, n ${n}`;
-  await waitUntil(
-    async () => ((await page.locator('.markers-panel').textContent()) ?? '').includes(message),
-    `the warning "${message}"`,
-  );
-  const lenses = await waitUntil(async () => {
-    const t = await page.locator('.codelens-decoration').allTextContents();
-    return t.some((x) => x.includes('1 changed')) ? t : null;
-  }, "the claims groups' lenses");
-  assert.ok(
-    lenses.some((x) => /^\d+ figures hold$/.test(x.trim())),
-    `lenses: ${lenses.join(' | ')}`,
-  );
-  await open(rel);
-  await cursorOn(expectDefined(written, 'the written figure')); // the stale figure, selected
-  await screenshot(page, '27-report-stale-warning');
-  await runCommand(page, 'Show or Focus Hover');
-  const hover = await waitUntil(async () => {
-    const t = await page.locator('.monaco-hover-content').first().textContent({ timeout: 1000 });
-    return t?.includes('Failure-First Lens: changed') ? t : null;
-  }, 'the hover on the stale figure');
-  assert.ok(hover.includes(`Now: ${value} ${interval} · n = ${n}`), hover);
-  await screenshot(page, '28-report-hover');
-  await page.keyboard.press('Escape');
-  // The quick fix writes the current value as the CLI gives it.
-  await page.keyboard.press('Control+.');
-  const fix = page
-    .locator('.action-widget .monaco-list-row')
-    .filter({ hasText: `Update to the current value: ${value}` });
-  await fix.first().waitFor({ state: 'visible' });
-  await fix.first().click();
-  await page.keyboard.press('Control+s');
-  await waitUntil(() => {
-    const l = fs.readFileSync(report, 'utf8').split('\n')[c.line - 1] ?? '';
-    return l.slice(c.column - 1, c.column - 1 + value.length) === value;
-  }, `${value} written in the report`);
-  await waitUntil(
-    async () => !((await page.locator('.markers-panel').textContent()) ?? '').includes('Figure changed'),
-    'the warning to go',
-  );
-  await screenshot(page, '29-report-after-quick-fix');
-  // Every figure holds now; a lens opens the page on its group.
-  const after =
-    /** @type {{ summary: Record<'HOLDS' | 'CHANGED' | 'NOT_FOUND' | 'NOT_CHECKED', number> }} */ (
-      parseJson(cli('check-report', report, ws, '--no-index', '--json', '-'))
-    ).summary;
-  assert.equal(after.CHANGED + after.NOT_FOUND, 0);
-  const qwenLens = page.locator('.codelens-decoration a').filter({ hasText: /^4 figures hold$/ });
-  await waitUntil(async () => (await qwenLens.count()) > 0, 'the lens of the fixed group');
-  await qwenLens.first().click();
-  const frame = await analysisPage();
-  await waitUntil(
-    async () => (await frame.locator('#tab-lineages').getAttribute('aria-selected')) === 'true',
-    'the lineages tab',
-  );
-  await waitUntil(
-    async () => (await frame.locator('article.lineage.revealed').getAttribute('data-lineage')) === 'Qwen 3.5',
-    'the Qwen 3.5 lineage brought into view',
-  );
+  try {
+    await staleFigureInEditor();
+  } finally {
+    // The report's own editor closed (saved or reverted), so that its lenses leave the screen, and
+    // the Problems filter cleared, for the tests after this one.
+    await clearProblemsFilter();
+    await open(rel);
+    await runCommand(page, 'File: Revert File');
+    await runCommand(page, 'View: Close Editor');
+  }
+
+  async function staleFigureInEditor() {
+    // The Problems panel lists the demo's bad lines too, and renders only the rows on screen:
+    // filtered to the report's figures.
+    const message = `Figure changed: ${written} is now ${value} ${interval}, n ${n}`;
+    const problems = await filterProblems('Figure changed');
+    await waitUntil(
+      async () => ((await problems.textContent()) ?? '').includes(message),
+      `the warning "${message}"`,
+    );
+    // The cursor on the stale figure, where the CLI places it (the editor renders only the lines on
+    // screen, lenses included).
+    await open(rel);
+    await page.keyboard.press('Control+g');
+    await page.keyboard.insertText(`${c.line}:${c.column}`);
+    await page.keyboard.press('Enter');
+    await readEditorCursorLine(page, { expected: c.line });
+    const lenses = await waitUntil(async () => {
+      const t = await page.locator('.codelens-decoration').allTextContents();
+      return t.some((x) => x.includes('1 changed')) ? t : null;
+    }, "the claims groups' lenses");
+    assert.ok(
+      lenses.some((x) => /^\d+ figures hold$/.test(x.trim())),
+      `lenses: ${lenses.join(' | ')}`,
+    );
+    await screenshot(page, '27-report-stale-warning');
+    await runCommand(page, 'Show or Focus Hover');
+    const hover = await waitUntil(async () => {
+      const t = (await page.locator('.monaco-hover').allTextContents()).join('\n');
+      return t.includes('Failure-First Lens: changed') && t.includes(message) ? t : null;
+    }, 'the hover on the stale figure, with the warning');
+    assert.ok(hover.includes(`Now: ${value} ${interval} · n = ${n}`), hover);
+    await screenshot(page, '28-report-hover');
+    await page.keyboard.press('Escape');
+    // The quick fix writes the current value as the CLI gives it.
+    await page.keyboard.press('Control+.');
+    const fix = page
+      .locator('.action-widget .monaco-list-row')
+      .filter({ hasText: `Update to the current value: ${value}` });
+    await fix.first().waitFor({ state: 'visible' });
+    await screenshot(page, '28b-report-quick-fix');
+    // Chosen with the keyboard: the widget blocks the pointer until the mouse moves.
+    await waitUntil(async () => {
+      if (await fix.first().evaluate((e) => e.classList.contains('focused'))) return true;
+      await page.keyboard.press('ArrowDown');
+      return false;
+    }, 'the quick fix focused');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+s');
+    await waitUntil(() => {
+      const l = fs.readFileSync(report, 'utf8').split('\n')[c.line - 1] ?? '';
+      return l.slice(c.column - 1, c.column - 1 + value.length) === value;
+    }, `${value} written in the report`);
+    await waitUntil(
+      async () => !((await problems.textContent()) ?? '').includes('Figure changed'),
+      'the warning to go',
+    );
+    await screenshot(page, '29-report-after-quick-fix');
+    // Every figure holds now, for the CLI as for the editor; a lens opens the page on its group.
+    const after =
+      /** @type {{ summary: Record<'HOLDS' | 'CHANGED' | 'NOT_FOUND' | 'NOT_CHECKED', number> }} */ (
+        parseJson(cli('check-report', report, ws, '--no-index', '--json', '-'))
+      ).summary;
+    assert.equal(after.CHANGED + after.NOT_FOUND, 0);
+    await waitUntil(
+      async () =>
+        !(await page.locator('.codelens-decoration').allTextContents()).some((x) => x.includes('changed')),
+      'no lens saying a figure changed',
+    );
+    const qwenLens = page.locator('.codelens-decoration a').filter({ hasText: /^4 figures hold$/ });
+    await waitUntil(async () => (await qwenLens.count()) > 0, 'the lens of the fixed group');
+    await qwenLens.first().click();
+    const frame = await analysisPage();
+    await waitUntil(
+      async () => (await frame.locator('#tab-lineages').getAttribute('aria-selected')) === 'true',
+      'the lineages tab',
+    );
+    await waitUntil(
+      async () =>
+        (await frame.locator('article.lineage.revealed').getAttribute('data-lineage')) === 'Qwen 3.5',
+      'the Qwen 3.5 lineage brought into view',
+    );
+  }
 });
+
+/**
+ * Shows the Problems panel filtered to `text`; resolves with the panel's list.
+ * @param {string} text
+ */
+async function filterProblems(text) {
+  await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+  const filter = page.locator(
+    '.part.panel .markers-panel-action-filter input, .part.panel .viewpane-filter input',
+  );
+  await filter.first().waitFor({ state: 'visible' });
+  await filter.first().fill(text);
+  return page.locator('.markers-panel');
+}
+
+async function clearProblemsFilter() {
+  const filter = page.locator(
+    '.part.panel .markers-panel-action-filter input, .part.panel .viewpane-filter input',
+  );
+  if (await filter.first().isVisible()) await filter.first().fill('');
+}
 
 // ------------------------------------------------------------------ live updates
 
@@ -1031,6 +1089,32 @@ async function answerFileDialog(file) {
 }
 
 /**
+ * Runs a command that asks with a quick pick of its own (placeholder starting with `placeholder`),
+ * and picks the row showing `text`. runCommand waits for the palette to close, and the command's
+ * pick opens at once: a wait that can miss the moment between them.
+ * @param {string} title
+ * @param {string} placeholder
+ * @param {string} text
+ */
+async function commandPick(title, placeholder, text) {
+  await focusWorkbench(page);
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  const command = page
+    .locator('.quick-input-widget .monaco-list-row')
+    .and(page.locator(`[aria-label="${title}"], [aria-label^="${title}, "]`))
+    .first();
+  await command.waitFor({ state: 'visible' });
+  await command.click();
+  await page
+    .locator(`.quick-input-widget .quick-input-box input[placeholder^="${placeholder}"]`)
+    .waitFor({ state: 'visible' });
+  await pickRow(text);
+}
+
+/**
  * Picks the row of an open quick pick that shows `text`.
  * @param {string} text
  */
@@ -1056,23 +1140,25 @@ test("the Compare tab shows the conclusions ff-lens compare finds against the de
     want.changes.some((c) => c.kind === 'headline' || c.kind === 'classification' || c.kind === 'shape'),
     'a conclusion moved since the saved analysis',
   );
-  await runCommand(page, 'View: Close Panel');
+  await runCommand(page, 'View: Hide Panel');
   const frame = await compareTab();
   const sides = await waitUntil(async () => {
     const t = (await frame.locator('.compare-sides').textContent({ timeout: 1000 })) ?? '';
     return t.includes('runs/inverse_scaling/initial_analysis.json') ? t : null;
   }, 'the default BEFORE');
   assert.match(sides, /default snapshot/, 'the tab says the snapshot is the default');
-  const rows = await waitUntil(async () => {
-    const r = await frame
+  // The page compares with the live analysis: wait for it to have caught up with the files the
+  // tests before this one changed, then hold it to the CLI's conclusions row by row.
+  const wantRows = want.changes.map((c) => [c.what, changeValue(c.before), changeValue(c.after)]);
+  /** @type {string[][]} */
+  let rows = [];
+  await waitUntil(async () => {
+    rows = await frame
       .locator('.changes-table tbody tr')
       .evaluateAll((trs) => trs.map((tr) => [...tr.children].slice(1).map((td) => td.textContent ?? '')));
-    return r.length > 0 ? r : null;
-  }, 'the changes');
-  assert.deepEqual(
-    rows,
-    want.changes.map((c) => [c.what, changeValue(c.before), changeValue(c.after)]),
-  );
+    return JSON.stringify(rows) === JSON.stringify(wantRows);
+  }, 'the changes ff-lens compare lists').catch(() => undefined);
+  assert.deepEqual(rows, wantRows);
   // The cells: the changed ones, largest |Δ| first; a row opens that cell's current traces.
   const changed = want.cells.filter((c) => c.status !== 'same');
   const top = changed.reduce((a, b) => (Math.abs(b.delta_pp ?? -1) > Math.abs(a.delta_pp ?? -1) ? b : a));
@@ -1106,8 +1192,11 @@ test('Save Analysis Snapshot… writes the results document; Compare with Saved 
     'the document ff-lens writes',
   );
   // Compared with it: nothing moved.
-  await runCommand(page, 'Failure-First: Compare with Saved Analysis…');
-  await pickRow('A saved analysis');
+  await commandPick(
+    'Failure-First: Compare with Saved Analysis…',
+    'Failure-First Lens: compare',
+    'A saved analysis',
+  );
   await answerFileDialog(file);
   let frame = await compareTab();
   await waitUntil(async () => {
@@ -1127,6 +1216,26 @@ test('Save Analysis Snapshot… writes the results document; Compare with Saved 
     'the comparison after the reload',
     90000,
   );
+  // Corrupted since (a copy cut short): the tab says so at once, with the reader's reason.
+  const text = fs.readFileSync(file, 'utf8');
+  fs.writeFileSync(file, text.slice(0, Math.floor(text.length / 2)));
+  await waitUntil(
+    async () =>
+      ((await frame.locator('.view.compare .notice').textContent({ timeout: 1000 })) ?? '').includes(
+        'The saved analysis cannot be compared: snapshots/now.json: not JSON (',
+      ),
+    'the notice of a corrupted snapshot',
+  );
+  await screenshot(page, '26a-compare-snapshot-corrupted');
+  // Mended: the comparison is back without a click.
+  fs.writeFileSync(file, text);
+  await waitUntil(
+    async () =>
+      ((await frame.locator('.view.compare').textContent({ timeout: 1000 })) ?? '').includes(
+        'Conclusions that moved (0)',
+      ),
+    'the comparison with the mended snapshot',
+  );
   // Deleted since: the tab says so at once.
   fs.rmSync(file);
   await waitUntil(
@@ -1136,10 +1245,13 @@ test('Save Analysis Snapshot… writes the results document; Compare with Saved 
       ),
     'the notice of a deleted snapshot',
   );
-  await screenshot(page, '26-compare-snapshot-deleted');
+  await screenshot(page, '26b-compare-snapshot-deleted');
   // Back to the folder's default.
-  await runCommand(page, 'Failure-First: Compare with Saved Analysis…');
-  await pickRow('runs/inverse_scaling/initial_analysis.json');
+  await commandPick(
+    'Failure-First: Compare with Saved Analysis…',
+    'Failure-First Lens: compare',
+    'runs/inverse_scaling/initial_analysis.json',
+  );
   await waitUntil(
     async () =>
       ((await frame.locator('.compare-sides').textContent({ timeout: 1000 })) ?? '').includes(
