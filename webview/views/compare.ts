@@ -208,7 +208,14 @@ export class CompareView implements View {
         td(c.status),
         td(sideText(c.before), 'num'),
         td(sideText(c.after), 'num'),
-        td(c.delta_pp === null ? DASH : `${pp(c.delta_pp)} ${signedInterval(c.delta_ci_pp)}`, 'num'),
+        // The interval on a line of its own: on one line the column pushed the table past the
+        // content column beside the trace pane, and the Δ was cut off.
+        td(
+          c.delta_pp === null
+            ? DASH
+            : h('span', {}, pp(c.delta_pp), h('span', { class: 'ci' }, ` ${signedInterval(c.delta_ci_pp)}`)),
+          'num',
+        ),
         td(moved ? 'interval excludes 0' : ''),
       );
       if (c.after !== null) {

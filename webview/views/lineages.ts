@@ -73,7 +73,7 @@ export class LineagesView implements View {
         td(m.params_b === null ? 'unknown' : size(m.params_b, index.model(m.model)?.approximate), 'num'),
         td(integer(m.n), 'num'),
         td(rateWithCi(m.strict), 'num'),
-        mixed ? td(`${integer(m.shared.n)} / ${rateWithCi(m.shared.strict)}`, 'num shared') : null,
+        mixed ? td(twoLines(`${integer(m.shared.n)} / ${rateWithCi(m.shared.strict)}`), 'num shared') : null,
       );
       actionRow(row, `Show the traces of ${m.model}`, () => this.ctx.selectTraces(selector));
       this.rows.add(row, selector);
@@ -135,6 +135,17 @@ export class LineagesView implements View {
       h('p', { class: 'slope' }, slope),
     );
   }
+}
+
+/**
+ * A rate and its interval with the interval on a line of its own (the same text): on one line a
+ * mixed lineage's fifth column pushed its table past the card.
+ */
+function twoLines(text: string): HTMLElement {
+  const at = text.indexOf(' [');
+  return at < 0
+    ? h('span', {}, text)
+    : h('span', {}, text.slice(0, at), h('span', { class: 'ci' }, text.slice(at)));
 }
 
 /** Attack classes as data text, separated by commas; "none" when there are none. */
