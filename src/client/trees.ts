@@ -108,16 +108,20 @@ function cellFlags(c: CellJson): string[] {
   return f;
 }
 
+/**
+ * Text as Markdown that shows it as it is: every ASCII punctuation mark escaped (CommonMark), line
+ * ends as spaces. Not MarkdownString.appendText: it writes every space as a no-break space, so a
+ * long line wrapped inside its words ("shar|ed").
+ */
+function asText(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+
 function tooltip(title: string, rows: [string, string][]): vscode.MarkdownString {
-  // Names come from the researchers' files: appended as text, never as Markdown.
+  // Names come from the researchers' files: escaped as text, never read as Markdown.
   const md = new vscode.MarkdownString();
-  md.appendMarkdown('**');
-  md.appendText(title);
-  md.appendMarkdown('**\n\n');
-  for (const [k, v] of rows) {
-    md.appendText(`${k}: ${v}`);
-    md.appendMarkdown('  \n');
-  }
+  md.appendMarkdown(`**${asText(title)}**\n\n`);
+  for (const [k, v] of rows) md.appendMarkdown(`${asText(`${k}: ${v}`)}  \n`);
   return md;
 }
 
