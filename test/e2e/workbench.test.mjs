@@ -731,7 +731,6 @@ test("a report's stale figure: a warning with the current value, a hover, a quic
       async () => !((await problems.textContent()) ?? '').includes('Figure changed'),
       'the warning to go',
     );
-    await screenshot(page, '29-report-after-quick-fix');
     // Every figure holds now, for the CLI as for the editor; a lens opens the page on its group.
     const after =
       /** @type {{ summary: Record<'HOLDS' | 'CHANGED' | 'NOT_FOUND' | 'NOT_CHECKED', number> }} */ (
@@ -743,6 +742,7 @@ test("a report's stale figure: a warning with the current value, a hover, a quic
         !(await page.locator('.codelens-decoration').allTextContents()).some((x) => x.includes('changed')),
       'no lens saying a figure changed',
     );
+    await screenshot(page, '29-report-after-quick-fix');
     const qwenLens = page.locator('.codelens-decoration a').filter({ hasText: /^4 figures hold$/ });
     await waitUntil(async () => (await qwenLens.count()) > 0, 'the lens of the fixed group');
     await qwenLens.first().click();
