@@ -33,6 +33,13 @@ function sideText(s: CellSide | null): string {
   return s.strict === null ? `${s.k}/${s.n}` : `${percent(s.strict.rate)} (${s.k}/${s.n})`;
 }
 
+/** The same on two lines, the counts under the rate: the table fits a narrow page. */
+function sideCell(s: CellSide | null): Node | string {
+  const text = sideText(s);
+  const at = text.indexOf(' (');
+  return at < 0 ? text : h('span', {}, text.slice(0, at), h('span', { class: 'ci' }, text.slice(at)));
+}
+
 /** |Δ| for sorting: cells without a Δ (added, removed, n = 0) last. */
 const magnitude = (c: CellComparison): number => (c.delta_pp === null ? -1 : Math.abs(c.delta_pp));
 
@@ -206,17 +213,22 @@ export class CompareView implements View {
         td(dataSpan(c.attack_class)),
         td(dataSpan(c.model)),
         td(c.status),
-        td(sideText(c.before), 'num'),
-        td(sideText(c.after), 'num'),
+        td(sideCell(c.before), 'num'),
+        td(sideCell(c.after), 'num'),
         // The interval on a line of its own: on one line the column pushed the table past the
         // content column beside the trace pane, and the Δ was cut off.
         td(
           c.delta_pp === null
             ? DASH
-            : h('span', {}, pp(c.delta_pp), h('span', { class: 'ci' }, ` ${signedInterval(c.delta_ci_pp)}`)),
+            : h(
+                'span',
+                {},
+                pp(c.delta_pp),
+                h('span', { class: 'ci' }, ` ${signedInterval(c.delta_ci_pp)}`),
+                moved ? h('span', { class: 'moved-note' }, ' interval excludes 0') : null,
+              ),
           'num',
         ),
-        td(moved ? 'interval excludes 0' : ''),
       );
       if (c.after !== null) {
         const selector = { kind: 'cell', attackClass: c.attack_class, model: c.model } as const;
@@ -248,7 +260,7 @@ export class CompareView implements View {
         ? h('p', { class: 'empty' }, 'No cell changed: every cell has the same n and COMPLIANCE count.')
         : table(
             `Cells (${this.everyCell ? 'all' : 'changed'})`,
-            ['Attack class', 'Model', 'Status', 'Before', 'After', '\u0394 (pp) [95% CI]', ''],
+            ['Attack class', 'Model', 'Status', 'Before', 'After', '\u0394 (pp) [95% CI]'],
             rows,
             'cells-table',
           ),
