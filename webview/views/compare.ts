@@ -33,8 +33,12 @@ function sideText(s: CellSide | null): string {
   return s.strict === null ? `${s.k}/${s.n}` : `${percent(s.strict.rate)} (${s.k}/${s.n})`;
 }
 
-/** The same on two lines, the counts under the rate: the table fits a narrow page. */
-function sideCell(s: CellSide | null): Node | string {
+/**
+ * The same on two lines, the counts under the rate, so that the table fits a page beside an editor;
+ * the side a cell is missing from says why (the status needs no column of its own).
+ */
+function sideCell(s: CellSide | null, missing: 'added' | 'removed'): Node | string {
+  if (s === null) return h('span', {}, DASH, h('span', { class: 'ci' }, ` ${missing}`));
   const text = sideText(s);
   const at = text.indexOf(' (');
   return at < 0 ? text : h('span', {}, text.slice(0, at), h('span', { class: 'ci' }, text.slice(at)));
@@ -212,9 +216,8 @@ export class CompareView implements View {
         { class: `cell-${c.status}${moved ? ' moved' : ''}` },
         td(dataSpan(c.attack_class)),
         td(dataSpan(c.model)),
-        td(c.status),
-        td(sideCell(c.before), 'num'),
-        td(sideCell(c.after), 'num'),
+        td(sideCell(c.before, 'added'), 'num'),
+        td(sideCell(c.after, 'removed'), 'num'),
         // The interval on a line of its own: on one line the column pushed the table past the
         // content column beside the trace pane, and the Δ was cut off.
         td(
@@ -260,7 +263,7 @@ export class CompareView implements View {
         ? h('p', { class: 'empty' }, 'No cell changed: every cell has the same n and COMPLIANCE count.')
         : table(
             `Cells (${this.everyCell ? 'all' : 'changed'})`,
-            ['Attack class', 'Model', 'Status', 'Before', 'After', '\u0394 (pp) [95% CI]'],
+            ['Attack class', 'Model', 'Before', 'After', '\u0394 (pp) [95% CI]'],
             rows,
             'cells-table',
           ),
