@@ -8,25 +8,35 @@
 //   server       the same append in the language server: one Workspace kept open (bench/server.ts),
 //                timed from the change to the new analysis     target ≤ 35% of the parse floor
 //   peers        pandas and DuckDB (bench/peers.mts)        target: cold faster than both, on every shape
+// On the default shape, what the editor computes from the index (bench/editor.ts, bench/claims.ts,
+// bench/grader.ts), each in its own process:
+//   check        a 1,000-line report with 500 claims, the analysis made       target < 50 ms
+//   compare      two analyses of the corpus (plus reading a saved one)        target < 100 ms
+//   grader       re-analysis under another grader, a Workspace kept open      target ≤ a warm refresh +
+//                                                                             analysis, no file read
 // Wall times include process start; each figure is the median of --runs runs (default 3), the runs
 // of the floors, cold and peers interleaved so that a busy machine slows them alike.
 // Options: --runs K; --shapes short,default,long; --large (also 250,000 traces of the default
 // shape: peak RSS < 300 MB); --huge (also 1,000,000 traces, ~2 GB: peak RSS < 1 GB, time per trace
 // within 1.2× of the 250,000-trace run); --no-peers; --cli PATH (time another build's bin/ff-lens.js,
-// e.g. main's, for a before/after comparison).
+// e.g. main's, for a before/after comparison). `--shapes default --no-peers --runs 1` is the quick
+// way to the editor figures alone.
 import { spawnSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { ClaimsBench } from './bench/claims.ts';
 import {
   appendTargets,
   appendTraces,
+  GRADER,
   GENERATOR_VERSION,
   writeCorpus,
   type CorpusInfo,
   type Shape,
 } from './bench/corpus.mjs';
+import type { GraderBench } from './bench/grader.ts';
 import { duckdbPeer, pandasPeer, type Peer } from './bench/peers.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -173,6 +183,8 @@ interface Result {
   peers: Map<string, number | null>;
   peerRssMB: Map<string, number>;
   editor?: string;
+  claims?: ClaimsBench;
+  grader?: GraderBench;
 }
 
 function measure(label: string, shape: Shape, traces: number, peers: Peer[], editor: boolean): Result {
@@ -204,7 +216,17 @@ function measure(label: string, shape: Shape, traces: number, peers: Peer[], edi
   const warm: number[] = [];
   for (let i = 0; i < runs; i++) warm.push(analyze(dir, index).ms);
   let editorLine: string | undefined;
+  let claims: ClaimsBench | undefined;
+  let grader: GraderBench | undefined;
   if (editor) {
+    const script = (name: string, ...rest: string[]): unknown =>
+      JSON.parse(
+        run(process.execPath, ['--import', 'tsx', path.join(root, `scripts/bench/${name}.ts`), ...rest])
+          .stdout,
+      );
+    claims = script('claims', dir, index) as ClaimsBench;
+    // From each trace's primary verdict to the corpus's grader, and back.
+    grader = script('grader', dir, index, '-', GRADER) as GraderBench;
     const e = JSON.parse(
       run(process.execPath, ['--import', 'tsx', path.join(root, 'scripts/bench/editor.ts'), dir, index])
         .stdout,
@@ -261,6 +283,8 @@ function measure(label: string, shape: Shape, traces: number, peers: Peer[], edi
     ),
     peerRssMB: peerRss,
     editor: editorLine,
+    claims,
+    grader,
   };
 }
 
@@ -371,10 +395,59 @@ function phaseTable(results: Result[], of: (r: Result) => Map<string, number>): 
   return out;
 }
 
+/** The editor's figures on the default shape: a report's check, a comparison, another grader. */
+function editorLines(r: Result): string[] {
+  const out: string[] = [];
+  if (r.editor) out.push(r.editor);
+  const c = r.claims;
+  if (c)
+    out.push(
+      `report check (${r.label}, the analysis made): a ${n(c.reportLines)}-line report with ${n(c.claims)} claims in ` +
+        `${c.checkMs.toFixed(1)} ms (median; CPU ${c.checkCpuMs.toFixed(1)} ms; the first check ${c.checkFirstMs.toFixed(1)} ms)`,
+      `compare (${r.label}): two analyses of ${n(c.cells)} cells in ${c.compareMs.toFixed(1)} ms (CPU ${c.compareCpuMs.toFixed(1)} ms), ` +
+        `plus ${c.readSavedMs.toFixed(1)} ms CPU to read a saved ${(c.savedBytes / 1e6).toFixed(1)} MB results document`,
+    );
+  const g = r.grader;
+  if (g)
+    out.push(
+      `another grader (${r.label}, a Workspace kept open): ${g.switchMs.toFixed(0)} ms to re-analyse ${n(g.traces)} traces ` +
+        `(refresh ${g.switchRefreshMs.toFixed(0)} ms, join ${g.switchJoinMs.toFixed(0)} ms, statistics and document ` +
+        `${g.switchAnalysisMs.toFixed(0)} ms; ${n(g.switchBytesRead)} bytes of run files read) against ${g.warmMs.toFixed(0)} ms ` +
+        `for a warm refresh + analysis with the grader unchanged (medians, interleaved; graded ${n(g.graded.a)} and ${n(g.graded.b)})`,
+    );
+  return out.length > 0 ? [...out, ''] : [];
+}
+
+/** A switch of grader may cost 10% more than the warm run it alternates with before it is called slower: noise. */
+const GRADER_NOISE = 1.1;
+
 function targets(results: Result[], peers: Peer[]): string[] {
   const out: string[] = [];
   const check = (what: string, value: string, met: boolean): void =>
     void out.push(`- ${what}: ${value} — ${met ? 'met' : 'NOT MET'}`);
+  for (const r of results) {
+    const c = r.claims;
+    if (c) {
+      check(
+        `${r.label}: a 500-claim report checked in < 50 ms`,
+        `${c.checkMs.toFixed(1)} ms`,
+        c.checkMs < 50,
+      );
+      const compare = c.compareMs + c.readSavedMs;
+      check(
+        `${r.label}: two analyses compared (a saved one read) in < 100 ms`,
+        `${compare.toFixed(1)} ms`,
+        compare < 100,
+      );
+    }
+    const g = r.grader;
+    if (g)
+      check(
+        `${r.label}: another grader ≤ a warm refresh + analysis (within ${Math.round(100 * (GRADER_NOISE - 1))}%), no file read`,
+        `${g.switchMs.toFixed(0)} ms vs ${g.warmMs.toFixed(0)} ms (${x(g.switchMs / g.warmMs)}), ${n(g.switchBytesRead)} bytes read`,
+        g.switchMs <= GRADER_NOISE * g.warmMs && g.switchBytesRead === 0,
+      );
+  }
   for (const r of results.filter((r) => r.label === r.shape)) {
     const cold = r.cold / r.parseFloor;
     check(`${r.shape}: cold ≤ ${x(TARGET_COLD[r.shape])} parse floor`, x(cold), cold <= TARGET_COLD[r.shape]);
@@ -470,7 +543,7 @@ console.log(
           '',
         ]
       : []),
-    ...results.flatMap((r) => (r.editor ? [r.editor, ''] : [])),
+    ...results.flatMap(editorLines),
     'Targets:',
     ...targets(results, peers),
     withPeers ? 'The peers run on the three shapes only.' : 'Peers not run (--no-peers).',

@@ -1,6 +1,8 @@
 /** The analysis page: header, tabs, the trace pane, and the messages that drive them. */
 import type {
+  GraderCount,
   HostToPage,
+  PagePlace,
   PageState,
   PageTab,
   ResultsDocument,
@@ -8,14 +10,15 @@ import type {
   TraceSelector,
 } from '../src/protocol';
 import { button, dataSpan, h, replaceChildren } from './dom';
-import { integer } from '../src/shared/format';
+import { integer, plural } from '../src/shared/format';
 import type { HostClient } from './host';
 import { ResultsIndex, scalingPlaceOf } from './results';
-import { parseSelector, parseState, TABS, type PageStore } from './state';
+import { parsePlace, parseSelector, parseState, TABS, type PageStore } from './state';
 import { TabList } from './tabs';
 import { readPalette, watchTheme, type Palette } from './theme';
 import { TracePane } from './traces/pane';
 import { AgreementView } from './views/agreement';
+import { CompareView } from './views/compare';
 import { DilutionView } from './views/dilution';
 import { LineagesView } from './views/lineages';
 import { ProblemsView } from './views/problems';
@@ -28,6 +31,7 @@ const TAB_LABELS: Record<PageTab, string> = {
   scaling: 'Scaling',
   lineages: 'Matched lineages',
   dilution: 'Reasoning dilution',
+  compare: 'Compare',
   agreement: 'Grader agreement',
   problems: 'Problems',
 };
@@ -37,6 +41,8 @@ export class App {
   private palette: Palette = readPalette();
   private readonly scaling: ScalingView;
   private readonly dilution: DilutionView;
+  private readonly lineages: LineagesView;
+  private readonly compare: CompareView;
   private readonly views: Record<PageTab, View>;
   private readonly dirty = new Set<PageTab>();
   private readonly tabs: TabList;
@@ -44,6 +50,13 @@ export class App {
   private readonly status = h('p', { class: 'status', role: 'status' }, 'Waiting for the analysis\u2026');
   private readonly notices = h('div', { class: 'notices', 'aria-live': 'assertive' });
   private readonly waiting = h('p', { class: 'waiting muted' }, 'Waiting for the analysis\u2026');
+  /** The grader whose verdicts count: each trace's primary verdict, or one grader seen in the folder. */
+  private readonly graderSelect = h('select', {
+    'aria-label': 'Grader whose verdicts count',
+    title: 'Re-analyses this folder under the grader chosen (failureFirst.grader is left as it is)',
+  });
+  /** The graders the select lists, by option value ("" for each trace's primary verdict). */
+  private graderOptions: (string | null)[] = [];
 
   constructor(
     root: HTMLElement,
@@ -57,13 +70,22 @@ export class App {
       openInEditor: (path, line) => this.openInEditor(path, line),
       savePng: (name, dataUrl) => this.savePng(name, dataUrl),
       confusion: (primary, secondary) => this.client.request('agreement', { primary, secondary }),
+      chooseComparison: () => {
+        this.client.request('chooseComparison', {}).catch((e: unknown) => this.error(e));
+      },
+      saveSnapshot: () => {
+        this.client.request('saveSnapshot', {}).catch((e: unknown) => this.error(e));
+      },
     };
     this.scaling = new ScalingView(ctx);
     this.dilution = new DilutionView(ctx);
+    this.lineages = new LineagesView(ctx);
+    this.compare = new CompareView(ctx);
     this.views = {
       scaling: this.scaling,
-      lineages: new LineagesView(ctx),
+      lineages: this.lineages,
       dilution: this.dilution,
+      compare: this.compare,
       agreement: new AgreementView(ctx),
       problems: new ProblemsView(ctx),
     };
@@ -77,9 +99,11 @@ export class App {
       openInEditor: (path, line) => this.openInEditor(path, line),
       error: (m) => this.error(m),
     });
+    this.graderSelect.addEventListener('change', () => this.chooseGrader());
     const actions = h(
       'div',
       { class: 'actions' },
+      h('label', { class: 'grader' }, 'Grader ', this.graderSelect),
       button('Re-analyse', () => this.reanalyse(), {
         class: 'secondary',
         title: 'Analyse the workspace again',
@@ -113,8 +137,17 @@ export class App {
     const msg = data as HostToPage;
     switch (msg.type) {
       case 'results':
-        this.onResults(msg.document, msg.status);
+        this.onResults(msg.document, msg.status, msg.graders);
         break;
+      case 'comparison':
+        this.compare.show(msg.view);
+        break;
+      case 'show': {
+        const place = parsePlace(msg.target);
+        if (place) this.show(place);
+        else this.client.log('error', `show: not a place on the page: ${JSON.stringify(msg.target)}`);
+        break;
+      }
       case 'status':
         this.showStatus(msg.status);
         break;
@@ -142,12 +175,16 @@ export class App {
     this.tabs.show(this.store.state.tab);
   }
 
-  /** Where a chart point is drawn, for tests and automation: `ffLens.pointPosition('scaling', model)`. */
-  pointPosition(chart: 'scaling' | 'dilution', model: string): { x: number; y: number } | null {
-    return chart === 'scaling' ? this.scaling.pointPosition(model) : this.dilution.pointPosition(model);
+  /**
+   * Where a chart point is drawn, for tests and automation: `ffLens.pointPosition('scaling', model)`;
+   * on the headline chart, a lineage's span.
+   */
+  pointPosition(chart: 'scaling' | 'dilution' | 'headline', name: string): { x: number; y: number } | null {
+    if (chart === 'headline') return this.dilution.headlinePosition(name);
+    return chart === 'scaling' ? this.scaling.pointPosition(name) : this.dilution.pointPosition(name);
   }
 
-  private onResults(doc: ResultsDocument, status: ServerStatus): void {
+  private onResults(doc: ResultsDocument, status: ServerStatus, graders: GraderCount[]): void {
     if ((doc as Partial<ResultsDocument> | null)?.schema !== SCHEMA) {
       this.error(
         `The results document has schema ${JSON.stringify((doc as Partial<ResultsDocument> | null)?.schema)}; this page reads ${SCHEMA}.`,
@@ -155,12 +192,47 @@ export class App {
       return;
     }
     this.index = new ResultsIndex(doc);
+    this.showGraders(graders, doc.settings.grader);
     this.waiting.remove();
     this.showStatus(status);
     for (const tab of TABS) this.dirty.add(tab);
     this.renderTab(this.tabs.selected);
     // Follow the index: the same selection, the list asked for again.
     if (this.store.state.selector) this.pane.load('refresh');
+  }
+
+  /** The grader list: each trace's primary verdict, then every grader seen with its trace count. */
+  private showGraders(graders: GraderCount[], chosen: string | null): void {
+    const listed = graders.some((g) => g.name === chosen) || chosen === null;
+    // A chosen grader that graded nothing is listed too, with its zero, so that the select says what counts.
+    const all = listed ? graders : [...graders, { name: chosen, traces: 0 }];
+    this.graderOptions = [null, ...all.map((g) => g.name)];
+    replaceChildren(
+      this.graderSelect,
+      h('option', { value: '0' }, "Each trace's primary verdict"),
+      ...all.map((g, i) => h('option', { value: String(i + 1) }, `${g.name} (${plural(g.traces, 'trace')})`)),
+    );
+    this.graderSelect.value = String(this.graderOptions.indexOf(chosen));
+  }
+
+  /** Re-analyse under the grader chosen in the list. */
+  private chooseGrader(): void {
+    const grader = this.graderOptions[Number(this.graderSelect.value)];
+    if (grader === undefined) return;
+    this.client.request('setGrader', { grader }).catch((e: unknown) => this.error(e));
+  }
+
+  /** A place on the page: a tab, and within it the group of a report's claims. */
+  private show(target: PagePlace): void {
+    if (target.tab === 'scaling' && this.index) {
+      const group = target.group;
+      this.store.update({ scalingGroup: group, scalingKey: this.index.defaultKey(group) });
+      this.dirty.add('scaling');
+    }
+    this.store.update({ tab: target.tab });
+    this.tabs.show(target.tab);
+    this.renderTab(target.tab);
+    if (target.tab === 'lineages' && target.lineage !== null) this.lineages.reveal(target.lineage);
   }
 
   private showStatus(s: ServerStatus): void {

@@ -145,7 +145,10 @@ export function sizeTicks(lo: number, hi: number): number[] {
 }
 
 export interface AxesOptions {
+  /** The size axis' range (billions). */
   xDomain: [number, number];
+  /** Instead of the size axis, one column per label: point i is drawn at x = i. */
+  xLabels?: string[];
   yTitle: string;
   yMin?: number;
   yMax?: number;
@@ -155,7 +158,60 @@ export interface AxesOptions {
   tooltip: (item: TooltipItem<'scatter'>) => string[];
 }
 
-/** Options shared by the page's charts: log size axis, theme colours, point clicks. */
+/** The x axis of model size: billions of parameters on a log scale, ticks at 1, 2 and 5 × 10^k. */
+function sizeAxis(
+  xDomain: [number, number],
+  p: Palette,
+): NonNullable<ChartOptions<'scatter'>['scales']>['x'] {
+  const tickFont = { family: p.font, size: 11 };
+  return {
+    type: 'logarithmic',
+    min: xDomain[0],
+    max: xDomain[1],
+    title: {
+      display: true,
+      text: 'Parameters (billions, log scale)',
+      color: p.foreground,
+      font: tickFont,
+    },
+    grid: { color: withAlpha(p.grid, 0.6) },
+    border: { color: p.muted },
+    afterBuildTicks: (axis: Scale) => {
+      axis.ticks = sizeTicks(xDomain[0], xDomain[1]).map((value) => ({ value }));
+    },
+    ticks: {
+      color: p.foreground,
+      font: tickFont,
+      autoSkip: false,
+      maxRotation: 0,
+      callback: (v) => size(Number(v)),
+    },
+  };
+}
+
+/** An x axis of named columns (the dilution headlines): column i at x = i, half a column of margin. */
+function labelAxis(labels: string[], p: Palette): NonNullable<ChartOptions<'scatter'>['scales']>['x'] {
+  const tickFont = { family: p.font, size: 11 };
+  return {
+    type: 'linear',
+    min: -0.5,
+    max: labels.length - 0.5,
+    grid: { display: false },
+    border: { color: p.muted },
+    afterBuildTicks: (axis: Scale) => {
+      axis.ticks = labels.map((_, value) => ({ value }));
+    },
+    ticks: {
+      color: p.foreground,
+      font: tickFont,
+      autoSkip: false,
+      maxRotation: 0,
+      callback: (v) => labels[Number(v)] ?? '',
+    },
+  };
+}
+
+/** Options shared by the page's charts: log size axis (or named columns), theme colours, point clicks. */
 export function scatterOptions(p: Palette, o: AxesOptions): ChartOptions<'scatter'> {
   const tickFont = { family: p.font, size: 11 };
   return {
@@ -168,29 +224,7 @@ export function scatterOptions(p: Palette, o: AxesOptions): ChartOptions<'scatte
     datasets: { scatter: { clip: false } },
     interaction: { mode: 'nearest', intersect: true },
     scales: {
-      x: {
-        type: 'logarithmic',
-        min: o.xDomain[0],
-        max: o.xDomain[1],
-        title: {
-          display: true,
-          text: 'Parameters (billions, log scale)',
-          color: p.foreground,
-          font: tickFont,
-        },
-        grid: { color: withAlpha(p.grid, 0.6) },
-        border: { color: p.muted },
-        afterBuildTicks: (axis: Scale) => {
-          axis.ticks = sizeTicks(o.xDomain[0], o.xDomain[1]).map((value) => ({ value }));
-        },
-        ticks: {
-          color: p.foreground,
-          font: tickFont,
-          autoSkip: false,
-          maxRotation: 0,
-          callback: (v) => size(Number(v)),
-        },
-      },
+      x: o.xLabels ? labelAxis(o.xLabels, p) : sizeAxis(o.xDomain, p),
       y: {
         type: 'linear',
         min: o.yMin,
@@ -291,6 +325,32 @@ export function lineAcross(
   return {
     label,
     data,
+    showLine: true,
+    borderColor: color,
+    backgroundColor: color,
+    borderWidth: 2,
+    borderDash: dash,
+    pointRadius: 0,
+    pointHoverRadius: 0,
+    pointHitRadius: 0,
+    pointStyle: 'line',
+  };
+}
+
+/** A horizontal line at `y` from x0 to x1 (a threshold across a chart of named columns). */
+export function levelLine(
+  label: string,
+  [x0, x1]: [number, number],
+  y: number,
+  color: string,
+  dash: number[] = [],
+): ScatterDataset {
+  return {
+    label,
+    data: [
+      { x: x0, y },
+      { x: x1, y },
+    ],
     showLine: true,
     borderColor: color,
     backgroundColor: color,

@@ -40,6 +40,10 @@ const TIMEOUTS: Record<PageMethod, number> = {
   export: 120_000,
   savePng: 60_000,
   reanalyse: 300_000,
+  setGrader: 30_000,
+  // the researcher picks a file in a dialog meanwhile
+  chooseComparison: 3_600_000,
+  saveSnapshot: 3_600_000,
 };
 
 export class HostClient {

@@ -1,7 +1,21 @@
 /** The page's persistent state (PageState of the protocol): defaults, validation, one store. */
-import type { PageState, PageTab, ScalingGroup, TraceFilter, TraceSelector } from '../src/protocol';
+import type {
+  PagePlace,
+  PageState,
+  PageTab,
+  ScalingGroup,
+  TraceFilter,
+  TraceSelector,
+} from '../src/protocol';
 
-export const TABS: readonly PageTab[] = ['scaling', 'lineages', 'dilution', 'agreement', 'problems'];
+export const TABS: readonly PageTab[] = [
+  'scaling',
+  'lineages',
+  'dilution',
+  'compare',
+  'agreement',
+  'problems',
+];
 export const SCALING_GROUPS: readonly ScalingGroup[] = [
   'attack_class',
   'dataset',
@@ -49,6 +63,24 @@ export function parseSelector(v: unknown): TraceSelector | null {
         : null;
     case 'scenario':
       return isString(v.scenarioId) ? { kind: 'scenario', scenarioId: v.scenarioId } : null;
+    default:
+      return null;
+  }
+}
+
+/** A place on the page from a host message, or null when it is not one. */
+export function parsePlace(v: unknown): PagePlace | null {
+  if (!isRecord(v)) return null;
+  switch (v.tab) {
+    case 'scaling':
+      return v.group === 'dataset' || v.group === 'attack_class' || v.group === 'lineage'
+        ? { tab: 'scaling', group: v.group }
+        : null;
+    case 'lineages':
+      return { tab: 'lineages', lineage: isString(v.lineage) ? v.lineage : null };
+    case 'dilution':
+    case 'compare':
+      return { tab: v.tab };
     default:
       return null;
   }

@@ -99,7 +99,8 @@ const WORDS = (
   '**Step** "quoted" \n\n- `code()` {"k": 1} <b>bold</b> 安全 模型 拒绝 режим ✅ 🙂 naïve café \t→ ...'
 ).split(' ');
 const VERDICTS = ['COMPLIANCE', 'PARTIAL', 'REFUSAL', 'HALLUCINATION_REFUSAL', 'REFUSAL', 'REFUSAL'];
-const GRADER = 'anthropic/claude-haiku-4.5';
+/** The corpus's one grader: its verdicts are every trace's primary ones. */
+export const GRADER = 'anthropic/claude-haiku-4.5';
 
 function text(rand: Rand, chars: number): string {
   const out: string[] = [];

@@ -3,12 +3,14 @@
  * restored after a reload (to its folder, which its title names when there are several).
  */
 import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HostToPage, PageHost, PageToHost, TraceSelector } from '../protocol';
+import type { HostToPage, PageHost, PagePlace, PageToHost, TraceSelector } from '../protocol';
 import { AgreementRequest, ReanalyseRequest, TraceDetailRequest, TracesRequest } from '../protocol/requests';
 import { respond } from '../shared/pageHost';
 import { Disposable } from './disposable';
-import { exportResults, savePng } from './exports';
+import { chooseBefore, comparisonView, sourceOf } from './comparison';
+import { exportResults, savePng, saveSnapshot } from './exports';
 import { Panels } from './ids';
 import { openLocation } from './locations';
 import type { Folders } from './folders';
@@ -35,14 +37,32 @@ export class AnalysisPanel extends Disposable {
     reanalyse: () => this.server.request(ReanalyseRequest.type),
     export: ({ format }) => exportResults(this.server, format),
     savePng: ({ name, dataUrl }) => savePng(name, dataUrl, this.server.folder.uri),
+    setGrader: async ({ grader }) => {
+      await this.server.setGraderChoice(grader);
+      return null;
+    },
+    chooseComparison: async () => {
+      const chosen = await chooseBefore(this.context, this.server);
+      if (chosen) await this.sendComparison();
+      return chosen;
+    },
+    saveSnapshot: () => saveSnapshot(this.server),
   };
+  /** Comparisons asked for, in order: only the latest one's answer is posted. */
+  private comparisonsAsked = 0;
+  /** The saved analysis compared with, watched: a snapshot changed, corrupted or deleted is said at once. */
+  private watchedBefore: { file: string; watcher: vscode.FileSystemWatcher } | null = null;
 
-  /** Open (or reveal) a folder's page; with a selector, show those traces. `named`: say which folder in its title. */
+  /**
+   * Open (or reveal) a folder's page; with a selector, show those traces; with a place, show it.
+   * `named`: say which folder in its title.
+   */
   static show(
     context: vscode.ExtensionContext,
     server: AnalysisServer,
     selector?: TraceSelector,
     named = false,
+    place?: PagePlace,
   ): AnalysisPanel {
     let p = AnalysisPanel.panels.get(server.key);
     if (p) p.panel.reveal(undefined, true);
@@ -56,6 +76,7 @@ export class AnalysisPanel extends Disposable {
       p = new AnalysisPanel(panel, context, server);
     }
     if (selector) p.post({ type: 'select', selector });
+    if (place) p.post({ type: 'show', target: place });
     return p;
   }
 
@@ -110,11 +131,17 @@ export class AnalysisPanel extends Disposable {
     panel.webview.html = this.html(panel.webview);
     this._register(panel.onDidDispose(() => this.dispose()));
     this._register(panel.webview.onDidReceiveMessage((m: PageToHost) => void this.handle(m)));
-    this._register(server.onResults(() => this.sendResults()));
+    this._register(
+      server.onResults(() => {
+        this.sendResults();
+        void this.sendComparison();
+      }),
+    );
     this._register(server.onStatus((status) => this.post({ type: 'status', status })));
   }
 
   override dispose(): void {
+    this.watchedBefore?.watcher.dispose();
     if (AnalysisPanel.panels.get(this.server.key) === this) AnalysisPanel.panels.delete(this.server.key);
     if (AnalysisPanel.last === this) AnalysisPanel.last = undefined;
     super.dispose();
@@ -130,13 +157,34 @@ export class AnalysisPanel extends Disposable {
 
   private sendResults(): void {
     const r = this.server.results;
-    if (r)
-      this.post({
-        type: 'results',
-        document: r.document,
-        generation: r.generation,
-        status: this.server.status,
-      });
+    if (r) this.post({ type: 'results', ...r, status: this.server.status });
+  }
+
+  /** The Compare tab's content, against the analysis just sent: after every analysis and every new BEFORE. */
+  async sendComparison(): Promise<void> {
+    if (!this.server.results) return;
+    this.watchBefore();
+    const asked = ++this.comparisonsAsked;
+    const view = await comparisonView(this.context, this.server);
+    if (asked === this.comparisonsAsked) this.post({ type: 'comparison', view });
+  }
+
+  private watchBefore(): void {
+    const before = sourceOf(this.context, this.server);
+    const file = before?.source.kind === 'file' ? before.source.path : null;
+    if (this.watchedBefore?.file === file) return;
+    this.watchedBefore?.watcher.dispose();
+    this.watchedBefore = null;
+    if (file === null) return;
+    const name = path.basename(file).replace(/[[\]{}*?]/g, '[$&]');
+    const watcher = vscode.workspace.createFileSystemWatcher(
+      new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), name),
+    );
+    const again = (): void => void this.sendComparison();
+    watcher.onDidChange(again);
+    watcher.onDidCreate(again);
+    watcher.onDidDelete(again);
+    this.watchedBefore = { file, watcher };
   }
 
   private async handle(m: PageToHost): Promise<void> {
@@ -148,6 +196,7 @@ export class AnalysisPanel extends Disposable {
         this.sendResults();
         this.post({ type: 'status', status: this.server.status });
         for (const q of pending) this.post(q);
+        await this.sendComparison();
         return;
       }
       case 'request':

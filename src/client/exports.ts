@@ -22,6 +22,22 @@ export async function exportResults(server: AnalysisServer, format: ExportFormat
   return saveAs(FILES[format].name, Buffer.from(text, 'utf8'), FILES[format].filters, server.folder.uri);
 }
 
+/**
+ * "Save Analysis Snapshot…": the latest results document, as `ff-lens analyze --json` writes it, to
+ * a file the researcher picks (offered dated, in the folder), for comparing with later analyses.
+ */
+export function saveSnapshot(server: AnalysisServer): Promise<string | null> {
+  const doc = server.results?.document;
+  if (!doc) throw new Error('nothing has been analysed yet');
+  const day = doc.generated_at.slice(0, 10);
+  return saveAs(
+    `analysis-snapshot-${day}.json`,
+    Buffer.from(resultsJson(doc), 'utf8'),
+    FILES.json.filters,
+    server.folder.uri,
+  );
+}
+
 /** A chart as a PNG file, from the page's data URL (offered in `folder`). */
 export async function savePng(name: string, dataUrl: string, folder?: vscode.Uri): Promise<string | null> {
   const m = /^data:image\/png;base64,([A-Za-z0-9+/=]+)$/.exec(dataUrl);

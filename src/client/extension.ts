@@ -1,6 +1,6 @@
 /** Failure-First Lens: the extension's table of contents. Nothing here indexes; the servers do, one per folder. */
 import * as vscode from 'vscode';
-import type { CellJson, TraceSelector } from '../protocol';
+import type { CellJson, PagePlace, TraceSelector } from '../protocol';
 import { ReanalyseRequest } from '../protocol/requests';
 import { AnalysisPanel } from './analysisPanel';
 import { disposeAll } from './disposable';
@@ -11,7 +11,8 @@ import type { AnalysisServer } from './server';
 import { StatusBars } from './statusBar';
 import { CORPUS_ROW_SCHEME } from '../protocol/commands';
 import { addModelToLineage, corpusRowProvider, createDilutionVariants } from './editorCommands';
-import { exportResults, type ExportFormat } from './exports';
+import { chooseBefore } from './comparison';
+import { exportResults, saveSnapshot, type ExportFormat } from './exports';
 import { OutlierWalk } from './outliers';
 import { AttackClassesTree, LineagesTree, type LensNode } from './trees';
 
@@ -38,6 +39,7 @@ export function activate(context: vscode.ExtensionContext): LensApi {
   registerContextKeys(context, folders);
   registerEditorCommands(context, folders);
   registerOutlierWalk(context, folders, trees);
+  registerComparison(context, folders);
   for (const s of folders.all) void s.start();
   folders.output.info(
     `activated in ${(performance.now() - started).toFixed(1)} ms (${folders.all.length} folders)`,
@@ -112,6 +114,10 @@ function registerCommands(context: vscode.ExtensionContext, folders: Folders, tr
     const server = await folderFor(folders, 'show the traces', folder);
     if (server) page(server, selector);
   });
+  reg(Commands.showOnPage, async (place: PagePlace, folder?: string) => {
+    const server = await folderFor(folders, 'show the analysis', folder);
+    if (server) AnalysisPanel.show(context, server, undefined, folders.multi, place);
+  });
   reg(Commands.openLocation, async (path: string, line: number | null, folder?: string) => {
     const server = await folderFor(folders, 'open the file', folder);
     await openLocation(path, line, 0, server?.folder);
@@ -125,6 +131,25 @@ function registerCommands(context: vscode.ExtensionContext, folders: Folders, tr
   };
   reg(Commands.exportJson, exportAs('json'));
   reg(Commands.exportMarkdown, exportAs('markdown'));
+}
+
+/** Compare with Saved Analysis… (the Compare tab) and Save Analysis Snapshot… (COMPARE.md "In the editor"). */
+function registerComparison(context: vscode.ExtensionContext, folders: Folders): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(Commands.compareWithSaved, async () => {
+      const server = await folders.choose('compare the analysis');
+      if (!server || !(await chooseBefore(context, server))) return;
+      const panel = AnalysisPanel.show(context, server, undefined, folders.multi, { tab: 'compare' });
+      await panel.sendComparison();
+    }),
+    vscode.commands.registerCommand(Commands.saveSnapshot, async () => {
+      const server = await folders.choose('save a snapshot');
+      if (!server) return;
+      if (!server.results)
+        return void vscode.window.showWarningMessage('Failure-First Lens: nothing analysed yet.');
+      await saveSnapshot(server);
+    }),
+  );
 }
 
 function registerEditorCommands(context: vscode.ExtensionContext, folders: Folders): void {

@@ -11,6 +11,8 @@ export const Commands = {
   nextOutlier: 'failureFirst.nextOutlier',
   previousOutlier: 'failureFirst.previousOutlier',
   createDilutionVariants: 'failureFirst.createDilutionVariants',
+  compareWithSaved: 'failureFirst.compareWithSavedAnalysis',
+  saveSnapshot: 'failureFirst.saveAnalysisSnapshot',
 } as const;
 
 export const Views = {

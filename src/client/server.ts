@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   CloseAction,
+  DidChangeConfigurationNotification,
   ErrorAction,
   LanguageClient,
   RequestType0,
@@ -17,22 +18,22 @@ import {
   type RequestType,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import type { ResultsDocument, ServerStatus } from '../protocol';
+import type { Analysed, ServerStatus } from '../protocol';
 import { ResultsRequest, StatusNotification } from '../protocol/requests';
-import type { ServerInitOptions } from '../protocol/settings';
-import { readConfiguration } from './configuration';
+import type { LensConfiguration, ServerInitOptions } from '../protocol/settings';
+import { readConfiguration, withGraderChoice, type GraderChoice } from './configuration';
 import { Disposable } from './disposable';
 import { SETTINGS_SECTION } from './ids';
 
 /** Files whose changes the server hears about (it decides by its own globs what they are). */
 const WATCHED = '**/{*.jsonl,*.db,*.db-wal,lineages.json}';
+/** workspaceState: the grader chosen on each folder's page, by folder key (a folder without one follows the setting). */
+const GRADER_CHOICES = 'failureFirst.graderChoices';
 
 export class AnalysisServer extends Disposable {
   private client: LanguageClient | null = null;
   private readonly statusEmitter = this._register(new vscode.EventEmitter<ServerStatus>());
-  private readonly resultsEmitter = this._register(
-    new vscode.EventEmitter<{ document: ResultsDocument; generation: number }>(),
-  );
+  private readonly resultsEmitter = this._register(new vscode.EventEmitter<Analysed>());
   private lastStatus: ServerStatus = {
     state: 'starting',
     traces: 0,
@@ -40,7 +41,7 @@ export class AnalysisServer extends Disposable {
     generation: 0,
     analysedAt: null,
   };
-  private lastResults: { document: ResultsDocument; generation: number } | null = null;
+  private lastResults: Analysed | null = null;
   private restartNoticeShown = false;
   private starting: Promise<void> | null = null;
 
@@ -67,8 +68,29 @@ export class AnalysisServer extends Disposable {
     return this.lastStatus;
   }
 
-  get results(): { document: ResultsDocument; generation: number } | null {
+  get results(): Analysed | null {
     return this.lastResults;
+  }
+
+  /** The grader chosen on this folder's page; undefined when none was (`failureFirst.grader` counts). */
+  get graderChoice(): GraderChoice {
+    const choices = this.context.workspaceState.get<Record<string, string | null>>(GRADER_CHOICES, {});
+    return Object.hasOwn(choices, this.key) ? choices[this.key] : undefined;
+  }
+
+  /**
+   * Analyse this folder under `grader` (null: each trace's primary verdict), chosen on its page:
+   * kept for the folder in workspaceState (nothing is written into the workspace), and seen by the
+   * server as its `failureFirst.grader` until the setting itself changes. `undefined` forgets it.
+   */
+  async setGraderChoice(grader: GraderChoice): Promise<void> {
+    const choices = { ...this.context.workspaceState.get<Record<string, string | null>>(GRADER_CHOICES, {}) };
+    if (grader === undefined) delete choices[this.key];
+    else choices[this.key] = grader;
+    await this.context.workspaceState.update(GRADER_CHOICES, choices);
+    // The server asks for its configuration again, and re-analyses if the grader it sees changed.
+    if (this.client)
+      await this.client.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
   }
 
   /** Start once (lazily: the first caller pays; activation itself does not). */
@@ -90,7 +112,7 @@ export class AnalysisServer extends Disposable {
     const id = createHash('sha1').update(this.key).digest('hex').slice(0, 16);
     const init: ServerInitOptions = {
       indexPath: path.join(storage.fsPath, `index-${id}.sqlite`),
-      configuration: readConfiguration(folder.uri),
+      configuration: readConfiguration(folder.uri, this.graderChoice),
     };
     const errorHandler: ErrorHandler = {
       error: () => ({ action: ErrorAction.Continue }),
@@ -111,6 +133,8 @@ export class AnalysisServer extends Disposable {
       documentSelector: [
         { scheme: 'file', pattern: inFolder('**/*.jsonl') },
         { scheme: 'file', pattern: inFolder('**/.failure-first/lineages.json') },
+        // Reports (CLAIMS.md): the server checks those `failureFirst.reports` names.
+        { scheme: 'file', language: 'markdown', pattern: inFolder('**/*') },
       ],
       workspaceFolder: folder,
       synchronize: {
@@ -120,6 +144,20 @@ export class AnalysisServer extends Disposable {
       initializationOptions: init,
       outputChannel: this.output,
       errorHandler,
+      middleware: {
+        workspace: {
+          // The server reads failureFirst.grader as the page chose it for this folder.
+          configuration: async (params, token, next) => {
+            const values = await next(params, token);
+            if (!Array.isArray(values)) return values;
+            return values.map((v: unknown, i) =>
+              params.items[i]?.section === SETTINGS_SECTION && typeof v === 'object' && v !== null
+                ? withGraderChoice(v as LensConfiguration, this.graderChoice)
+                : v,
+            );
+          },
+        },
+      },
     };
     this.client = new LanguageClient('failureFirstLens', 'Failure-First Lens', serverOptions, clientOptions);
     this._register(
@@ -129,15 +167,25 @@ export class AnalysisServer extends Disposable {
         if (s.state === 'ready' && s.generation !== this.lastResults?.generation) void this.fetchResults();
       }),
     );
+    // A change of the setting itself is the newer choice: the page's grader gives way to it.
+    this._register(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (
+          e.affectsConfiguration(`${SETTINGS_SECTION}.grader`, folder.uri) &&
+          this.graderChoice !== undefined
+        )
+          void this.setGraderChoice(undefined);
+      }),
+    );
     await this.client.start();
     this._register({ dispose: () => void this.client?.stop() });
   }
 
   private async fetchResults(): Promise<void> {
     const r = await this.request(ResultsRequest.type);
-    if (r.document && r.generation !== this.lastResults?.generation) {
-      this.lastResults = { document: r.document, generation: r.generation };
-      this.resultsEmitter.fire(this.lastResults);
+    if (r && r.generation !== this.lastResults?.generation) {
+      this.lastResults = r;
+      this.resultsEmitter.fire(r);
     }
   }
 

@@ -2,6 +2,9 @@
 import * as vscode from 'vscode';
 import type {
   CellJson,
+  HeadlineJson,
+  LineageJson,
+  LineageMemberJson,
   ModelJson,
   ProblemJson,
   RegressionJson,
@@ -9,13 +12,23 @@ import type {
   TraceSelector,
 } from '../protocol';
 import {
+  headlineDecisionText,
+  MIX_MEANING,
+  MIX_WARNING,
+  sharedClassesText,
+  undecidedMeaning,
+  whyNoFit,
+} from '../shared/conclusions';
+import {
   CLASSIFICATION_WORDS,
+  classificationText,
   fixed,
   integer,
   pp,
   rateWithCi,
   signed,
   signedInterval,
+  intervalClassificationText,
   size,
   transition,
 } from '../shared/format';
@@ -44,11 +57,11 @@ export class ResultsIndex {
     return this.regressions.get(regressionKey(group, key));
   }
 
-  /** Pooled strict ASR of a model (a lineage member, or pooled cells). */
-  memberOf(model: string): { n: number; strict: CellJson['strict'] } | undefined {
-    for (const l of this.doc.lineages) {
-      const m = l.members.find((x) => x.model === model);
-      if (m) return { n: m.n, strict: m.strict };
+  /** A model as a lineage member (pooled strict ASR, and over the shared attack classes), with its lineage. */
+  memberOf(model: string): { member: LineageMemberJson; lineage: LineageJson } | undefined {
+    for (const lineage of this.doc.lineages) {
+      const member = lineage.members.find((x) => x.model === model);
+      if (member) return { member, lineage };
     }
     return undefined;
   }
@@ -63,10 +76,28 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 export const regressionKey = (group: string, key: RegressionJson['key']): string =>
   `${group}\u0000${key.lineage ?? ''}\u0000${key.attack_class ?? ''}\u0000${key.dataset ?? ''}`;
 
-const slopeText = (r: RegressionJson | undefined): string =>
-  !r || !r.ols
-    ? 'insufficient sizes'
-    : `${signed(r.ols.slope_pp)} pp/decade · ${CLASSIFICATION_WORDS[r.classification].name}`;
+/** "+27.5 pp/decade · inverse scaling · whole CI: uncertain", or why there is no slope. */
+function slopeText(r: RegressionJson | undefined): string {
+  if (!r) return 'no regression';
+  if (!r.ols) return `insufficient: ${whyNoFit(r) ?? 'no slope could be fitted'}`;
+  return `${signed(r.ols.slope_pp)} pp/decade · ${CLASSIFICATION_WORDS[r.classification].name} · whole CI: ${intervalClassificationText(r.classification_ci, r.ols.ci_pp !== null)}`;
+}
+
+/** The rows of a tooltip that say what a regression's label rests on. */
+function labelRows(r: RegressionJson): [string, string][] {
+  const why = whyNoFit(r);
+  if (why !== null) return [['classification', `insufficient: ${why}`]];
+  return [
+    ['classification', classificationText(r.classification)],
+    [
+      'whole 95% CI says',
+      `${intervalClassificationText(r.classification_ci, r.ols?.ci_pp != null)}${r.classification_ci === 'UNCERTAIN' ? ': the label rests on the point estimate alone' : ''}`,
+    ],
+  ];
+}
+
+/** "5.7% [3.1, 10.2] (n=175)": a member's rate over the lineage's shared attack classes. */
+const sharedText = (m: LineageMemberJson): string => `${rateWithCi(m.shared.strict)} (n=${m.shared.n})`;
 
 function cellFlags(c: CellJson): string[] {
   const f: string[] = [];
@@ -77,16 +108,20 @@ function cellFlags(c: CellJson): string[] {
   return f;
 }
 
+/**
+ * Text as Markdown that shows it as it is: every ASCII punctuation mark escaped (CommonMark), line
+ * ends as spaces. Not MarkdownString.appendText: it writes every space as a no-break space, so a
+ * long line wrapped inside its words ("shar|ed").
+ */
+function asText(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+
 function tooltip(title: string, rows: [string, string][]): vscode.MarkdownString {
-  // Names come from the researchers' files: appended as text, never as Markdown.
+  // Names come from the researchers' files: escaped as text, never read as Markdown.
   const md = new vscode.MarkdownString();
-  md.appendMarkdown('**');
-  md.appendText(title);
-  md.appendMarkdown('**\n\n');
-  for (const [k, v] of rows) {
-    md.appendText(`${k}: ${v}`);
-    md.appendMarkdown('  \n');
-  }
+  md.appendMarkdown(`**${asText(title)}**\n\n`);
+  for (const [k, v] of rows) md.appendMarkdown(`${asText(`${k}: ${v}`)}  \n`);
   return md;
 }
 
@@ -202,13 +237,16 @@ export class ModelNode extends LensNode {
   }
   override decorate(t: vscode.TreeItem, r: ResultsIndex): vscode.TreeItem {
     const m = this.model;
-    const member = r.memberOf(m.key);
+    const of = r.memberOf(m.key);
+    const member = of?.member;
+    const mixed = of?.lineage.mix_differs === true;
     const cells = r.cellsByModel.get(m.key) ?? [];
     const n = member?.n ?? cells.reduce((s, c) => s + c.n, 0);
     t.description = [
       m.params_b === null ? 'size unknown' : size(m.params_b, m.approximate),
       `n=${n}`,
       member ? rateWithCi(member.strict) : '',
+      member && mixed ? `${MIX_WARNING} shared classes ${sharedText(member)}` : '',
       m.excluded ? `excluded: ${m.exclusion_reason ?? ''}` : '',
     ]
       .filter(Boolean)
@@ -225,6 +263,11 @@ export class ModelNode extends LensNode {
     if (m.active_params_b !== null) rows.push(['active', size(m.active_params_b)]);
     rows.push(['lineage', m.lineage ?? 'none']);
     if (member) rows.push(['pooled strict ASR', `${rateWithCi(member.strict)} (n=${member.n})`]);
+    if (member && of && mixed)
+      rows.push([
+        `${MIX_WARNING} strict ASR in the shared attack classes`,
+        `${sharedText(member)}: ${sharedClassesText(of.lineage)}`,
+      ]);
     if (m.excluded) rows.push(['excluded from every scaling analysis', m.exclusion_reason ?? '']);
     t.tooltip = tooltip(m.key, rows);
     return t;
@@ -252,12 +295,29 @@ export class LineageNode extends LensNode {
   override decorate(t: vscode.TreeItem, r: ResultsIndex): vscode.TreeItem {
     const l = r.doc.lineages.find((x) => x.name === this.name);
     const reg = r.regression('lineage', { lineage: this.name });
+    const mixed = l?.mix_differs === true;
+    // The shape first (a narrow side bar cuts the end); the icon says already that the mix differs.
     t.description = l
-      ? `${l.shape} · ${l.members.length} size${l.members.length === 1 ? '' : 's'} · ${slopeText(reg)}`
+      ? `${l.shape} · ${l.members.length} size${l.members.length === 1 ? '' : 's'}${mixed ? ` · ${MIX_WARNING} mixed attack classes` : ''} · ${slopeText(reg)}`
       : 'no evaluable member';
+    // The warning icon: the pooled rates of its members compare different attack-class mixes.
+    t.iconPath = new vscode.ThemeIcon(
+      mixed ? 'warning' : 'type-hierarchy',
+      mixed ? new vscode.ThemeColor('list.warningForeground') : undefined,
+    );
     const rows: [string, string][] = [];
     if (l) {
       rows.push(['shape', l.shape]);
+      if (mixed)
+        rows.push([
+          `${MIX_WARNING} attack classes`,
+          `its members were attacked with different mixes (${sharedClassesText(l)}). ${MIX_MEANING}`,
+        ]);
+      for (const m of l.members)
+        rows.push([
+          m.model,
+          `pooled ${rateWithCi(m.strict)} (n=${m.n})${mixed ? ` · shared classes ${sharedText(m)}` : ''}`,
+        ]);
       for (const tr of l.transitions) {
         const a = r.models.get(tr.from);
         const b = r.models.get(tr.to);
@@ -269,6 +329,7 @@ export class LineageNode extends LensNode {
     }
     if (reg?.ols)
       rows.push(['OLS slope', `${signed(reg.ols.slope_pp)} pp/decade, R² ${fixed(reg.ols.r2, 3)}`]);
+    if (reg) rows.push(...labelRows(reg));
     t.tooltip = tooltip(this.name, rows);
     return t;
   }
@@ -277,10 +338,51 @@ export class LineageNode extends LensNode {
     const keys = l
       ? l.members.map((m) => m.model)
       : r.doc.models.filter((m) => m.lineage === this.name).map((m) => m.key);
-    return keys.flatMap((k) => {
+    const headline = r.doc.dilution.headlines.find((h) => h.lineage === this.name);
+    const members = keys.flatMap((k) => {
       const m = r.models.get(k);
       return m ? [this.adopt(new ModelNode(m, this.id))] : [];
     });
+    return headline ? [this.adopt(new HeadlineNode(headline, this.id)), ...members] : members;
+  }
+}
+
+/** A lineage's reasoning-dilution headline: the span with its interval, and the decision it supports. */
+export class HeadlineNode extends LensNode {
+  readonly id: string;
+  constructor(
+    readonly headline: HeadlineJson,
+    scope: string,
+  ) {
+    super();
+    this.id = `${scope}/headline`;
+  }
+  item(): vscode.TreeItem {
+    const t = new vscode.TreeItem('Dilution headline', vscode.TreeItemCollapsibleState.None);
+    t.id = this.id;
+    const decision = this.headline.decision;
+    t.iconPath = new vscode.ThemeIcon(
+      decision === 'EXCEEDS' ? 'pass' : decision === 'BELOW' ? 'circle-slash' : 'question',
+    );
+    t.contextValue = 'headline';
+    t.command = {
+      command: Commands.showOnPage,
+      title: 'Show the dilution tab',
+      arguments: [{ tab: 'dilution' }],
+    };
+    return t;
+  }
+  override decorate(t: vscode.TreeItem, r: ResultsIndex): vscode.TreeItem {
+    const h = this.headline;
+    const threshold = r.doc.settings.headline_threshold_pp;
+    t.description = headlineDecisionText(h, threshold);
+    const rows: [string, string][] = [
+      ['span', `Δ at ${h.largest} minus Δ at ${h.smallest}, with its 95% interval (MOVER)`],
+      ['decision', headlineDecisionText(h, threshold)],
+    ];
+    if (h.decision === 'UNDECIDED') rows.push(['what undecided means', undecidedMeaning(threshold)]);
+    t.tooltip = tooltip(`${h.lineage}: reasoning-dilution headline`, rows);
+    return t;
   }
 }
 
@@ -377,11 +479,7 @@ export class AttackClassNode extends LensNode {
     t.description = `${slopeText(reg)}${flagged ? ` · ${flagged} flagged` : ''}`;
     const rows: [string, string][] = [];
     if (reg) {
-      rows.push(
-        ['classification', reg.classification],
-        ['points', String(reg.points.length)],
-        ['traces', String(reg.n_traces)],
-      );
+      rows.push(...labelRows(reg), ['points', String(reg.points.length)], ['traces', String(reg.n_traces)]);
       if (reg.ols) {
         rows.push([
           'OLS slope',

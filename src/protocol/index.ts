@@ -4,11 +4,15 @@
  * settings in settings.ts), and the messages between the extension and the analysis page (webview).
  * Imported by src/server, src/client and webview/; it imports nothing but types.
  */
+import type { PageTarget } from '../engine/report/claims/types';
+import type { ComparisonDocument } from '../engine/report/comparisonDocument';
 import type { ResultsDocument } from '../engine/report/results';
 import type { ConfusionMatrix, TraceSelector } from '../engine/report/selectors';
 
 export type * from '../engine/report/results';
 export type * from '../engine/report/selectors';
+export type { PageTarget } from '../engine/report/claims/types';
+export type * from '../engine/report/comparisonDocument';
 
 // ------------------------------------------------------------------ what a trace list shows
 
@@ -107,10 +111,53 @@ export interface ServerStatus {
   lastRunMs?: number;
 }
 
+/** A grader seen in the folder, with the traces it gave a verdict: the traces an analysis under it grades. */
+export interface GraderCount {
+  name: string;
+  traces: number;
+}
+
+/** The latest analysis of a folder, as the server answers it. */
+export interface Analysed {
+  document: ResultsDocument;
+  generation: number;
+  /** Every grader with a verdict on some trace, in code-point order (the page's grader list). */
+  graders: GraderCount[];
+}
+
+/** What a comparison's BEFORE is (COMPARE.md "In the editor"): a saved results document or a folder, by absolute path. */
+export interface CompareSource {
+  kind: 'file' | 'folder';
+  path: string;
+}
+
+/** The server's answer to a comparison: the document, or why there is none (a snapshot deleted, or not a results document). */
+export interface CompareAnswer {
+  comparison: ComparisonDocument | null;
+  error: string | null;
+}
+
 // ------------------------------------------------------------------ extension <-> analysis page
 
 /** Tabs of the analysis page. */
-export type PageTab = 'scaling' | 'lineages' | 'dilution' | 'agreement' | 'problems';
+export type PageTab = 'scaling' | 'lineages' | 'dilution' | 'compare' | 'agreement' | 'problems';
+
+/** A place on the page: where a report's claims group is shown, or the Compare tab. */
+export type PagePlace = PageTarget | { tab: 'compare' };
+
+/** What the Compare tab shows: the BEFORE chosen (or the demo's default), and the comparison with the live analysis. */
+export interface ComparisonView {
+  /** Null when nothing was chosen and the folder has no default snapshot. */
+  source: {
+    kind: CompareSource['kind'];
+    /** As the page names it: workspace-relative when inside the folder, else absolute. */
+    label: string;
+    /** Not chosen: the folder's default snapshot (runs/inverse_scaling/initial_analysis.json). */
+    isDefault: boolean;
+  } | null;
+  comparison: ComparisonDocument | null;
+  error: string | null;
+}
 
 /** Scaling chart groups (regression `group` values of the results). */
 export type ScalingGroup = 'attack_class' | 'dataset' | 'lineage' | 'lineage_attack_class';
@@ -136,6 +183,12 @@ export interface PageMethods {
   savePng: { params: { name: string; dataUrl: string }; result: string | null };
   reanalyse: { params: Record<string, never>; result: ServerStatus };
   agreement: { params: { primary: string; secondary: string }; result: ConfusionMatrix };
+  /** Re-analyse this folder under a grader (null: each trace's primary verdict); answered once it is asked for. */
+  setGrader: { params: { grader: string | null }; result: null };
+  /** "Compare with Saved Analysis…" for this folder; false when the researcher chose nothing. */
+  chooseComparison: { params: Record<string, never>; result: boolean };
+  /** "Save Analysis Snapshot…": the file written, or null when the dialog was cancelled. */
+  saveSnapshot: { params: Record<string, never>; result: string | null };
 }
 
 export type PageMethod = keyof PageMethods;
@@ -162,7 +215,11 @@ export type PageToHost =
 
 /** Extension → page. */
 export type HostToPage =
-  | { type: 'results'; document: ResultsDocument; generation: number; status: ServerStatus }
+  | ({ type: 'results'; status: ServerStatus } & Analysed)
+  /** The Compare tab's content, after every new analysis and every new choice of BEFORE. */
+  | { type: 'comparison'; view: ComparisonView }
+  /** Show a place on the page (a CodeLens over a report's claims, a new comparison). */
+  | { type: 'show'; target: PagePlace }
   | { type: 'status'; status: ServerStatus }
   | { type: 'response'; id: number; result?: unknown; error?: string }
   /** Show these traces (a tree click, "Next outlier cell", a CodeLens). */

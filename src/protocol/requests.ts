@@ -7,8 +7,10 @@
 /* eslint-disable @typescript-eslint/no-namespace -- one namespace per message, as the LSP libraries declare theirs */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type {
+  Analysed,
+  CompareAnswer,
+  CompareSource,
   ConfusionMatrix,
-  ResultsDocument,
   ServerStatus,
   TraceDetail,
   TracesParams,
@@ -21,12 +23,16 @@ export namespace StatusNotification {
   export const type = new NotificationType<ServerStatus>(method);
 }
 
-/** Client → server: the latest results document, asked for when the status reports a new generation. */
+/** Client → server: the latest analysis (null before the first), asked for when the status reports a new generation. */
 export namespace ResultsRequest {
   export const method = 'failureFirst/results';
-  export const type = new RequestType0<{ document: ResultsDocument | null; generation: number }, void>(
-    method,
-  );
+  export const type = new RequestType0<Analysed | null, void>(method);
+}
+
+/** Client → server, for the Compare tab: the latest analysis compared with a saved one (COMPARE.md), redone after every analysis. */
+export namespace CompareRequest {
+  export const method = 'failureFirst/compare';
+  export const type = new RequestType<{ source: CompareSource; label: string }, CompareAnswer, void>(method);
 }
 
 /** Client → server: refresh the index and analyse now (Re-analyse, from the views, the status bar or the page). */

@@ -20,7 +20,12 @@ export interface LensConfiguration {
   /** The grader whose verdicts count (ANALYSIS.md §11); null: each trace's primary verdict. */
   grader?: string | null;
   dilution?: { seed?: string };
+  /** Globs (folder-relative) of the Markdown reports whose figures are checked (CLAIMS.md "In the editor"). */
+  reports?: string[];
 }
+
+/** Reports checked unless `failureFirst.reports` says otherwise (package.json's default). */
+export const DEFAULT_REPORT_GLOBS: readonly string[] = ['**/reports/**/*.md', '**/*report*.md'];
 
 /** Initialization options the client passes to the server. */
 export interface ServerInitOptions {

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import picomatch from 'picomatch';
 import {
   CodeLensRefreshRequest,
   TextDocuments,
@@ -25,6 +26,9 @@ import { computeDiagnostics } from './diagnostics';
 import { tokenAt, valueOf } from './jsonLine';
 import { lineageMapActions, lineageMapDiagnostics } from './lineageMapFeatures';
 import { evidenceTitle, ScenarioCatalog } from '../engine/analyse/scenarios';
+import { checkReport, type ReportCheck } from '../engine/report/claims';
+import { DEFAULT_REPORT_GLOBS } from '../protocol/settings';
+import { reportActions, reportDiagnostics, reportHover, reportLenses } from './reportFeatures';
 
 export const editorCapabilities: ServerCapabilities = {
   textDocumentSync: { openClose: true, change: 2 },
@@ -36,6 +40,8 @@ export const editorCapabilities: ServerCapabilities = {
 };
 
 const SCENARIO_KEYS_IN_RUNS = new Set(['scenario_id', 'episode_id', 'id']);
+/** Wait this long after the last keystroke in a report before checking it again. */
+const REPORT_DEBOUNCE_MS = 150;
 
 export class EditorFeatures {
   readonly documents = new TextDocuments(TextDocument);
@@ -43,6 +49,10 @@ export class EditorFeatures {
   private catalogGeneration = -1;
   private published = new Set<string>();
   private mapTimer: NodeJS.Timeout | null = null;
+  private isReportPath = picomatch([...DEFAULT_REPORT_GLOBS], { dot: true });
+  /** Each open report's last check, with the text version and analysis it was made from. */
+  private readonly checks = new Map<string, { version: number; generation: number; check: ReportCheck }>();
+  private readonly reportTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(
     private readonly connection: Connection,
@@ -51,9 +61,21 @@ export class EditorFeatures {
     this.documents.listen(connection);
     this.documents.onDidChangeContent((e) => {
       if (this.isLineageMap(e.document.uri)) this.scheduleMapDiagnostics();
+      else if (this.isReport(e.document.uri)) this.scheduleReport(e.document.uri);
     });
-    connection.onCodeLens((p) => this.codeLenses(p.textDocument.uri));
-    connection.onHover((p) => this.hover(p.textDocument.uri, p.position.line, p.position.character));
+    this.documents.onDidClose((e) => this.forgetReport(e.document.uri));
+    connection.onCodeLens((p) => {
+      const uri = p.textDocument.uri;
+      if (!this.isReport(uri)) return this.codeLenses(uri);
+      const check = this.reportCheck(uri);
+      return check ? reportLenses(check, this.rootUri()) : [];
+    });
+    connection.onHover((p) => {
+      const uri = p.textDocument.uri;
+      if (!this.isReport(uri)) return this.hover(uri, p.position.line, p.position.character);
+      const check = this.reportCheck(uri);
+      return check && reportHover(check, p.position.line, p.position.character);
+    });
     connection.onDefinition((p) =>
       this.definition(p.textDocument.uri, p.position.line, p.position.character),
     );
@@ -67,8 +89,13 @@ export class EditorFeatures {
     );
     connection.onCodeAction((p) => {
       const h = this.host();
-      if (!h?.run || !this.isLineageMap(p.textDocument.uri)) return [];
-      return lineageMapActions(p.textDocument.uri, h.run.document.models);
+      const uri = p.textDocument.uri;
+      if (!h?.run) return [];
+      if (this.isReport(uri)) {
+        const check = this.reportCheck(uri);
+        return check ? reportActions(check, uri, p.range) : [];
+      }
+      return this.isLineageMap(uri) ? lineageMapActions(uri, h.run.document.models) : [];
     });
   }
 
@@ -91,6 +118,19 @@ export class EditorFeatures {
 
   private isLineageMap(uri: string): boolean {
     return this.kindOf(uri) === 'lineages';
+  }
+
+  /** A Markdown report of `failureFirst.reports` (any file the globs name is read as Markdown). */
+  private isReport(uri: string): boolean {
+    const rel = this.rel(uri);
+    return rel !== null && this.isReportPath(rel);
+  }
+
+  /** `failureFirst.reports` changed: check what it names now, forget what it no longer does. */
+  setReportGlobs(globs: readonly string[]): void {
+    this.isReportPath = picomatch([...globs], { dot: true });
+    for (const uri of [...this.checks.keys()]) if (!this.isReport(uri)) this.forgetReport(uri);
+    this.publishReports();
   }
 
   /** The folder this server analyses, as a URI (null before it has one). */
@@ -267,6 +307,49 @@ export class EditorFeatures {
     };
   }
 
+  // ---------------------------------------------------------------- reports (CLAIMS.md)
+
+  /** An open report's figures checked against the current analysis; null before the first analysis. */
+  private reportCheck(uri: string): ReportCheck | null {
+    const h = this.host();
+    const doc = this.documents.get(uri);
+    if (!h?.run || !doc) return null;
+    const generation = h.status.generation;
+    const kept = this.checks.get(uri);
+    if (kept?.version === doc.version && kept.generation === generation) return kept.check;
+    const check = checkReport(doc.getText(), h.run.document, h.run.lineages.names);
+    this.checks.set(uri, { version: doc.version, generation, check });
+    return check;
+  }
+
+  private scheduleReport(uri: string): void {
+    clearTimeout(this.reportTimers.get(uri));
+    this.reportTimers.set(
+      uri,
+      setTimeout(() => {
+        this.reportTimers.delete(uri);
+        this.publishReport(uri);
+        void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+      }, REPORT_DEBOUNCE_MS),
+    );
+  }
+
+  private publishReport(uri: string): void {
+    const check = this.reportCheck(uri);
+    if (check) void this.connection.sendDiagnostics({ uri, diagnostics: reportDiagnostics(check) });
+  }
+
+  /** Every open report, checked again (a new analysis, new globs). */
+  private publishReports(): void {
+    for (const doc of this.documents.all()) if (this.isReport(doc.uri)) this.publishReport(doc.uri);
+  }
+
+  private forgetReport(uri: string): void {
+    clearTimeout(this.reportTimers.get(uri));
+    this.reportTimers.delete(uri);
+    if (this.checks.delete(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
   // ---------------------------------------------------------------- diagnostics
 
   /** After every analysis: the index's problems and the map's, published; cleared where gone. */
@@ -293,6 +376,7 @@ export class EditorFeatures {
     for (const uri of this.published)
       if (!next.has(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: [] });
     this.published = next;
+    this.publishReports();
     void this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
   }
 

@@ -10,9 +10,11 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { renderMarkdown } from '../engine/report/markdown';
+import { tracesPerGrader } from '../engine/analyse/join';
 import type { ServerStatus } from '../protocol';
 import {
   AgreementRequest,
+  CompareRequest,
   CorpusRowRequest,
   MarkdownRequest,
   ReanalyseRequest,
@@ -25,13 +27,15 @@ import { SETTINGS_SECTION, type LensConfiguration, type ServerInitOptions } from
 import { AnalysisHost } from './analysisHost';
 import { readRowText } from '../engine/read/traceText';
 import { EditorFeatures, editorCapabilities } from './editorFeatures';
-import { settingsFromConfig } from './settings';
+import { SavedAnalyses } from './savedAnalyses';
+import { reportGlobs, settingsFromConfig } from './settings';
 import { TraceQueries } from './traceQueries';
 
 const connection = createConnection(ProposedFeatures.all);
 let host: AnalysisHost | null = null;
 let queries: TraceQueries | null = null;
 const editor = new EditorFeatures(connection, () => host);
+const saved = new SavedAnalyses();
 
 function requireHost(): AnalysisHost {
   if (!host) throw new Error('the server has no workspace folder');
@@ -63,6 +67,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       info: (m) => connection.console.info(m),
       warn: (m) => void connection.window.showWarningMessage(m),
     });
+    editor.setReportGlobs(reportGlobs(options.configuration));
   }
   return { capabilities: editorCapabilities, serverInfo: { name: 'failure-first-lens' } };
 });
@@ -80,6 +85,7 @@ connection.onDidChangeConfiguration(async () => {
     section: SETTINGS_SECTION,
   })) as LensConfiguration;
   host.setSettings(settingsFromConfig(config));
+  editor.setReportGlobs(reportGlobs(config));
 });
 
 connection.onDidChangeWatchedFiles((e) => {
@@ -87,10 +93,21 @@ connection.onDidChangeWatchedFiles((e) => {
   host?.scheduleRefresh();
 });
 
-connection.onRequest(ResultsRequest.type, () => ({
-  document: host?.run?.document ?? null,
-  generation: host?.status.generation ?? 0,
-}));
+connection.onRequest(ResultsRequest.type, () => {
+  const run = host?.run;
+  if (!host || !run) return null;
+  return {
+    document: run.document,
+    generation: host.status.generation,
+    graders: tracesPerGrader(run.traceSet).map(([name, traces]) => ({ name, traces })),
+  };
+});
+connection.onRequest(CompareRequest.type, ({ source, label }) => {
+  const h = requireHost();
+  const run = h.run;
+  if (!run) throw new Error('the workspace has not been analysed yet');
+  return saved.compare(source, label, { document: run.document, root: h.root, settings: h.settings });
+});
 connection.onRequest(ReanalyseRequest.type, async () => {
   const h = requireHost();
   await h.refreshNow();

@@ -1,6 +1,6 @@
 /** The `failureFirst.*` configuration of the editor, as engine settings. */
 import { withDefaults, type Settings } from '../engine/settings';
-import type { LensConfiguration } from '../protocol/settings';
+import { DEFAULT_REPORT_GLOBS, type LensConfiguration } from '../protocol/settings';
 
 const list = (v: unknown): string[] | undefined =>
   Array.isArray(v) && v.every((x) => typeof x === 'string') && v.length > 0 ? v : undefined;
@@ -32,4 +32,9 @@ export function settingsFromConfig(config: LensConfiguration | null | undefined)
       c.attackClassSource === 'name' ? 'name' : c.attackClassSource === 'family' ? 'family' : undefined,
     grader: typeof c.grader === 'string' && c.grader.trim() !== '' ? c.grader : undefined,
   });
+}
+
+/** The Markdown reports whose figures are checked (`failureFirst.reports`): an editor setting, not the engine's. */
+export function reportGlobs(config: LensConfiguration | null | undefined): readonly string[] {
+  return list(config?.reports) ?? DEFAULT_REPORT_GLOBS;
 }

@@ -100,7 +100,7 @@ export const CLASSIFICATION_WORDS: Record<Classification, { name: string; meanin
   POSITIVE_SCALING: { name: 'positive scaling', meaning: 'bigger models safer' },
   FLAT_OR_NOISY: { name: 'flat or noisy', meaning: 'slope within the threshold' },
   // Not "fewer than two sizes": a group can also have no evaluable trace or every model left out
-  // (insufficientReason in src/engine/analyse/regressions.ts says which).
+  // (insufficientReason in src/shared/conclusions.ts says which).
   INSUFFICIENT: { name: 'insufficient', meaning: 'no slope could be fitted' },
 };
 

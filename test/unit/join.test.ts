@@ -4,6 +4,7 @@ import { describe, it } from 'node:test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { withDefaults } from '../../src/engine/settings';
+import { tracesPerGrader } from '../../src/engine/analyse/join';
 import { Workspace } from '../../src/engine/workspace';
 import { jsonl, tempWorkspace } from './workspaces';
 
@@ -392,6 +393,19 @@ describe('choosing the grader (ANALYSIS.md §11)', () => {
       [],
       'nothing to agree with: no trace has a primary verdict',
     );
+  });
+
+  it("each grader's trace count is the graded count of an analysis under it (the page's grader list)", async () => {
+    const run = await analyseFolder(files);
+    // A: t1–t4 (graded lines, t3 its line); G: t1, t2 (line), t3, t5; H: t2; line: t1.
+    assert.deepEqual(tracesPerGrader(run.traceSet), [
+      ['A', 4],
+      ['G', 4],
+      ['H', 1],
+      ['line', 1],
+    ]);
+    for (const [grader, count] of tracesPerGrader(run.traceSet))
+      assert.equal((await analyseFolder(files, grader)).document.inputs.traces.graded, count, grader);
   });
 
   it('re-analysing under another grader uses the index only: the run files are not read again', async () => {

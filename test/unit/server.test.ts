@@ -6,13 +6,13 @@ import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ScenarioCatalog, evidenceTitle } from '../../src/engine/analyse/scenarios';
 import { DEFAULT_SETTINGS, withDefaults } from '../../src/engine/settings';
-import type { LensConfiguration } from '../../src/protocol/settings';
+import { DEFAULT_REPORT_GLOBS, type LensConfiguration } from '../../src/protocol/settings';
 import { Workspace } from '../../src/engine/workspace';
 import { AnalysisHost } from '../../src/server/analysisHost';
 import { computeDiagnostics } from '../../src/server/diagnostics';
 import { stringTokens, tokenAt, valueOf } from '../../src/server/jsonLine';
 import { lineageMapActions, lineageMapDiagnostics } from '../../src/server/lineageMapFeatures';
-import { settingsFromConfig } from '../../src/server/settings';
+import { reportGlobs, settingsFromConfig } from '../../src/server/settings';
 import { TraceQueries } from '../../src/server/traceQueries';
 import { jsonl, tempWorkspace } from './workspaces';
 
@@ -259,14 +259,17 @@ describe('the editor settings', () => {
     return out;
   }
 
-  it('package.json’s defaults are the engine’s, and the server reads every key but the seed', () => {
+  it('package.json’s defaults are the engine’s and the server’s, and the server reads every key but the seed', () => {
     assert.deepEqual(settingsFromConfig(section(defaults)), DEFAULT_SETTINGS);
+    assert.deepEqual(reportGlobs(section(defaults)), DEFAULT_REPORT_GLOBS);
     const other = (v: unknown): unknown =>
       typeof v === 'number' ? v + 1 : Array.isArray(v) ? ['x/**'] : v === 'family' ? 'name' : 'x';
     for (const [key, value] of defaults) {
       if (key === 'failureFirst.dilution.seed') continue; // the extension's (Create Reasoning-Dilution Variants)
-      const changed = settingsFromConfig(section(new Map([...defaults, [key, other(value)]])));
-      assert.notDeepEqual(changed, DEFAULT_SETTINGS, `${key} is read`);
+      const config = section(new Map([...defaults, [key, other(value)]]));
+      // The reports to check are the editor's, not the engine's: the server reads them apart.
+      if (key === 'failureFirst.reports') assert.deepEqual(reportGlobs(config), ['x/**'], `${key} is read`);
+      else assert.notDeepEqual(settingsFromConfig(config), DEFAULT_SETTINGS, `${key} is read`);
     }
   });
 });
@@ -288,11 +291,12 @@ describe('the analysis host', () => {
       'runs/ds/m_traces.jsonl': jsonl([t('a1', 'S1', 'qwen3.5:2b', 'COMPLIANCE')]),
     });
     const warnings: string[] = [];
+    const infos: string[] = [];
     const host = new AnalysisHost(root, null, withDefaults({ grader: 'g2' }), {
       status: () => undefined,
       analysed: () => undefined,
       log: () => undefined,
-      info: () => undefined,
+      info: (m) => infos.push(m),
       warn: (m) => warnings.push(m),
     });
     try {
@@ -310,6 +314,8 @@ describe('the analysis host', () => {
       host.setSettings(withDefaults({ grader: 'g1' }));
       await host.refreshNow();
       assert.equal(host.run?.document.inputs.traces.graded, 2);
+      // Another grader is a new analysis of the index: no run file is read again.
+      assert.match(infos.at(-1) ?? '', /^analysed 2 traces: index \d+ ms \(0 files read, 0\.0 MB/);
       host.setSettings(withDefaults({ grader: 'g2' }));
       await host.refreshNow();
       assert.equal(warnings.length, 2, 'set anew, it is said anew');

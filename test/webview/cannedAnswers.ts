@@ -7,6 +7,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { compareAnalyses } from '../../src/engine/report/compare';
+import { tracesPerGrader } from '../../src/engine/analyse/join';
+import { parseResultsDocument } from '../../src/engine/report/readResults';
 import { withDefaults } from '../../src/engine/settings';
 import { Workspace } from '../../src/engine/workspace';
 import type { TraceDetail, TraceRow, TraceSelector, TracesResult } from '../../src/protocol';
@@ -16,6 +19,8 @@ import { cannedKey, type Canned } from './fake-host/canned';
 
 const DEMO = path.resolve(import.meta.dirname, '../../examples/demo-workspace');
 const ADVERSARIAL_CELL = { attackClass: 'format_lock', model: 'qwen3.5:2b' };
+/** The demo's default BEFORE of the Compare tab (src/client/comparison.ts DEFAULT_SNAPSHOT). */
+const SNAPSHOT = 'runs/inverse_scaling/initial_analysis.json';
 
 async function main(out: string): Promise<void> {
   const ws = new Workspace(DEMO, { settings: withDefaults({}), indexPath: null });
@@ -23,8 +28,15 @@ async function main(out: string): Promise<void> {
   const run = ws.analyse();
   const doc = run.document;
   const q = new TraceQueries(run, DEMO, 1);
+  const before = parseResultsDocument(fs.readFileSync(path.join(DEMO, SNAPSHOT), 'utf8'));
   const canned: Canned = {
     document: doc,
+    graders: tracesPerGrader(run.traceSet).map(([name, traces]) => ({ name, traces })),
+    comparison: {
+      source: { kind: 'file', label: SNAPSHOT, isDefault: true },
+      comparison: compareAnalyses(before, doc, { before: SNAPSHOT, after: DEMO }),
+      error: null,
+    },
     generation: 1,
     status: {
       state: 'ready',

@@ -9,7 +9,10 @@ declare global {
   interface Window {
     /** Where a chart point is drawn (webview/app.ts pointPosition). */
     ffLens: {
-      pointPosition(chart: 'scaling' | 'dilution', model: string): { x: number; y: number } | null;
+      pointPosition(
+        chart: 'scaling' | 'dilution' | 'headline',
+        name: string,
+      ): { x: number; y: number } | null;
     };
   }
 }

@@ -747,16 +747,10 @@ test('every tab renders and answers clicks; screenshots of each', async () => {
   assert.deepEqual((await lastTraces(page)).params.selector, { kind: 'model', model: 'qwen3.5:2b' });
   await shot(page, 'lineages-dark');
 
-  // Reasoning dilution: the headline in words; a row selects the model's dilution traces.
+  // Reasoning dilution: the headline with its interval and decision (its own test below); a row
+  // selects the model's dilution traces.
   await page.click('#tab-dilution');
   await page.waitForSelector('.chart-box[data-chart="dilution"] canvas');
-  const headlines = (await page.textContent('.headlines')) ?? '';
-  const threshold = canned.document.settings.headline_threshold_pp;
-  for (const hl of canned.document.dilution.headlines) {
-    const words = hl.meets_threshold ? 'exceeds' : 'does not exceed';
-    const expected = `${hl.lineage}: \u0394 at ${hl.largest} minus \u0394 at ${hl.smallest} = ${signed(hl.delta_span_pp)} pp \u2014 ${words} the ${threshold} pp threshold for a write-up`;
-    assert.ok(headlines.includes(expected), `headline: ${headlines}`);
-  }
   const dilutionInk = await canvasInk(page, '.chart-box[data-chart="dilution"] canvas');
   assert.ok(dilutionInk.share > 0.01);
   await page.click('.view.dilution tbody tr:first-child');
@@ -814,6 +808,242 @@ test('every tab renders and answers clicks; screenshots of each', async () => {
   const png = expectDefined((await host(page, () => window.__ffHost?.pngs))[0], 'a saved PNG');
   assert.equal(png.prefix, 'data:image/png;base64,');
   assert.ok(png.bytes > 5000, 'the PNG has content');
+  await assertClean(page, seen);
+  await context.close();
+});
+
+/** Signed with one decimal and a real minus sign, as the page writes pp (written here again, not imported). */
+const signed1 = (/** @type {number} */ v) =>
+  `${v < 0 && Math.abs(v) >= 0.05 ? '\u2212' : v >= 0.05 ? '+' : ''}${Math.abs(v).toFixed(1)}`;
+const pct = (/** @type {{ rate: number, lo: number, hi: number } | null} */ r) =>
+  r ? `${(100 * r.rate).toFixed(1)}% [${(100 * r.lo).toFixed(1)}, ${(100 * r.hi).toFixed(1)}]` : '\u2013';
+
+test('the dilution headline states its interval, its decision in words and the scenarios that would decide it; the headline chart draws it', async () => {
+  const { page, context, seen } = await openPage();
+  await page.click('#tab-dilution');
+  const hl = expectDefined(canned.document.dilution.headlines[0], 'a headline');
+  assert.equal(hl.decision, 'UNDECIDED', "the demo's headline is undecided");
+  const t = canned.document.settings.headline_threshold_pp;
+  const [lo, hi] = hl.delta_span_ci_pp;
+  const text = (await page.textContent('.headlines')) ?? '';
+  const expected = `${hl.lineage}: \u0394 at ${hl.largest} minus \u0394 at ${hl.smallest} = ${signed1(hl.delta_span_pp)} pp [${signed1(lo)}, ${signed1(hi)}]: undecided at ${t} pp; ~${expectPresent(hl.n_per_arm_to_decide, 'the scenarios per arm').toLocaleString('en-US')} scenarios per arm would decide.`;
+  assert.ok(text.includes(expected), `${expected} in ${text}`);
+  assert.ok(
+    text.includes(`Undecided means the 95% interval of the span contains the ${t} pp threshold`),
+    'what undecided means, in words',
+  );
+  // The span's chart: a point with its interval, the threshold and zero drawn across.
+  const chart = '.chart-box[data-chart="headline"] canvas';
+  await page.waitForSelector(chart);
+  assert.ok((await canvasInk(page, chart)).share > 0.01, 'ink on the headline chart');
+  const label = (await page.getAttribute(chart, 'aria-label')) ?? '';
+  assert.ok(label.includes(`[${signed1(lo)}, ${signed1(hi)}]`), `the chart's summary: ${label}`);
+  // A click on the span shows that lineage's models on the Δ chart.
+  const at = await page.evaluate((l) => window.ffLens.pointPosition('headline', l), hl.lineage);
+  assert.ok(at, 'the span has a point');
+  await page.mouse.click(at.x, at.y);
+  assert.equal(await page.inputValue('select[aria-label="Lineage of the dilution regression"]'), hl.lineage);
+  await page.mouse.move(5, 5); // no tooltip over the span
+  await shot(page, 'dilution-headline-dark');
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('a lineage attacked with different attack-class mixes warns, and shows the shared-class rates beside the pooled ones', async () => {
+  const { page, context, seen } = await openPage();
+  await page.click('#tab-lineages');
+  const mixed = canned.document.lineages.filter((l) => l.mix_differs);
+  assert.ok(mixed.length > 0, 'the demo has a mixed lineage');
+  for (const l of canned.document.lineages) {
+    const card = page.locator(`article.lineage[aria-label="Lineage ${l.name}"]`);
+    const warned = (await card.locator('.tag.warn').count()) > 0;
+    assert.equal(warned, l.mix_differs, `${l.name}: the warning`);
+    if (!l.mix_differs) continue;
+    const note = (await card.locator('.mix-note').textContent()) ?? '';
+    assert.ok(note.startsWith('\u26a0'), `${l.name}: the note has the warning mark`);
+    for (const c of l.shared_attack_classes) assert.ok(note.includes(c), `${l.name}: ${c} is shared`);
+    for (const m of l.members) {
+      const row = (await card.locator('tbody tr', { hasText: m.model }).first().textContent()) ?? '';
+      assert.ok(row.includes(pct(m.strict)), `${m.model}: pooled ${pct(m.strict)} in ${row}`);
+      assert.ok(
+        row.includes(`${m.shared.n.toLocaleString('en-US')} / ${pct(m.shared.strict)}`),
+        `${m.model}: shared ${m.shared.n} / ${pct(m.shared.strict)} in ${row}`,
+      );
+    }
+  }
+  // The slope line says what the whole interval says, or why there is no slope.
+  for (const r of canned.document.regressions.filter((x) => x.group === 'lineage')) {
+    const slope =
+      (await page.locator(`article.lineage[aria-label="Lineage ${r.key.lineage}"] .slope`).textContent()) ??
+      '';
+    if (r.ols) assert.match(slope, /whole 95% CI: (uncertain|flat|inverse scaling|positive scaling)/, slope);
+    else assert.match(slope, /^No slope: (all \d+ models are the same size|one model of known size)/, slope);
+  }
+  await shot(page, 'lineages-mixed-dark');
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('the scaling summary says what the whole slope interval says, and why a group has no fit', async () => {
+  const { page, context, seen } = await openPage();
+  await page.selectOption('select[aria-label="Regression group"]', 'dataset');
+  const none = expectDefined(
+    canned.document.regressions.find((r) => r.group === 'dataset' && r.ols === null),
+    'a dataset without a fit',
+  );
+  await chooseRegression(page, none.key);
+  await page.waitForFunction(() =>
+    document.querySelector('.fit-summary')?.textContent?.includes('insufficient:'),
+  );
+  assert.match(
+    (await page.textContent('.fit-summary')) ?? '',
+    /insufficient: one model of known size \([\d.]+B\): a slope needs two sizes/,
+  );
+  const fitted = expectDefined(
+    canned.document.regressions.find((r) => r.group === 'dataset' && r.classification_ci === 'UNCERTAIN'),
+    'a dataset whose interval straddles the threshold',
+  );
+  await chooseRegression(page, fitted.key);
+  await page.waitForFunction(() =>
+    document.querySelector('.fit-summary')?.textContent?.includes('Whole 95% CI'),
+  );
+  assert.match(
+    (await page.textContent('.fit-summary')) ?? '',
+    /Whole 95% CIuncertain: the label rests on the point estimate alone/,
+  );
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('the grader list names every grader with its trace count; choosing one asks the host to re-analyse', async () => {
+  const { page, context, seen } = await openPage();
+  const select = 'select[aria-label="Grader whose verdicts count"]';
+  const options = await page.$$eval(`${select} option`, (o) => o.map((x) => x.textContent));
+  assert.deepEqual(options, [
+    "Each trace's primary verdict",
+    ...canned.graders.map(
+      (g) => `${g.name} (${g.traces.toLocaleString('en-US')} trace${g.traces === 1 ? '' : 's'})`,
+    ),
+  ]);
+  assert.equal(await page.$eval(select, (s) => (s instanceof HTMLSelectElement ? s.selectedIndex : -1)), 0);
+  const g = expectDefined(canned.graders[1], 'a second grader');
+  await page.selectOption(select, { label: `${g.name} (${g.traces.toLocaleString('en-US')} traces)` });
+  await page.waitForFunction(() => (window.__ffHost?.graderChoices.length ?? 0) > 0);
+  assert.deepEqual(await host(page, () => window.__ffHost?.graderChoices), [g.name]);
+  // The new analysis says which grader counted: the list shows it, and a grader that graded
+  // nothing is listed with its zero.
+  await page.evaluate((name) => {
+    const fake = window.__ffHost;
+    if (!fake) return;
+    const doc = fake.cannedDocument();
+    doc.settings.grader = name;
+    fake.sendResults(undefined, doc);
+  }, 'nobody/graded-nothing');
+  await page.waitForFunction(
+    (s) => document.querySelector(s)?.textContent?.includes('nobody/graded-nothing (0 traces)'),
+    select,
+  );
+  assert.equal(
+    await page.$eval(select, (s) =>
+      s instanceof HTMLSelectElement ? s.selectedOptions[0]?.textContent : null,
+    ),
+    'nobody/graded-nothing (0 traces)',
+  );
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test('the Compare tab lists the conclusions that moved, then the cells by |Δ|; a row opens the cell; a broken snapshot is a notice', async () => {
+  const { page, context, seen } = await openPage();
+  await page.click('#tab-compare');
+  const view = canned.comparison;
+  const doc = expectPresent(view.comparison, 'the canned comparison');
+  await page.waitForSelector('.compare-changes');
+  assert.match((await page.textContent('.compare-sides')) ?? '', /default snapshot/);
+  const changes = await page.$$eval('.changes-table tbody tr', (rows) =>
+    rows.map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent)),
+  );
+  assert.equal(changes.length, doc.changes.length);
+  doc.changes.forEach((c, i) => {
+    assert.equal(changes[i]?.[1], c.what);
+    assert.equal(changes[i]?.[3], typeof c.after === 'string' ? c.after : changes[i]?.[3]);
+  });
+  // Cells: the changed ones, largest |Δ| first.
+  const deltas = async () =>
+    page.$$eval('.cells-table tbody tr', (rows) =>
+      rows.map((r) => [r.children[0]?.textContent, r.children[1]?.textContent]),
+    );
+  const changed = doc.cells.filter((c) => c.status !== 'same');
+  const byDelta = [...changed].sort(
+    (a, b) =>
+      (b.delta_pp === null ? -1 : Math.abs(b.delta_pp)) - (a.delta_pp === null ? -1 : Math.abs(a.delta_pp)),
+  );
+  assert.deepEqual(
+    await deltas(),
+    byDelta.map((c) => [c.attack_class, c.model]),
+  );
+  await shot(page, 'compare-dark');
+  await page.selectOption('select[aria-label="Order of the cells"]', 'cell');
+  assert.deepEqual(
+    await deltas(),
+    changed.map((c) => [c.attack_class, c.model]),
+  );
+  await page.click('button:has-text("Every cell")');
+  assert.equal((await deltas()).length, doc.cells.length);
+  await page.click('button:has-text("Every cell")');
+  // A row shows the cell's current traces.
+  const first = expectDefined(changed[0], 'a changed cell');
+  await page.click('.cells-table tbody tr:first-child');
+  assert.deepEqual((await lastTraces(page)).params.selector, {
+    kind: 'cell',
+    attackClass: first.attack_class,
+    model: first.model,
+  });
+  // A snapshot deleted since: the tab says so, and offers another choice.
+  await page.evaluate(() =>
+    window.__ffHost?.send({
+      type: 'comparison',
+      view: {
+        source: { kind: 'file', label: 'runs/old.json', isDefault: false },
+        comparison: null,
+        error: 'runs/old.json: the file is gone (deleted or moved?)',
+      },
+    }),
+  );
+  const notice = page.locator('.view.compare .notice.error');
+  await notice.waitFor();
+  assert.match((await notice.textContent()) ?? '', /cannot be compared: runs\/old\.json: the file is gone/);
+  await shot(page, 'compare-notice-dark');
+  // Nothing chosen and no default: the tab says how to choose, and its button asks the host.
+  await page.evaluate(() =>
+    window.__ffHost?.send({ type: 'comparison', view: { source: null, comparison: null, error: null } }),
+  );
+  await page.click('button:has-text("Compare with Saved Analysis")');
+  await page.waitForFunction(() => window.__ffHost?.comparisonChoices === 1);
+  await page.click('.view.compare button:has-text("Save Analysis Snapshot")');
+  await page.waitForFunction(() => window.__ffHost?.snapshots === 1);
+  await assertClean(page, seen);
+  await context.close();
+});
+
+test("a show message opens the place a report's claims group names", async () => {
+  const { page, context, seen } = await openPage();
+  await page.evaluate(() =>
+    window.__ffHost?.send({ type: 'show', target: { tab: 'lineages', lineage: 'Gemma 3' } }),
+  );
+  await page.waitForFunction(() => document.activeElement?.getAttribute('data-lineage') === 'Gemma 3');
+  assert.equal(await page.getAttribute('#tab-lineages', 'aria-selected'), 'true');
+  await page.evaluate(() =>
+    window.__ffHost?.send({ type: 'show', target: { tab: 'scaling', group: 'dataset' } }),
+  );
+  await page.waitForFunction(
+    () => document.querySelector('#tab-scaling')?.getAttribute('aria-selected') === 'true',
+  );
+  assert.equal(await page.inputValue('select[aria-label="Regression group"]'), 'dataset');
+  await page.evaluate(() => window.__ffHost?.send({ type: 'show', target: { tab: 'compare' } }));
+  await page.waitForFunction(
+    () => document.querySelector('#tab-compare')?.getAttribute('aria-selected') === 'true',
+  );
   await assertClean(page, seen);
   await context.close();
 });

@@ -2,7 +2,9 @@
 import {
   ChartBox,
   fitLine,
+  levelLine,
   lineAcross,
+  pointDataset,
   scatterOptions,
   sizeDomain,
   type ChartPoint,
@@ -20,7 +22,8 @@ import {
   signedInterval,
   size,
 } from '../../src/shared/format';
-import type { TraceSelector } from '../../src/protocol';
+import type { HeadlineJson, TraceSelector } from '../../src/protocol';
+import { headlineDecisionText, undecidedMeaning } from '../../src/shared/conclusions';
 import { keyJson, type DilutionModelJson, type ResultsIndex } from '../results';
 import { ChartView, type PageContext } from './view';
 
@@ -31,6 +34,8 @@ export class DilutionView extends ChartView<DilutionModelJson> {
   protected readonly chart: ChartBox;
   private readonly lineageSelect = h('select', { 'aria-label': 'Lineage of the dilution regression' });
   private readonly headlines = h('div', { class: 'headlines', 'aria-label': 'Headlines' });
+  /** Each headline's span with its 95% interval against the write-up threshold. */
+  private readonly headlineChart: ChartBox;
   private readonly slope = h('p', { class: 'slope' });
   private readonly tableHost = h('div', { class: 'table-host' });
   private index: ResultsIndex | null = null;
@@ -41,14 +46,21 @@ export class DilutionView extends ChartView<DilutionModelJson> {
     this.lineageSelect.addEventListener('change', () => {
       this.lineage = this.lineageSelect.value;
       this.draw();
+      this.drawHeadlineChart();
     });
     this.chart = new ChartBox('dilution', '\u0394 strict ASR (B \u2212 A) against model size', (n, d) =>
       ctx.savePng(`${n}-${this.lineage}`, d),
+    );
+    this.headlineChart = new ChartBox(
+      'headline',
+      'Headline: the \u0394 span (largest minus smallest model) with its 95% interval, against the threshold',
+      (n, d) => ctx.savePng(n, d),
     );
     this.element = h(
       'section',
       { class: 'view dilution' },
       this.headlines,
+      this.headlineChart.element,
       h('div', { class: 'toolbar' }, h('label', {}, 'Lineage ', this.lineageSelect)),
       this.chart.element,
       this.slope,
@@ -66,7 +78,13 @@ export class DilutionView extends ChartView<DilutionModelJson> {
     );
     this.lineageSelect.value = this.lineage;
     this.drawHeadlines();
+    this.drawHeadlineChart();
     this.draw();
+  }
+
+  override recolor(): void {
+    super.recolor();
+    this.drawHeadlineChart();
   }
 
   private models(): DilutionModelJson[] {
@@ -86,22 +104,110 @@ export class DilutionView extends ChartView<DilutionModelJson> {
     const items = doc.dilution.headlines.map((hl) =>
       h(
         'li',
-        { class: hl.meets_threshold ? 'meets' : 'misses' },
+        { class: `decision-${hl.decision.toLowerCase()}` },
         h('strong', {}, dataSpan(hl.lineage)),
         ': \u0394 at ',
         dataSpan(hl.largest),
         ' minus \u0394 at ',
         dataSpan(hl.smallest),
-        ` = ${pp(hl.delta_span_pp)} \u2014 ${hl.meets_threshold ? 'exceeds' : 'does not exceed'} the ${threshold} pp threshold for a write-up`,
+        ' = ',
+        h('span', { class: 'decision' }, headlineDecisionText(hl, threshold)),
+        '.',
       ),
     );
+    const undecided = doc.dilution.headlines.some((hl) => hl.decision === 'UNDECIDED');
     replaceChildren(
       this.headlines,
-      h('h3', {}, 'Headline'),
+      h('h3', {}, `Headline: does the \u0394 span exceed ${threshold} pp, the threshold for a write-up?`),
       items.length
         ? h('ul', {}, ...items)
         : h('p', { class: 'empty' }, 'No lineage has two dilution models of known size with a \u0394.'),
+      undecided ? h('p', { class: 'meaning' }, undecidedMeaning(threshold)) : null,
     );
+  }
+
+  /** The headlines' spans as points with their MOVER intervals, the threshold and zero as lines. */
+  private drawHeadlineChart(): void {
+    const doc = this.index?.doc;
+    if (!doc) return;
+    const headlines = doc.dilution.headlines;
+    this.headlineChart.element.hidden = headlines.length === 0;
+    if (headlines.length === 0) return;
+    const p = this.ctx.palette();
+    const threshold = doc.settings.headline_threshold_pp;
+    const across: [number, number] = [-0.5, headlines.length - 0.5];
+    const colour = (hl: HeadlineJson): string =>
+      hl.decision === 'EXCEEDS' ? p.red : hl.decision === 'BELOW' ? p.blue : p.yellow;
+    const datasets: ScatterDataset[] = (['EXCEEDS', 'UNDECIDED', 'BELOW'] as const).flatMap((decision) => {
+      const points = headlines.flatMap((hl, i) =>
+        hl.decision === decision
+          ? [
+              {
+                point: {
+                  x: i,
+                  y: hl.delta_span_pp,
+                  lo: hl.delta_span_ci_pp[0],
+                  hi: hl.delta_span_ci_pp[1],
+                  ref: i,
+                },
+                selected: this.lineage === hl.lineage,
+              },
+            ]
+          : [],
+      );
+      const first = headlines.find((hl) => hl.decision === decision);
+      return points.length === 0 || !first
+        ? []
+        : [pointDataset(`Span [95% CI]: ${decision.toLowerCase()}`, colour(first), 'circle', points, p)];
+    });
+    datasets.push(levelLine(`Threshold (${threshold} pp)`, across, threshold, p.orange, [6, 4]));
+    datasets.push(levelLine('0 pp', across, 0, p.muted));
+    const ys = headlines.flatMap((hl) => hl.delta_span_ci_pp);
+    const summary =
+      'Headline spans with their 95% intervals: ' +
+      headlines.map((hl) => `${hl.lineage} ${headlineDecisionText(hl, threshold)}`).join('; ') +
+      '.';
+    this.headlineChart.show(
+      {
+        type: 'scatter',
+        data: { datasets },
+        options: scatterOptions(p, {
+          xDomain: [1, 10],
+          xLabels: headlines.map((hl) => hl.lineage),
+          yTitle: '\u0394 span (pp)',
+          yMin: Math.min(-10, ...ys.map((v) => Math.floor(v / 10) * 10)),
+          yMax: Math.max(threshold + 10, ...ys.map((v) => Math.ceil(v / 10) * 10)),
+          yTick: (v) => signed(v, 0),
+          onPoint: (ref) => this.chooseLineage(headlines[ref]?.lineage),
+          tooltip: (item) => {
+            const hl = headlines[(item.raw as ChartPoint).ref ?? -1];
+            return hl
+              ? [
+                  hl.lineage,
+                  `\u0394 at ${hl.largest} minus \u0394 at ${hl.smallest}`,
+                  headlineDecisionText(hl, threshold),
+                ]
+              : [];
+          },
+        }),
+      },
+      summary,
+    );
+  }
+
+  /** Where a lineage's headline span is drawn (page coordinates); for tests and automation. */
+  headlinePosition(lineage: string): { x: number; y: number } | null {
+    const i = this.index?.doc.dilution.headlines.findIndex((hl) => hl.lineage === lineage) ?? -1;
+    return i < 0 ? null : this.headlineChart.pointPosition(i);
+  }
+
+  /** Shows one lineage's models on the \u0394 chart (a click on its headline). */
+  private chooseLineage(lineage: string | undefined): void {
+    if (lineage === undefined || ![...this.lineageSelect.options].some((o) => o.value === lineage)) return;
+    this.lineage = lineage;
+    this.lineageSelect.value = lineage;
+    this.draw();
+    this.drawHeadlineChart();
   }
 
   protected drawChart(): void {

@@ -1,6 +1,7 @@
 /** Matched lineages: each lineage's members by size, the steps between them, the shape and the slope. */
 import { actionRow, dataSpan, h, replaceChildren, table, td } from '../dom';
-import { DASH, fixed, integer, pp, rateWithCi, size } from '../../src/shared/format';
+import { MIX_MEANING, MIX_WARNING, sharedClassesText, whyNoFit } from '../../src/shared/conclusions';
+import { fixed, integer, intervalClassificationText, pp, rateWithCi, size } from '../../src/shared/format';
 import { keyJson, type LineageJson, type ResultsIndex } from '../results';
 import { SelectorRows, type PageContext, type View } from './view';
 
@@ -33,6 +34,18 @@ export class LineagesView implements View {
     this.rows.mark(this.ctx.store.state.selector);
   }
 
+  /** Brings a lineage's card into view and gives it the focus (a CodeLens over a report's lineage lines). */
+  reveal(name: string): void {
+    const card = [...this.element.querySelectorAll<HTMLElement>('article.lineage')].find(
+      (a) => a.dataset.lineage === name,
+    );
+    if (!card) return;
+    for (const a of this.element.querySelectorAll('article.lineage.revealed')) a.classList.remove('revealed');
+    card.classList.add('revealed');
+    card.scrollIntoView({ block: 'start' });
+    card.focus();
+  }
+
   selectionChanged(): void {
     this.rows.mark(this.ctx.store.state.selector);
   }
@@ -45,9 +58,12 @@ export class LineagesView implements View {
       const m = l.members.find((x) => x.model === model);
       return m?.params_b === null || m?.params_b === undefined ? model : size(m.params_b);
     };
-    const slope = reg?.ols
-      ? `OLS slope ${pp(reg.ols.slope_pp)} per decade over ${reg.points.length} models (R\u00b2 ${fixed(reg.ols.r2, 2)}, ${reg.classification})`
-      : `OLS slope ${DASH} (${reg?.classification ?? 'no regression'})`;
+    const slope = !reg
+      ? 'No regression for this lineage.'
+      : reg.ols
+        ? `OLS slope ${pp(reg.ols.slope_pp)} per decade over ${reg.points.length} models (R\u00b2 ${fixed(reg.ols.r2, 2)}, ${reg.classification}; whole 95% CI: ${intervalClassificationText(reg.classification_ci, reg.ols.ci_pp !== null)})`
+        : `No slope: ${whyNoFit(reg) ?? reg.classification}.`;
+    const mixed = l.mix_differs;
     const members = l.members.map((m) => {
       const selector = { kind: 'model', model: m.model } as const;
       const row = h(
@@ -57,6 +73,7 @@ export class LineagesView implements View {
         td(m.params_b === null ? 'unknown' : size(m.params_b, index.model(m.model)?.approximate), 'num'),
         td(integer(m.n), 'num'),
         td(rateWithCi(m.strict), 'num'),
+        mixed ? td(twoLines(`${integer(m.shared.n)} / ${rateWithCi(m.shared.strict)}`), 'num shared') : null,
       );
       actionRow(row, `Show the traces of ${m.model}`, () => this.ctx.selectTraces(selector));
       this.rows.add(row, selector);
@@ -73,7 +90,7 @@ export class LineagesView implements View {
     );
     return h(
       'article',
-      { class: 'lineage', 'aria-label': `Lineage ${l.name}` },
+      { class: 'lineage', 'aria-label': `Lineage ${l.name}`, 'data-lineage': l.name, tabindex: -1 },
       h(
         'header',
         {},
@@ -84,12 +101,55 @@ export class LineagesView implements View {
           l.shape,
         ),
         h('span', { class: 'muted' }, SHAPE_WORDS[l.shape] ?? ''),
+        mixed
+          ? h(
+              'span',
+              { class: 'tag warn', title: `${sharedClassesText(l)}. ${MIX_MEANING}` },
+              `${MIX_WARNING} mixed attack classes`,
+            )
+          : null,
       ),
-      table(`Members of ${l.name}`, ['Model', 'Size', 'n', 'Strict ASR [95% CI]'], members),
+      mixed
+        ? h(
+            'p',
+            { class: 'mix-note', role: 'note' },
+            `${MIX_WARNING} Its members were attacked with different attack-class mixes. Shared by all: `,
+            ...sharedList(l.shared_attack_classes),
+            `. ${MIX_MEANING}`,
+          )
+        : null,
+      table(
+        `Members of ${l.name}`,
+        [
+          'Model',
+          'Size',
+          'n',
+          'Strict ASR [95% CI]',
+          ...(mixed ? [`${MIX_WARNING} Shared classes: n / strict ASR [95% CI]`] : []),
+        ],
+        members,
+      ),
       steps.length
         ? h('ul', { class: 'transitions', 'aria-label': `Transitions of ${l.name}` }, ...steps)
         : null,
       h('p', { class: 'slope' }, slope),
     );
   }
+}
+
+/**
+ * A rate and its interval with the interval on a line of its own (the same text): on one line a
+ * mixed lineage's fifth column pushed its table past the card.
+ */
+function twoLines(text: string): HTMLElement {
+  const at = text.indexOf(' [');
+  return at < 0
+    ? h('span', {}, text)
+    : h('span', {}, text.slice(0, at), h('span', { class: 'ci' }, text.slice(at)));
+}
+
+/** Attack classes as data text, separated by commas; "none" when there are none. */
+function sharedList(classes: string[]): (string | HTMLElement)[] {
+  if (classes.length === 0) return ['none'];
+  return classes.flatMap((c, i) => (i === 0 ? [dataSpan(c)] : [', ', dataSpan(c)]));
 }

@@ -13,6 +13,7 @@ import { actionRow, dataSpan, h, replaceChildren, table, td } from '../dom';
 import {
   classificationText,
   DASH,
+  intervalClassificationText,
   fixed,
   integer,
   percent,
@@ -32,6 +33,7 @@ import {
   type ScalingPoint,
 } from '../results';
 import { SCALING_GROUPS } from '../state';
+import { whyNoFit } from '../../src/shared/conclusions';
 import { ChartView, type PageContext } from './view';
 
 const GROUP_LABELS: Record<ScalingGroup, string> = {
@@ -193,8 +195,8 @@ export class ScalingView extends ChartView<ScalingPoint> {
     if (!r) return 'Scaling chart: no regression in this group.';
     const what = `${GROUP_LABELS[this.ctx.store.state.scalingGroup]} ${keyLabel(r.key)}`;
     const fit = r.ols
-      ? `OLS slope ${pp(r.ols.slope_pp)} per decade, ${r.classification}`
-      : `no fit (${r.classification})`;
+      ? `OLS slope ${pp(r.ols.slope_pp)} per decade, ${r.classification}, whole 95% CI ${intervalClassificationText(r.classification_ci, r.ols.ci_pp !== null)}`
+      : `no fit (${whyNoFit(r) ?? r.classification})`;
     const pts = this.plotted
       .map((pt) => `${pt.model} ${size(pt.sizeB, pt.approximate)} ${percent(pt.strict.rate)}`)
       .join('; ');
@@ -212,10 +214,16 @@ export class ScalingView extends ChartView<ScalingPoint> {
       replaceChildren(this.summary, h('dt', {}, 'Regression'), h('dd', {}, 'none in this group'));
       return;
     }
+    const why = whyNoFit(r);
     const entries: [string, string][] = [
       ['Classification', r.classification],
-      ['', classificationText(r.classification)],
+      ['', why === null ? classificationText(r.classification) : `insufficient: ${why}`],
     ];
+    if (r.ols)
+      entries.push([
+        'Whole 95% CI',
+        `${intervalClassificationText(r.classification_ci, r.ols.ci_pp !== null)}${r.classification_ci === 'UNCERTAIN' ? ': the label rests on the point estimate alone' : ''}`,
+      ]);
     if (r.ols) {
       const ci = r.ols.ci_pp;
       entries.push(

@@ -20,6 +20,10 @@ export interface PageContext {
   savePng(name: string, dataUrl: string): void;
   /** The confusion matrix of two graders, from the extension. */
   confusion(primary: string, secondary: string): Promise<ConfusionMatrix>;
+  /** "Compare with Saved Analysis…" for this page's folder. */
+  chooseComparison(): void;
+  /** "Save Analysis Snapshot…" of this page's folder. */
+  saveSnapshot(): void;
 }
 
 export interface View {

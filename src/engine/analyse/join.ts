@@ -78,7 +78,11 @@ export interface Joined {
   /** In trace order. */
   traces: Trace[];
   problems: Problem[];
-  /** Verdicts per grader name, before a grader is chosen (ANALYSIS.md §11). */
+  /**
+   * Per grader, the traces it gave a verdict on a graded, cross-grader or trace line, before a grader
+   * is chosen: the traces an analysis under that grader counts as graded (ANALYSIS.md §11). Sums over
+   * components, like every total.
+   */
   graderVerdicts: Map<string, number>;
 }
 
@@ -382,21 +386,31 @@ export function joinRecords(
   return { traces, problems, graderVerdicts };
 }
 
+/** Each grader with the traces it gave a verdict, in the code-point order of the names (the page's grader list). */
+export function tracesPerGrader(set: TraceSet): [string, number][] {
+  return set.graders.map((g) => [g, set.graderVerdicts.get(g) ?? 0]);
+}
+
 /** A chosen grader that gave no trace a verdict: what to tell the researcher (the CLI's warning, the editor's). */
 export function graderNotFound(grader: string, graders: string[]): string {
   const known = graders.map((g) => JSON.stringify(g)).join(', ') || 'none';
   return `no trace has a verdict by grader ${JSON.stringify(grader)}, so every trace is ungraded (graders with verdicts: ${known})`;
 }
 
+/** Each grader's number of traces with a verdict by it, in code-point order of the names. */
 function gradersOf(traces: Trace[], lineVerdicts: [Trace, GivenVerdict][]): Map<string, number> {
-  const names = new Map<string, number>();
-  const count = (g: string): void => void names.set(g, (names.get(g) ?? 0) + 1);
+  const own = new Map<Trace, GivenVerdict>(lineVerdicts);
+  const counts = new Map<string, number>();
+  const byTrace = new Set<string>();
   for (const t of traces) {
-    if (t.verdict) count(t.verdict.grader);
-    for (const o of t.opinions) count(o.grader);
+    byTrace.clear();
+    if (t.verdict) byTrace.add(t.verdict.grader);
+    for (const o of t.opinions) byTrace.add(o.grader);
+    const line = own.get(t);
+    if (line) byTrace.add(line.grader);
+    for (const g of byTrace) counts.set(g, (counts.get(g) ?? 0) + 1);
   }
-  for (const [, v] of lineVerdicts) count(v.grader);
-  return names;
+  return new Map([...counts].sort(([a], [b]) => compareCodePoints(a, b)));
 }
 
 /**

@@ -1,6 +1,5 @@
 /** Scaling regressions (ANALYSIS.md §3, §6, §9.8): groups of cells, their fits and the outlier cells. */
 import { compareCodePoints as cmp } from '../read/discover';
-import { size } from '../../shared/format';
 import type {
   CellJson,
   Classification,
@@ -15,7 +14,6 @@ import type { ModelInfo } from './models';
 import { logistic, ols, wls, type BinomialPoint, type OlsFit } from './stats';
 import { groupBy, type Tally } from './tally';
 import type { CellTotal } from './totals';
-import { expectDefined } from '../../shared/expect';
 
 interface FitResult {
   json: RegressionJson;
@@ -43,44 +41,8 @@ export function classifyInterval(ci: readonly [number, number] | null, threshold
   return 'UNCERTAIN';
 }
 
-/** Why a group has no fit: nothing to fit at all, every model left out, or one size only. */
-export type InsufficientReason =
-  | { kind: 'no_evaluable_traces' }
-  | { kind: 'all_left_out'; excluded: number; unknownSize: number; empty: number }
-  | { kind: 'one_size'; points: number; x: number };
-
-/** The reason an INSUFFICIENT regression has no fit; null for a regression with one. */
-export function insufficientReason(r: RegressionJson): InsufficientReason | null {
-  if (r.classification !== 'INSUFFICIENT') return null;
-  const { excluded, unknown_size, empty } = r.left_out;
-  if (r.points.length === 0) {
-    if (excluded + unknown_size === 0) return { kind: 'no_evaluable_traces' };
-    return { kind: 'all_left_out', excluded, unknownSize: unknown_size, empty };
-  }
-  return { kind: 'one_size', points: r.points.length, x: expectDefined(r.points[0], 'the one point').x };
-}
-
-/** The reason in a researcher's words: "no evaluable traces", "every model left out (2 excluded)", … */
-export function describeInsufficient(reason: InsufficientReason): string {
-  switch (reason.kind) {
-    case 'no_evaluable_traces':
-      return 'no evaluable traces';
-    case 'all_left_out': {
-      const parts = [
-        reason.excluded > 0 ? `${reason.excluded} excluded` : '',
-        reason.unknownSize > 0 ? `${reason.unknownSize} of unknown size` : '',
-        reason.empty > 0 ? `${reason.empty} without evaluable traces` : '',
-      ].filter(Boolean);
-      return `every model left out (${parts.join(', ')})`;
-    }
-    case 'one_size': {
-      const at = size(10 ** reason.x);
-      return reason.points === 1
-        ? `one model of known size (${at}): a slope needs two sizes`
-        : `all ${reason.points} models are the same size (${at}): a slope needs two sizes`;
-    }
-  }
-}
+// Why a group has no fit is written in src/shared, where the tree and the page read it too.
+export { describeInsufficient, insufficientReason, type InsufficientReason } from '../../shared/conclusions';
 
 /** A group's points (one per cell) and its OLS, WLS and trace-level logistic fits (ANALYSIS.md §3). */
 export function scalingRegression(

@@ -1,4 +1,5 @@
 /** The statistics of ANALYSIS.md, one function per figure. Pure numbers in, numbers out. */
+import { MAX_PER_ARM } from '../../shared/conclusions';
 import { expectDefined } from '../../shared/expect';
 import gammaln from '@stdlib/math-base-special-gammaln';
 import tDistQuantile from '@stdlib/stats-base-dists-t-quantile';
@@ -246,8 +247,6 @@ export function headlineDecision(ci: readonly [number, number], thresholdPp: num
   if (ci[1] < thresholdPp - 1e-9) return 'BELOW';
   return 'UNDECIDED';
 }
-
-export const MAX_PER_ARM = 100_000;
 
 /**
  * The smallest m in 1..100,000 evaluable traces per arm that decides the headline with the four

@@ -3,7 +3,6 @@ import {
   classificationText,
   DASH,
   fixed,
-  integer,
   intervalClassificationText,
   percent,
   pValue,
@@ -12,8 +11,13 @@ import {
   signedInterval,
   size,
 } from '../../shared/format';
-import { describeInsufficient, insufficientReason } from '../analyse/regressions';
-import { MAX_PER_ARM } from '../analyse/stats';
+import {
+  headlineDecisionText,
+  MIX_WARNING,
+  sharedClassesText,
+  undecidedMeaning,
+  whyNoFit,
+} from '../../shared/conclusions';
 import type { CellJson, HeadlineJson, LineageJson, RegressionJson, ResultsDocument } from './results';
 import { MAX_PROBLEMS_PER_FILE } from '../problems';
 
@@ -26,8 +30,8 @@ export function mdText(s: string): string {
 
 /** The point estimate's classification, and for a group without a fit, why it has none. */
 function direction(r: RegressionJson): string {
-  const reason = insufficientReason(r);
-  return reason ? `insufficient (${describeInsufficient(reason)})` : classificationText(r.classification);
+  const why = whyNoFit(r);
+  return why === null ? classificationText(r.classification) : `insufficient (${why})`;
 }
 
 /** What the whole 95% slope interval says (ANALYSIS.md §12). */
@@ -63,8 +67,6 @@ function scalingTable(
   return out;
 }
 
-const MIX_WARNING = '⚠';
-
 function lineageTable(lineages: LineageJson[]): string[] {
   const out = [
     '## Matched lineages',
@@ -84,37 +86,16 @@ function lineageTable(lineages: LineageJson[]): string[] {
   const mixed = lineages.filter((l) => l.mix_differs);
   if (mixed.length > 0) out.push('');
   for (const l of mixed) {
-    const shared =
-      l.shared_attack_classes.length === 0
-        ? 'no attack class is shared by all of them'
-        : `only ${l.shared_attack_classes.map(mdText).join(', ')} ${l.shared_attack_classes.length === 1 ? 'is' : 'are'} shared by all`;
     out.push(
-      `- ${MIX_WARNING} **${mdText(l.name)}**: its members were attacked with different attack-class mixes (${shared}). A pooled difference between them can come from the mix rather than from scale; the shared-class column compares like with like.`,
+      `- ${MIX_WARNING} **${mdText(l.name)}**: its members were attacked with different attack-class mixes (${sharedClassesText(l, mdText)}). A pooled difference between them can come from the mix rather than from scale; the shared-class column compares like with like.`,
     );
   }
   return out;
 }
 
-/** "+27.1 pp [+1.5, +51.5]: undecided at 20 pp; ~649 scenarios per arm would decide" */
+/** "Δ at B minus Δ at A = +27.1 pp [+1.5, +51.5]: undecided at 20 pp; ~649 scenarios per arm would decide." */
 function headlineText(h: HeadlineJson, thresholdPp: number): string {
-  const span = `Δ at ${mdText(h.largest)} minus Δ at ${mdText(h.smallest)} = ${signed(h.delta_span_pp)} pp ${signedInterval(h.delta_span_ci_pp)}`;
-  switch (h.decision) {
-    case 'EXCEEDS':
-      return `${span}: exceeds ${thresholdPp} pp (the whole 95% interval is above the threshold for a write-up).`;
-    case 'BELOW':
-      return `${span}: below ${thresholdPp} pp (the whole 95% interval is below the threshold for a write-up).`;
-    case 'UNDECIDED':
-      return h.n_per_arm_to_decide === null
-        ? `${span}: undecided at ${thresholdPp} pp; even ${integer(MAX_PER_ARM)} scenarios per arm would not decide (the span is too close to the threshold).`
-        : `${span}: undecided at ${thresholdPp} pp; ~${integer(h.n_per_arm_to_decide)} scenarios per arm would decide.`;
-  }
-}
-
-function undecidedMeaning(thresholdPp: number): string {
-  return (
-    `*Undecided* means the 95% interval of the span contains the ${thresholdPp} pp threshold: the traces are consistent both with a span above it and with one below it, so the point estimate alone cannot carry the write-up decision (whether it is above or below ${thresholdPp} pp is not yet known). ` +
-    '"Scenarios per arm" is how many evaluable traces each of the four arms (baseline and dilution, at the smallest and at the largest model) would need for the interval to clear the threshold if the observed rates held; it plans the next run, it is not a result.'
-  );
+  return `Δ at ${mdText(h.largest)} minus Δ at ${mdText(h.smallest)} = ${headlineDecisionText(h, thresholdPp)}.`;
 }
 
 export function renderMarkdown(doc: ResultsDocument): string {
@@ -172,7 +153,10 @@ export function renderMarkdown(doc: ResultsDocument): string {
     for (const h of doc.dilution.headlines)
       lines.push(`- **${mdText(h.lineage)}**: ${headlineText(h, doc.settings.headline_threshold_pp)}`);
     if (doc.dilution.headlines.some((h) => h.decision === 'UNDECIDED'))
-      lines.push('', undecidedMeaning(doc.settings.headline_threshold_pp));
+      lines.push(
+        '',
+        undecidedMeaning(doc.settings.headline_threshold_pp, (w) => `*${w}*`),
+      );
     if (doc.dilution.headlines.length > 0) lines.push('');
     for (const r of reg('dilution')) {
       if (r.ols)

@@ -4,7 +4,9 @@
  * page's own tests (adversarial text, very long lists). No Node, no DOM: both sides import it.
  */
 import type {
+  ComparisonView,
   ConfusionMatrix,
+  GraderCount,
   ResultsDocument,
   ServerStatus,
   TraceDetail,
@@ -14,6 +16,10 @@ import type {
 
 export interface Canned {
   document: ResultsDocument;
+  /** The graders the server lists with the document. */
+  graders: GraderCount[];
+  /** The Compare tab's content: the demo against its saved analysis, as the server compares them. */
+  comparison: ComparisonView;
   generation: number;
   status: ServerStatus;
   /** The rows behind every selector the page can show, by cannedKey(selector), as the server lists them. */

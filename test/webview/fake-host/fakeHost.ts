@@ -7,6 +7,7 @@
  * inspect it through window.__ffHost. Bundled by esbuild for test/webview/page.test.mjs.
  */
 import type {
+  ComparisonView,
   ResultsDocument,
   HostToPage,
   PageHost,
@@ -51,6 +52,9 @@ export function fakePageHost(methods: Partial<PageHost>): PageHost {
     savePng: () => notImplemented('savePng'),
     reanalyse: () => notImplemented('reanalyse'),
     agreement: () => notImplemented('agreement'),
+    setGrader: () => notImplemented('setGrader'),
+    chooseComparison: () => notImplemented('chooseComparison'),
+    saveSnapshot: () => notImplemented('saveSnapshot'),
     ...methods,
   };
 }
@@ -61,6 +65,11 @@ interface Recorded {
   exports: string[];
   pngs: { name: string; bytes: number; prefix: string }[];
   agreementRequests: { primary: string; secondary: string }[];
+  /** Graders the page asked to re-analyse under (null: each trace's primary verdict). */
+  graderChoices: (string | null)[];
+  /** How often the page asked to choose a BEFORE, and to save a snapshot. */
+  comparisonChoices: number;
+  snapshots: number;
 }
 
 /** The canned answers as a PageHost. */
@@ -103,6 +112,18 @@ function cannedHost(canned: Canned, record: Recorded, generation: () => number):
       return Promise.resolve(null);
     },
     reanalyse: () => Promise.resolve({ ...canned.status, generation: generation() }),
+    setGrader: ({ grader }) => {
+      record.graderChoices.push(grader);
+      return Promise.resolve(null);
+    },
+    chooseComparison: () => {
+      record.comparisonChoices += 1;
+      return Promise.resolve(false);
+    },
+    saveSnapshot: () => {
+      record.snapshots += 1;
+      return Promise.resolve(null);
+    },
   });
 }
 
@@ -192,8 +213,10 @@ interface FakeHost extends Recorded {
   generation: number;
   /** Posts a HostToPage message to the page as VS Code does (a window message event). */
   send(message: HostToPage): void;
-  /** A new analysis: the canned document, or `document` in its place. */
+  /** A new analysis: the canned document, or `document` in its place; then the Compare tab's content. */
   sendResults(generation?: number, document?: ResultsDocument): void;
+  /** The canned comparison view (a copy, to change and send). */
+  cannedComparison(): ComparisonView;
   /** The canned results document (a copy, to change and send). */
   cannedDocument(): ResultsDocument;
   requests(method?: PageMethod): Extract<PageToHost, { type: 'request' }>[];
@@ -208,6 +231,9 @@ function install(canned: Canned): void {
     exports: [],
     pngs: [],
     agreementRequests: [],
+    graderChoices: [],
+    comparisonChoices: 0,
+    snapshots: 0,
     violations: [],
     setStateCalls: 0,
     delayMs: 5,
@@ -223,11 +249,16 @@ function install(canned: Canned): void {
         type: 'results',
         document: document ?? canned.document,
         generation: fake.generation,
+        graders: canned.graders,
         status: { ...canned.status, generation: fake.generation },
       });
+      fake.send({ type: 'comparison', view: canned.comparison });
     },
     cannedDocument() {
       return structuredClone(canned.document);
+    },
+    cannedComparison() {
+      return structuredClone(canned.comparison);
     },
     requests(method) {
       return fake.sent.filter(
