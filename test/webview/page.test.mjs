@@ -839,7 +839,15 @@ test('the dilution headline states its interval, its decision in words and the s
   const label = (await page.getAttribute(chart, 'aria-label')) ?? '';
   assert.ok(label.includes(`[${signed1(lo)}, ${signed1(hi)}]`), `the chart's summary: ${label}`);
   // A click on the span shows that lineage's models on the Δ chart.
-  const at = await page.evaluate((l) => window.ffLens.pointPosition('headline', l), hl.lineage);
+  // Where the chart has drawn the span once its animation is over (two reads 100 ms apart agree).
+  const position = () => page.evaluate((l) => window.ffLens.pointPosition('headline', l), hl.lineage);
+  let at = await position();
+  for (let i = 0; i < 30; i++) {
+    await page.waitForTimeout(100);
+    const next = await position();
+    if (at && next && at.x === next.x && at.y === next.y) break;
+    at = next;
+  }
   assert.ok(at, 'the span has a point');
   await page.mouse.click(at.x, at.y);
   assert.equal(await page.inputValue('select[aria-label="Lineage of the dilution regression"]'), hl.lineage);
