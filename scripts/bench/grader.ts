@@ -1,9 +1,11 @@
 // Re-analysis under another grader, as the language server does when the page's grader list
-// changes (DECISIONS.md 63): one Workspace kept open, refresh (nothing changed, no file read) then
-// join and statistics under the new grader, against the same work with the grader unchanged (a warm
-// refresh + analysis in the same process). Interleaved: warm under A, switch to B, warm under B,
-// switch to A, …, so that a busy machine slows both alike.
-//   target: a switch costs no more than a warm refresh + analysis, and reads no run file
+// changes (DECISIONS.md 63): one Workspace kept open as the server keeps it, refresh (nothing
+// changed, no file read) then join and statistics under the new grader; against a warm analysis:
+// a second Workspace on the same folder whose index is warm (nothing read) and which joins and
+// computes the statistics from it on every analysis, as every analysis did before the incremental
+// join state (DECISIONS 72). Interleaved: warm, switch to B, warm, switch to A, …, so that a busy
+// machine slows both alike.
+//   target: a switch costs no more than that warm analysis (join + statistics), and reads no run file
 //   node --import tsx scripts/bench/grader.ts <corpus-folder> <index-file> <grader A|-> <grader B|->
 // (`-` is null: each trace's primary verdict.) `benchGrader` is the same as a function.
 import * as fs from 'node:fs';
@@ -12,7 +14,7 @@ import { Workspace } from '../../src/engine/workspace';
 
 export interface GraderBench {
   traces: number;
-  /** Medians, ms: refresh + analyse with the grader unchanged. */
+  /** Medians, ms: a warm analysis (refresh reading nothing, join, statistics) in a Workspace without a kept join. */
   warmMs: number;
   /** Medians, ms: the same right after the grader changed. */
   switchMs: number;
@@ -34,19 +36,29 @@ export async function benchGrader(
   b: string | null,
   runs = 5,
 ): Promise<GraderBench> {
-  const ws = new Workspace(fs.realpathSync(folder), { settings: withDefaults({ grader: a }), indexPath });
+  const ws = new Workspace(fs.realpathSync(folder), {
+    settings: withDefaults({ grader: a }),
+    indexPath,
+    keepParsedSegments: true, // as the language server keeps it
+  });
+  const plain = new Workspace(fs.realpathSync(folder), {
+    settings: withDefaults({ grader: a }),
+    indexPath: null,
+  });
   try {
     await ws.refresh(); // indexes the corpus if the index is new: not timed
     ws.analyse();
+    await plain.refresh(); // reads the corpus into its memory index: not timed
+    plain.analyse();
     const warm: number[] = [];
     const change: { ms: number; refresh: number; join: number; analysis: number; bytes: number }[] = [];
     const graded = { a: 0, b: 0 };
     let current = a;
     for (let i = 0; i < 2 * runs; i++) {
-      // Warm: the grader as it is.
+      // Warm: a refresh that reads nothing, then the join and the statistics.
       let t = performance.now();
-      await ws.refresh();
-      ws.analyse();
+      await plain.refresh();
+      plain.analyse();
       warm.push(performance.now() - t);
       // Switch to the other grader.
       current = current === a ? b : a;
@@ -76,6 +88,7 @@ export async function benchGrader(
     };
   } finally {
     ws.close();
+    plain.close();
   }
 }
 

@@ -365,6 +365,8 @@ export class Workspace {
 
   /** The options the memory join was built with (a settings change builds it again). */
   private memoryJoinOptions: JoinOptions | null = null;
+  /** The generation analysed by plain joins since the settings changed: no memory join until it changes. */
+  private plainGeneration: number | null = null;
 
   private followInIndex(
     index: TraceIndex,
@@ -507,8 +509,8 @@ export class Workspace {
       const generation = index.generation();
       let traceSet: TraceSet;
       let figures: Figures;
-      if (keep) {
-        const join = this.currentMemoryJoin(index, generation);
+      const join = keep ? this.currentMemoryJoin(index, generation) : null;
+      if (join) {
         traceSet = join.traceSet();
         figures = { totals: join.totals, fieldParams: join.fieldParams(), joinProblems: traceSet.problems };
       } else {
@@ -519,7 +521,7 @@ export class Workspace {
     });
     const t1 = performance.now();
     this.timings.joinMs = t1 - t0;
-    this.timings.join = keep ? this.memoryJoinUse : 'full';
+    this.timings.join = keep && this.memoryJoin ? this.memoryJoinUse : 'full';
     const { analysis, lineages } = this.figuresToDocument(figures, rows, problems, generatedAt);
     this.storeDocument(generation, analysis.document);
     this.timings.analysisMs = performance.now() - t1;
@@ -569,17 +571,31 @@ export class Workspace {
     return { document: run.document, graders: run.traceSet.graders };
   }
 
-  /** The memory join of `generation`: the one kept, or one built now. */
-  private currentMemoryJoin(index: TraceIndex, generation: number): MemoryJoin {
+  /**
+   * The memory join of `generation`: the one kept, or one built now. Null when the kept one is of
+   * this generation but of another grader or attack-class source (the page chose another grader):
+   * that analysis is one plain join, as a warm analysis was before the join state existed (issue 7:
+   * no dearer than a warm analysis plus the statistics), and the state is built again for the new
+   * settings by the next analysis, when there is a change to follow.
+   */
+  private currentMemoryJoin(index: TraceIndex, generation: number): MemoryJoin | null {
     const options = this.joinOptions;
     const same =
       this.memoryJoinOptions !== null &&
       this.memoryJoinOptions.grader === options.grader &&
       this.memoryJoinOptions.attackClassSource === options.attackClassSource;
-    if (this.memoryJoin && same && this.memoryJoin.generation === generation) {
-      this.memoryJoinUse = 'memory';
-      return this.memoryJoin;
+    if (this.memoryJoin && this.memoryJoin.generation === generation) {
+      if (same) {
+        this.memoryJoinUse = 'memory';
+        return this.memoryJoin;
+      }
+      this.memoryJoin = null;
+      this.memoryJoinOptions = null;
+      this.plainGeneration = generation;
+      return null;
     }
+    if (!this.memoryJoin && this.plainGeneration === generation) return null;
+    this.plainGeneration = null;
     this.memoryJoinUse = 'memory-built';
     this.memoryJoinOptions = options;
     this.memoryJoin = MemoryJoin.build(index, options, generation);
