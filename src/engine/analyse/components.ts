@@ -26,6 +26,8 @@ import {
   type Position,
   type Totals,
 } from './totals';
+import { componentRoots, componentsOf, hashLists } from './unionFind';
+import { expectDefined } from '../../shared/expect';
 
 /** A run file or database as a record remembers it: its place in (path, line) order and its kind. */
 export interface FileRef {
@@ -81,44 +83,13 @@ export function recordHashes(r: JoinRecord): RecordHashes {
 
 /** Records split into components (closed under shared keys), each in (path, line) order. */
 export function splitComponents(records: readonly JoinRecord[]): JoinRecord[][] {
-  const parent = records.map((_, i) => i);
-  const find = (i: number): number => {
-    let r = i;
-    while (parent[r] !== r) r = parent[r] as number;
-    while (parent[i] !== r) {
-      const next = parent[i] as number;
-      parent[i] = r;
-      i = next;
-    }
-    return r;
-  };
-  const owner = new Map<number, number>();
-  const union = (i: number, o: number): void => {
-    const a = find(o);
-    const b = find(i);
-    if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
-  };
-  records.forEach((rec, i) => {
-    for (const h of recordHashes(rec).own) {
-      const o = owner.get(h);
-      if (o === undefined) owner.set(h, i);
-      else union(i, o);
-    }
-  });
-  records.forEach((rec, i) => {
-    for (const h of recordHashes(rec).probes) {
-      const o = owner.get(h);
-      if (o !== undefined) union(i, o);
-    }
-  });
-  const groups = new Map<number, JoinRecord[]>();
-  records.forEach((rec, i) => {
-    const root = find(i);
-    const g = groups.get(root);
-    if (g) g.push(rec);
-    else groups.set(root, [rec]);
-  });
-  return [...groups.values()].map((g) => g.sort(compareRecords));
+  const record = (i: number): JoinRecord => expectDefined(records[i], 'a record');
+  const lists = hashLists(records.length, (i) => recordHashes(record(i)));
+  const { order, starts } = componentsOf(componentRoots(lists).roots);
+  const out: JoinRecord[][] = [];
+  for (let k = 0; k + 1 < starts.length; k++)
+    out.push([...order.subarray(starts[k], starts[k + 1])].map(record).sort(compareRecords));
+  return out;
 }
 
 /** What one component adds to the totals. */
