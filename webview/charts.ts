@@ -322,6 +322,11 @@ export function lineAcross(
     const x = xDomain[0] * (xDomain[1] / xDomain[0]) ** (i / steps);
     data.push({ x, y: y(Math.log10(x)) });
   }
+  return lineDataset(label, data, color, dash);
+}
+
+/** A drawn line without points (a fit, a threshold): its points are not hit or hovered. */
+function lineDataset(label: string, data: ChartPoint[], color: string, dash: number[]): ScatterDataset {
   return {
     label,
     data,
@@ -345,22 +350,15 @@ export function levelLine(
   color: string,
   dash: number[] = [],
 ): ScatterDataset {
-  return {
+  return lineDataset(
     label,
-    data: [
+    [
       { x: x0, y },
       { x: x1, y },
     ],
-    showLine: true,
-    borderColor: color,
-    backgroundColor: color,
-    borderWidth: 2,
-    borderDash: dash,
-    pointRadius: 0,
-    pointHoverRadius: 0,
-    pointHitRadius: 0,
-    pointStyle: 'line',
-  };
+    color,
+    dash,
+  );
 }
 
 /** A regression's OLS line across the x range, labelled with its slope; nothing without a fit. */
