@@ -29,6 +29,7 @@ import { jsonl, tempWorkspace } from '../unit/workspaces';
 import { compareResults } from './compareResults';
 import { ageFiles, makeLargeWorkspace, makeQuirksWorkspace, QUIRK_DB, writeQuirkCorpus } from './quirks';
 import { cmpCodePoints, shapeErrors } from './shape';
+import { CORPUS_TABLES } from '../fixtures/corpusSchema';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'ff-lens.js');
@@ -1721,14 +1722,7 @@ describe('single rules, each on a small workspace of its own', () => {
   it('corpus rows whose run or model is missing are reported, not silently dropped (FORMATS.md: "never silently dropped")', async () => {
     const root = workspace({});
     const db = new Database(path.join(root, 'jailbreak_corpus.db'));
-    db.exec(`
-      CREATE TABLE models(id INTEGER PRIMARY KEY, name TEXT, provider TEXT, parameter_count TEXT);
-      CREATE TABLE evaluation_runs(id INTEGER PRIMARY KEY, model_id INTEGER);
-      CREATE TABLE source_datasets(id INTEGER PRIMARY KEY, name TEXT);
-      CREATE TABLE techniques(id INTEGER PRIMARY KEY, name TEXT, family TEXT);
-      CREATE TABLE prompts(id INTEGER PRIMARY KEY, technique_id INTEGER, source_dataset_id INTEGER, external_id TEXT);
-      CREATE TABLE results(id INTEGER PRIMARY KEY, evaluation_run_id INTEGER, prompt_id INTEGER, llm_verdict TEXT,
-        heuristic_verdict TEXT, llm_classifier TEXT, raw_response TEXT);
+    db.exec(`${CORPUS_TABLES}
       INSERT INTO models VALUES (1, 'qwen3.5:2b', 'x', '2B');
       INSERT INTO evaluation_runs VALUES (1, 1), (2, 99);
       INSERT INTO source_datasets VALUES (1, 'ds');
@@ -1768,14 +1762,7 @@ describe('single rules, each on a small workspace of its own', () => {
       ]),
     });
     const db = new Database(path.join(root, 'jailbreak_corpus.db'));
-    db.exec(`
-      CREATE TABLE models(id INTEGER PRIMARY KEY, name TEXT, provider TEXT, parameter_count TEXT);
-      CREATE TABLE evaluation_runs(id INTEGER PRIMARY KEY, model_id INTEGER);
-      CREATE TABLE source_datasets(id INTEGER PRIMARY KEY, name TEXT);
-      CREATE TABLE techniques(id INTEGER PRIMARY KEY, name TEXT, family TEXT);
-      CREATE TABLE prompts(id INTEGER PRIMARY KEY, technique_id INTEGER, source_dataset_id INTEGER, external_id TEXT);
-      CREATE TABLE results(id INTEGER PRIMARY KEY, evaluation_run_id INTEGER, prompt_id INTEGER, llm_verdict TEXT,
-        heuristic_verdict TEXT, llm_classifier TEXT, raw_response TEXT);
+    db.exec(`${CORPUS_TABLES}
       INSERT INTO models VALUES (1, 'db-model', 'x', '2B');
       INSERT INTO evaluation_runs VALUES (1, 1);
       INSERT INTO source_datasets VALUES (1, 'ds');

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DeepPartial, Settings } from '../../src/engine/settings';
+import { CORPUS_TABLES } from '../fixtures/corpusSchema';
 
 export function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -233,15 +234,7 @@ export class GeneratedWorkspace {
 
   private writeCorpus(): void {
     const db = new Database(this.dbPath);
-    db.exec(`
-      CREATE TABLE models(id INTEGER PRIMARY KEY, name TEXT, provider TEXT, parameter_count TEXT);
-      CREATE TABLE evaluation_runs(id INTEGER PRIMARY KEY, model_id INTEGER);
-      CREATE TABLE source_datasets(id INTEGER PRIMARY KEY, name TEXT);
-      CREATE TABLE techniques(id INTEGER PRIMARY KEY, name TEXT, family TEXT);
-      CREATE TABLE prompts(id INTEGER PRIMARY KEY, technique_id INTEGER, source_dataset_id INTEGER, external_id TEXT);
-      CREATE TABLE results(id INTEGER PRIMARY KEY, evaluation_run_id INTEGER, prompt_id INTEGER, llm_verdict TEXT,
-        heuristic_verdict TEXT, llm_classifier TEXT, raw_response TEXT);
-    `);
+    db.exec(CORPUS_TABLES);
     const models = db.prepare('INSERT INTO models VALUES (?, ?, ?, ?)');
     MODELS.forEach((m, i) => models.run(i + 1, m, 'x', this.chance(0.3) ? String(this.pick(PARAMS)) : null));
     const runs = db.prepare('INSERT INTO evaluation_runs VALUES (?, ?)');
