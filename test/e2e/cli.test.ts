@@ -1406,6 +1406,38 @@ describe('incremental index through the CLI (--index FILE)', () => {
     assert.equal(sansTime(second.stdout), sansTime(first.stdout));
   });
 
+  it('a warm run (nothing changed) starts no worker thread and loads neither node:v8 nor node:vm', async () => {
+    // What Node.js loaded, written at exit by a preloaded script: the warm run is mostly process
+    // start, so the modules only indexing needs are loaded when it indexes (memory.ts, pool.ts).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-lens-modules-'));
+    const loadedBy = async (args: string[], env: NodeJS.ProcessEnv = {}): Promise<[Run, string[]]> => {
+      const out = path.join(dir, 'modules.txt');
+      const preload = path.join(dir, 'modules.cjs');
+      fs.writeFileSync(
+        preload,
+        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, process.moduleLoadList.join('\\n')));`,
+      );
+      const run = await ffLens(['analyze', root, '--json', '-', ...args], {
+        ...env,
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${preload}`,
+      });
+      assert.equal(run.code, 0, run.stderr);
+      return [run, fs.readFileSync(out, 'utf8').split('\n')];
+    };
+    try {
+      const [warm, loaded] = await loadedBy(['--index', index]);
+      assert.match(warm.stderr, /\(0 read/);
+      assert.ok(loaded.includes('NativeModule zlib'), 'the list is read (the index check uses node:zlib)');
+      for (const m of ['worker_threads', 'v8', 'vm'])
+        assert.ok(!loaded.includes(`NativeModule ${m}`), `node:${m} is not loaded by a warm run`);
+      // A run that parses on threads does load node:worker_threads: the check above can fail.
+      const [, parsing] = await loadedBy(['--no-index'], { FF_LENS_WORKERS: 'always' });
+      assert.ok(parsing.includes('NativeModule worker_threads'), 'a parsing run starts its threads');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('--no-index gives the same document', async () => {
     const { run } = await analyze(root);
     assert.equal(sansTime(run.stdout), sansTime(first.stdout));

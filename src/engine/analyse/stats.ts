@@ -1,16 +1,44 @@
 /** The statistics of ANALYSIS.md, one function per figure. Pure numbers in, numbers out. */
 import { MAX_PER_ARM } from '../../shared/conclusions';
 import { expectDefined } from '../../shared/expect';
-import gammaln from '@stdlib/math-base-special-gammaln';
-import tDistQuantile from '@stdlib/stats-base-dists-t-quantile';
 import type { HeadlineDecision } from '../report/results';
 import { wilsonOfRate, Z95, type Rate } from '../../shared/wilson';
 
 // The Wilson interval (ANALYSIS.md §1) is in src/shared: the page computes it for dataset points too.
 export { wilson, wilsonOfRate, Z95, type Rate } from '../../shared/wilson';
 
-/** Student t quantile (stdlib's, by the inverse regularised incomplete beta function). */
-export const tQuantile = (p: number, df: number): number => tDistQuantile(p, df);
+/**
+ * stdlib's functions, loaded at first use: their module graph (with its `debug` logger) costs every
+ * CLI start ~8 ms that a run with cached results never needs.
+ */
+let stdlib: {
+  gammaln: typeof import('@stdlib/math-base-special-gammaln');
+  tQuantile: typeof import('@stdlib/stats-base-dists-t-quantile');
+} | null = null;
+const lib = (): NonNullable<typeof stdlib> =>
+  (stdlib ??= {
+    /* eslint-disable @typescript-eslint/no-require-imports -- loaded lazily (above); typed by the import types */
+    gammaln:
+      require('@stdlib/math-base-special-gammaln') as typeof import('@stdlib/math-base-special-gammaln'),
+    tQuantile:
+      require('@stdlib/stats-base-dists-t-quantile') as typeof import('@stdlib/stats-base-dists-t-quantile'),
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  });
+
+/**
+ * Student t quantile (stdlib's, by the inverse regularised incomplete beta function), kept per
+ * (p, df): an analysis asks for the same few hundreds of times, and each costs an iterative inverse.
+ */
+const tQuantiles = new Map<string, number>();
+export function tQuantile(p: number, df: number): number {
+  const key = `${p} ${df}`;
+  let q = tQuantiles.get(key);
+  if (q === undefined) {
+    q = lib().tQuantile(p, df);
+    tQuantiles.set(key, q);
+  }
+  return q;
+}
 
 // ---------------------------------------------------------------- regressions
 
@@ -303,6 +331,7 @@ export function mcnemarExact(b: number, c: number): number {
       s += r;
       if (r < 1e-20 * s) break;
     }
+    const { gammaln } = lib();
     const logTop = gammaln(n + 1) - gammaln(m + 1) - gammaln(n - m + 1) - n * Math.LN2;
     tail = s * Math.exp(logTop);
   }

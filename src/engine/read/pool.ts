@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { parseRange, type ParseFailure, type ParseJob, type ParseResult } from './parse';
 import { expectDefined } from '../../shared/expect';
 
@@ -39,8 +39,11 @@ export class ParsePool {
     for (let i = 0; i < size; i++) {
       const work: ThreadWork = { ms: 0, jobs: 0, bytes: 0 };
       this.work.push(work);
+      // node:worker_threads is loaded when a pool starts: a warm CLI run never needs it.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily; typed by the import type
+      const { Worker: WorkerThread } = require('node:worker_threads') as typeof import('node:worker_threads');
       // Small young generations: the parse garbage dies young; bounded worker heaps keep the peak RSS down.
-      const w = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      const w = new WorkerThread(script, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       w.on('message', (msg: { id: number; result?: Outcome; error?: string; ms?: number }) => {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);

@@ -15,8 +15,10 @@ import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { expectDefined } from '../../../shared/expect';
 
-// HTML blocks on, so that an HTML comment is a block to skip rather than prose.
-const blocks = new MarkdownIt({ html: true });
+// HTML blocks on, so that an HTML comment is a block to skip rather than prose. Made at first use:
+// markdown-it's entity tables cost every CLI start a few milliseconds that only a report check needs.
+let parser: ReturnType<typeof MarkdownIt> | null = null;
+const markdownIt = (): ReturnType<typeof MarkdownIt> => (parser ??= new MarkdownIt({ html: true }));
 
 /** What a line of the report is, for the lineage contexts of CLAIMS.md §2. */
 export type LineRole = 'text' | 'heading' | 'heading-continued' | 'table' | 'code';
@@ -112,6 +114,7 @@ export function readReport(text: string): ReportText {
       if (o !== undefined && o >= 0) roles[o] = p === from ? first : role;
     }
   };
+  const blocks = markdownIt();
   const tokens: ReturnType<typeof blocks.parse> = [];
   blocks.block.parse(parsedLines.join('\n'), blocks, {}, tokens);
   for (const t of tokens) {
