@@ -324,6 +324,16 @@ export function appendTargets(dir: string): string[] {
  * files, or its graded file alone in the short shape); returns the files appended to.
  */
 export function appendTraces(dir: string, count: number, seed = 7, shape: Shape = 'default'): string[] {
+  return writeAppend(appendedText(dir, count, seed, shape));
+}
+
+/** What appendTraces() writes, made but not yet written (a timing can then start at the write). */
+export function appendedText(
+  dir: string,
+  count: number,
+  seed = 7,
+  shape: Shape = 'default',
+): { file: string; text: string }[] {
   const rand = mulberry32(seed);
   const model = MODELS[0] as string;
   const { traceFile, gradedFile } = appendFiles(dir);
@@ -354,12 +364,14 @@ export function appendTraces(dir: string, count: number, seed = 7, shape: Shape 
       JSON.stringify({ trace_id: id, llm_verdict: VERDICTS[i % VERDICTS.length], grader_model: GRADER }),
     );
   }
-  const touched: string[] = [];
-  if (lines.length > 0) {
-    fs.appendFileSync(traceFile, `${lines.join('\n')}\n`);
-    touched.push(traceFile);
-  }
-  fs.appendFileSync(gradedFile, `${graded.join('\n')}\n`);
-  touched.push(gradedFile);
-  return touched;
+  const parts: { file: string; text: string }[] = [];
+  if (lines.length > 0) parts.push({ file: traceFile, text: `${lines.join('\n')}\n` });
+  parts.push({ file: gradedFile, text: `${graded.join('\n')}\n` });
+  return parts;
+}
+
+/** Appends what appendedText() made; returns the files appended to. */
+export function writeAppend(parts: { file: string; text: string }[]): string[] {
+  for (const { file, text } of parts) fs.appendFileSync(file, text);
+  return parts.map((p) => p.file);
 }

@@ -19,8 +19,12 @@ export interface HostEvents {
   warn(message: string): void;
 }
 
-/** Files change in bursts (a runner appending, a grader writing): wait this long for the burst to end. */
-const DEBOUNCE_MS = 75;
+/**
+ * Files change in bursts (a runner appending, a grader writing): wait this long for the burst to end.
+ * Short, because the page is expected to follow a change within 250 ms (issue 8), and a change that
+ * arrives during a run schedules exactly one more run: a longer burst costs a run, never a lost change.
+ */
+const DEBOUNCE_MS = 25;
 /** Folders watched directly at most (each is one inotify watch). */
 const MAX_WATCHED_FOLDERS = 2000;
 
