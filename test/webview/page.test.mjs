@@ -187,16 +187,31 @@ async function chooseRegression(page, key) {
 }
 
 /**
- * Clicks a model's point on a chart, where the page says it drew it.
+ * Clicks a point on a chart where the page says it is drawn now, until `done` says the click took
+ * effect (at most 10 s): a chart drawn for the first time animates its points in, and a loaded
+ * machine can hold its frames back, so a position read during the animation may be left behind.
  * @param {Page} page
- * @param {'scaling' | 'dilution'} chart
- * @param {string} model
+ * @param {'scaling' | 'dilution' | 'headline'} chart
+ * @param {string} name a model (a lineage on the headline chart)
+ * @param {() => Promise<boolean>} done
  */
-async function clickPoint(page, chart, model) {
-  const at = await page.evaluate(({ c, m }) => window.ffLens.pointPosition(c, m), { c: chart, m: model });
-  assert.ok(at, `${model} has a point on the ${chart} chart`);
-  await page.mouse.click(at.x, at.y);
+async function clickPoint(page, chart, name, done) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const at = await page.evaluate(({ c, m }) => window.ffLens.pointPosition(c, m), { c: chart, m: name });
+    assert.ok(at, `${name} has a point on the ${chart} chart`);
+    await page.mouse.click(at.x, at.y);
+    for (let i = 0; i < 5; i++) {
+      if (await done()) return;
+      await page.waitForTimeout(50);
+    }
+    assert.ok(Date.now() < deadline, `a click on ${name} on the ${chart} chart took effect`);
+  }
 }
+
+/** Whether the trace pane lists rows (a click on a point selected its traces). */
+const listsTraces = (/** @type {Page} */ page) => async () =>
+  (await page.locator('.vlist-row[data-trace-id]').count()) > 0;
 
 /**
  * Share of a canvas's pixels that differ from its top-left pixel, and how many colours it uses.
@@ -278,7 +293,12 @@ test('clicking the Qwen 3.5 2B point requests exactly its cell and lists its row
   const { page, context, seen } = await openPage();
   await chooseRegression(page, { attack_class: ADVERSARIAL_CELL.attackClass });
   const before = (await requests(page, 'traces')).length;
-  await clickPoint(page, 'scaling', 'qwen3.5:2b');
+  await clickPoint(
+    page,
+    'scaling',
+    'qwen3.5:2b',
+    async () => (await requests(page, 'traces')).length > before,
+  );
   const all = await waitForRequests(page, 'traces', before + 1);
   const clicked = expectDefined(all[before], 'the traces request of the click').params;
   assert.deepEqual(clicked.selector, {
@@ -562,7 +582,7 @@ test('state survives a reload (setState / getState)', async () => {
   const { page, context, seen } = await openPage();
   await page.click('#tab-dilution');
   await page.waitForSelector('.chart-box[data-chart="dilution"] canvas');
-  await clickPoint(page, 'dilution', 'qwen/qwen3.5-9b');
+  await clickPoint(page, 'dilution', 'qwen/qwen3.5-9b', listsTraces(page));
   await page.waitForSelector('.vlist-row[data-trace-id]');
   await page.click('.chip[aria-label^="Only COMPLIANCE"]');
   await page.waitForFunction(() =>
@@ -625,7 +645,7 @@ test('a restore message from the host puts the page back as it was', async () =>
 test('a new results message re-renders and keeps tab, regression, selection, filter and trace', async () => {
   const { page, context, seen } = await openPage();
   await chooseRegression(page, { attack_class: 'format_lock' });
-  await clickPoint(page, 'scaling', 'qwen3.5:2b');
+  await clickPoint(page, 'scaling', 'qwen3.5:2b', listsTraces(page));
   await page.waitForSelector('.vlist-row[data-trace-id]');
   await page.fill('input[aria-label="Filter the traces by text"]', 'qwen');
   await page.waitForFunction(lastFilterTextIs, 'qwen');
@@ -838,20 +858,15 @@ test('the dilution headline states its interval, its decision in words and the s
   assert.ok((await canvasInk(page, chart)).share > 0.01, 'ink on the headline chart');
   const label = (await page.getAttribute(chart, 'aria-label')) ?? '';
   assert.ok(label.includes(`[${signed1(lo)}, ${signed1(hi)}]`), `the chart's summary: ${label}`);
-  // A click on the span shows that lineage's models on the Δ chart. The chart may still be
-  // animating in (a loaded machine can hold its frames back), so the click is repeated where the
-  // span is drawn now until the lineage is chosen, for at most 10 s.
+  // A click on the span shows that lineage's models on the Δ chart.
   const lineageSelect = 'select[aria-label="Lineage of the dilution regression"]';
-  const deadline = Date.now() + 10_000;
-  let chosen = '';
-  while (chosen !== hl.lineage && Date.now() < deadline) {
-    const at = await page.evaluate((l) => window.ffLens.pointPosition('headline', l), hl.lineage);
-    assert.ok(at, 'the span has a point');
-    await page.mouse.click(at.x, at.y);
-    chosen = await page.inputValue(lineageSelect);
-    if (chosen !== hl.lineage) await page.waitForTimeout(200);
-  }
-  assert.equal(chosen, hl.lineage, 'a click on the span chooses its lineage');
+  await clickPoint(
+    page,
+    'headline',
+    hl.lineage,
+    async () => (await page.inputValue(lineageSelect)) === hl.lineage,
+  );
+  assert.equal(await page.inputValue(lineageSelect), hl.lineage, 'a click on the span chooses its lineage');
   await page.mouse.move(5, 5); // no tooltip over the span
   await shot(page, 'dilution-headline-dark');
   await assertClean(page, seen);
