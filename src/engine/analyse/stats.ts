@@ -27,7 +27,7 @@ const lib = (): NonNullable<typeof stdlib> =>
 
 /**
  * Student t quantile (stdlib's, by the inverse regularised incomplete beta function), kept per
- * (p, df): an analysis asks for the same few hundreds of times, and each costs an iterative inverse.
+ * (p, df): an analysis asks for the same few values many times, and each costs an iterative inverse.
  */
 const tQuantiles = new Map<string, number>();
 export function tQuantile(p: number, df: number): number {

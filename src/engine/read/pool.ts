@@ -36,12 +36,12 @@ export class ParsePool {
       this.work.push({ ms: 0, jobs: 0, bytes: 0 });
       return;
     }
+    // node:worker_threads is loaded when a pool starts: a warm CLI run never needs it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily; typed by the import type
+    const { Worker: WorkerThread } = require('node:worker_threads') as typeof import('node:worker_threads');
     for (let i = 0; i < size; i++) {
       const work: ThreadWork = { ms: 0, jobs: 0, bytes: 0 };
       this.work.push(work);
-      // node:worker_threads is loaded when a pool starts: a warm CLI run never needs it.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily; typed by the import type
-      const { Worker: WorkerThread } = require('node:worker_threads') as typeof import('node:worker_threads');
       // Small young generations: the parse garbage dies young; bounded worker heaps keep the peak RSS down.
       const w = new WorkerThread(script, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       w.on('message', (msg: { id: number; result?: Outcome; error?: string; ms?: number }) => {
