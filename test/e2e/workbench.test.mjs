@@ -1508,15 +1508,31 @@ test(
       // One file changes (1,000 traces appended); time from the write until the page shows the new
       // analysis (the lines are made first: making 3 MB of text is the test's time, not the editor's).
       const appended = appendedText(corpus, 1000, 4242);
+      const want = `${(info.traces + 1000).toLocaleString('en-US')} traces`;
+      // The page notes when its status first says so, after the next frame (the test's polling,
+      // every 150 ms, would add up to that much); both clocks are this machine's wall clock.
+      await status.evaluate((el, w) => {
+        const seen = () => {
+          if (el.hasAttribute('data-shown-at') || !(el.textContent ?? '').includes(w)) return;
+          el.setAttribute('data-shown-at', '');
+          requestAnimationFrame(() => setTimeout(() => el.setAttribute('data-shown-at', String(Date.now()))));
+        };
+        new MutationObserver(seen).observe(el, { childList: true, subtree: true, characterData: true });
+      }, want);
       const before = Date.now();
       writeAppend(appended);
-      const want = `${(info.traces + 1000).toLocaleString('en-US')} traces`;
       await waitUntil(
         async () => (await status.textContent())?.includes(want),
         `the page to show ${want}`,
         60000,
       );
-      timings.bench40kPageUpdateAfterAppendMs = Date.now() - before;
+      timings.bench40kPageNoticedByTestAfterMs = Date.now() - before;
+      const shownAt = await waitUntil(
+        async () => Number((await status.getAttribute('data-shown-at')) || 0),
+        'the page to note when it showed the new analysis',
+        5000,
+      );
+      timings.bench40kPageUpdateAfterAppendMs = shownAt - before;
       // The server's own account of that run (its log, the extension's output channel).
       await new Promise((r) => setTimeout(r, 500));
       const log = logText(ud2);
