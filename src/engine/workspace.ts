@@ -15,6 +15,7 @@ import {
   updateIndex,
   type ChangeListener,
   type FileChange,
+  type PoolSource,
   type Progress,
   type UpdateReport,
 } from './index/indexer';
@@ -23,6 +24,7 @@ import { IndexRefused, isIndexDamage, TraceIndex, type FileRow } from './index/t
 import type { OmittedProblems, Problem } from './problems';
 import { discover, isInside, type DiscoveredFile, type Discovery } from './read/discover';
 import { openRegular } from './read/jsonl';
+import { ParsePool } from './read/pool';
 import type { ResultsDocument } from './report/results';
 import type { Settings } from './settings';
 
@@ -142,6 +144,29 @@ export class Workspace {
   };
   /** Whether the last analysis found the memory join brought forward, or built it. */
   private memoryJoinUse: 'memory' | 'memory-built' = 'memory-built';
+  /**
+   * The language server's parse worker, kept between refreshes (keepParsedSegments): its scanner
+   * code is optimised by the first index, so a small change parses at full speed instead of on a
+   * main thread that never ran the scanner (the page follows a change sooner; DECISIONS 75). Large
+   * work still gets a pool of its own, one worker per core.
+   */
+  private keptPool: ParsePool | null = null;
+  private readonly pools: PoolSource = {
+    take: (totalBytes) => {
+      const kept = this.keptPool;
+      this.keptPool = null;
+      if (kept?.usable && !ParsePool.isLarge(totalBytes)) return kept;
+      void kept?.close();
+      return ParsePool.forWork(totalBytes);
+    },
+    give: async (pool) => {
+      if (this.options.keepParsedSegments !== true || !pool.usable || this.index === null)
+        return pool.close();
+      await pool.shrink(1);
+      void this.keptPool?.close();
+      this.keptPool = pool;
+    },
+  };
 
   constructor(
     readonly root: string,
@@ -188,6 +213,8 @@ export class Workspace {
   close(): void {
     this.index?.close();
     this.index = null;
+    void this.keptPool?.close();
+    this.keptPool = null;
   }
 
   get files(): DiscoveredFile[] {
@@ -317,6 +344,7 @@ export class Workspace {
           (changes, before, after) => {
             seen = { changes, before, after };
           },
+          this.pools,
         );
         const t0 = performance.now();
         this.followInMemory(index, seen);

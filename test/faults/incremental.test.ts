@@ -9,7 +9,9 @@
  *   - the language server's path: one Workspace kept open, parsed segments and the join in memory,
  * must be byte-identical to a fresh, in-memory analysis of the same folder (generated_at fixed). The
  * server's list of traces (where each is, its verdicts and where they come from) must be the fresh
- * one's, and the traces behind each cell exactly what the cell counted.
+ * one's, and the traces behind each cell exactly what the cell counted. The server parses on worker
+ * threads as it does in the editor: its first refresh starts them, and every later one parses on
+ * the worker it kept (the bundled dist/parseWorker.js: `npm test` builds it first).
  *
  *   FF_INCREMENTAL_SEEDS=40 FF_INCREMENTAL_STEPS=200 node --import tsx --test test/faults/incremental.test.ts
  * runs longer; a failure names its seed, step and the changes before it.
@@ -29,6 +31,20 @@ const STEPS = Number(process.env.FF_INCREMENTAL_STEPS) || 40;
 const FIRST_SEED = Number(process.env.FF_INCREMENTAL_SEED) || 20261128;
 
 const T = '2026-11-28T00:00:00.000Z';
+
+const PARSE_WORKER = path.join(__dirname, '..', '..', 'dist', 'parseWorker.js');
+
+/** The server's refresh, its parsing on worker threads however small the workspace (restored after). */
+async function serverRefresh(server: Workspace): Promise<number> {
+  const before = process.env.FF_LENS_WORKERS;
+  process.env.FF_LENS_WORKERS = 'always';
+  try {
+    return (await server.refresh()).threads;
+  } finally {
+    if (before === undefined) delete process.env.FF_LENS_WORKERS;
+    else process.env.FF_LENS_WORKERS = before;
+  }
+}
 const text = (d: ResultsDocument): string => JSON.stringify(d);
 
 /** Every trace as the editor lists it: where it is, what it is, the verdicts it has and where they come from. */
@@ -112,6 +128,8 @@ it(
   `${SEEDS} generated workspaces × ${STEPS} random changes: the CLI's and the server's incremental documents equal a from-scratch one after every change`,
   { timeout: 600_000 },
   async () => {
+    assert.ok(fs.existsSync(PARSE_WORKER), `${PARSE_WORKER} is built (npm run build)`);
+    process.env.FF_LENS_PARSE_WORKER = PARSE_WORKER;
     for (let s = 0; s < SEEDS; s++) {
       const seed = FIRST_SEED + s;
       const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'ff-incremental-')));
@@ -138,7 +156,9 @@ it(
             serverSettings = JSON.stringify(gen.settings);
             server.setSettings(withDefaults(gen.settings));
           }
-          await server.refresh();
+          const threads = await serverRefresh(server);
+          if (step % 25 !== 0)
+            assert.equal(threads, 1, `the server parses on the worker it kept, ${where()}`);
           const run = server.analyse(T);
           const served = text(run.document);
           assert.ok(served === expected, `server path, ${where()}\n${firstDifference(served, expected)}`);
@@ -164,5 +184,6 @@ it(
         fs.rmSync(dir, { recursive: true, force: true });
       }
     }
+    delete process.env.FF_LENS_PARSE_WORKER;
   },
 );

@@ -123,18 +123,34 @@ interface Unopened {
   failure: ParseFailure;
 }
 
+/**
+ * Where a refresh gets its parse pool and gives it back. By default a pool for the work at hand,
+ * closed when the refresh ends; the language server keeps one warm worker between refreshes
+ * (Workspace).
+ */
+export interface PoolSource {
+  take(totalBytes: number): ParsePool;
+  give(pool: ParsePool): Promise<void>;
+}
+
+const freshPools: PoolSource = {
+  take: (totalBytes) => ParsePool.forWork(totalBytes),
+  give: (pool) => pool.close(),
+};
+
 export async function updateIndex(
   index: TraceIndex,
   root: string,
   discovered: DiscoveredFile[],
   progress?: Progress,
   listener?: ChangeListener,
+  pools: PoolSource = freshPools,
 ): Promise<UpdateReport> {
   index.begin();
   try {
     const before = index.generation();
     const changes = new Changes(listener !== undefined);
-    const report = await update(index, root, discovered, changes, progress);
+    const report = await update(index, root, discovered, changes, pools, progress);
     if (report.changed) index.bumpGeneration();
     const t0 = performance.now();
     listener?.(changes.list(index), before, index.generation());
@@ -154,6 +170,7 @@ async function update(
   root: string,
   discovered: DiscoveredFile[],
   changes: Changes,
+  pools: PoolSource,
   progress?: Progress,
 ): Promise<UpdateReport> {
   const known = new Map(index.files().map((f) => [f.path, f]));
@@ -204,9 +221,9 @@ async function update(
   }
   const reads = plans.filter((p) => (p.decision === 'append' || p.decision === 'full') && isJsonl(p.file));
   const toRead = reads.reduce((s, p) => s + p.st.size - startOf(p), 0);
-  const pool = ParsePool.forWork(toRead);
+  const pool = pools.take(toRead);
   report.threads = pool.threads;
-  report.parse = pool.work;
+  report.parse = pool.newAccount();
   let done = 0;
   const total = plans.reduce((s, p) => s + p.st.size, 0);
   try {
@@ -250,7 +267,7 @@ async function update(
       progress?.(done, total, p.file.path);
     }
   } finally {
-    await pool.close();
+    await pools.give(pool);
   }
   return report;
 }

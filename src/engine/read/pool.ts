@@ -25,8 +25,12 @@ export class ParsePool {
   private queue: { id: number; job: ParseJob }[] = [];
   private pending = new Map<number, Pending>();
   private nextId = 0;
+  /** Each worker's account of the current use (newAccount()). */
+  private readonly accounts = new Map<Worker, ThreadWork>();
+  /** A worker failed or exited: the pool is given no more work (a kept pool is replaced). */
+  private failed = false;
   /** Per worker, or one entry for the calling thread when there are no workers. */
-  readonly work: ThreadWork[] = [];
+  work: ThreadWork[] = [];
 
   private constructor(
     private readonly script: string | null,
@@ -40,38 +44,71 @@ export class ParsePool {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily; typed by the import type
     const { Worker: WorkerThread } = require('node:worker_threads') as typeof import('node:worker_threads');
     for (let i = 0; i < size; i++) {
-      const work: ThreadWork = { ms: 0, jobs: 0, bytes: 0 };
-      this.work.push(work);
       // Small young generations: the parse garbage dies young; bounded worker heaps keep the peak RSS down.
       const w = new WorkerThread(script, { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       w.on('message', (msg: { id: number; result?: Outcome; error?: string; ms?: number }) => {
         const p = this.pending.get(msg.id);
         this.pending.delete(msg.id);
-        work.ms += msg.ms ?? 0;
-        work.jobs++;
-        work.bytes += p?.bytes ?? 0;
+        const work = this.accounts.get(w);
+        if (work) {
+          work.ms += msg.ms ?? 0;
+          work.jobs++;
+          work.bytes += p?.bytes ?? 0;
+        }
         if (msg.result) p?.resolve(msg.result);
         else p?.reject(new Error(msg.error ?? 'parse worker failed'));
+        // An idle worker does not keep the process alive (a kept pool waits between refreshes).
+        w.unref();
         this.idle.push(w);
         this.pump();
       });
-      w.on('error', (e) => {
+      const fail = (e: Error): void => {
+        if (!this.workers.includes(w)) return; // closed or shrunk on purpose
+        this.failed = true;
         for (const p of this.pending.values()) p.reject(e);
         this.pending.clear();
-      });
+      };
+      w.on('error', fail);
+      w.on('exit', (code) => fail(new Error(`a parse worker exited (code ${code})`)));
       this.workers.push(w);
       this.idle.push(w);
     }
+    this.newAccount();
+  }
+
+  /** Whether the pool can take work: it has workers and none of them failed. */
+  get usable(): boolean {
+    return !this.failed && this.workers.length > 0;
+  }
+
+  /** Starts a new account of the work done (a kept pool serves one refresh after another). */
+  newAccount(): ThreadWork[] {
+    if (this.script === null) {
+      this.work = [{ ms: 0, jobs: 0, bytes: 0 }];
+      return this.work;
+    }
+    this.work = this.workers.map((w) => {
+      const work = { ms: 0, jobs: 0, bytes: 0 };
+      this.accounts.set(w, work);
+      return work;
+    });
+    return this.work;
+  }
+
+  /** Whether `totalBytes` of work is worth starting workers for: the size rule of forWork(). */
+  static isLarge(totalBytes: number): boolean {
+    return totalBytes >= WORKER_THRESHOLD;
   }
 
   /**
    * A pool for `totalBytes` of work. `FF_LENS_WORKERS=never|always` overrides the size rule (tests
-   * compare both paths). Workers need the bundled parseWorker.js beside this code.
+   * compare both paths). Workers need the bundled parseWorker.js beside this code, or at
+   * `FF_LENS_PARSE_WORKER` (tests that run the TypeScript source, which has no bundle beside it).
    */
   static forWork(totalBytes: number): ParsePool {
     const mode = process.env.FF_LENS_WORKERS;
-    const script = path.join(__dirname, 'parseWorker.js');
-    const want = mode === 'always' || (mode !== 'never' && totalBytes >= WORKER_THRESHOLD);
+    const want = mode === 'always' || (mode !== 'never' && ParsePool.isLarge(totalBytes));
+    const script = process.env.FF_LENS_PARSE_WORKER || path.join(__dirname, 'parseWorker.js');
     if (!want || !fs.existsSync(script)) return new ParsePool(null, 0);
     return new ParsePool(
       script,
@@ -97,6 +134,7 @@ export class ParsePool {
         work.bytes += job.end - job.start;
       }
     }
+    if (this.failed) return Promise.reject(new Error('a parse worker failed; the pool takes no more work'));
     const id = this.nextId++;
     const p = new Promise<Outcome>((resolve, reject) =>
       this.pending.set(id, { resolve, reject, bytes: job.end - job.start }),
@@ -109,13 +147,23 @@ export class ParsePool {
   private pump(): void {
     while (this.idle.length > 0 && this.queue.length > 0) {
       const w = this.idle.pop() as Worker;
+      w.ref();
       w.postMessage(this.queue.shift());
     }
   }
 
+  /** Keeps `n` workers (all idle: between uses) and ends the others. */
+  async shrink(n: number): Promise<void> {
+    const extra = this.workers.splice(n);
+    this.idle = this.idle.filter((w) => !extra.includes(w));
+    for (const w of extra) this.accounts.delete(w);
+    await Promise.all(extra.map((w) => w.terminate()));
+  }
+
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    const all = this.workers;
     this.workers = [];
     this.idle = [];
+    await Promise.all(all.map((w) => w.terminate()));
   }
 }
