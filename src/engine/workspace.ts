@@ -163,6 +163,7 @@ export class Workspace {
       if (this.options.keepParsedSegments !== true || !pool.usable || this.index === null)
         return pool.close();
       await pool.shrink(1);
+      if (this.index === null) return pool.close(); // closed meanwhile
       void this.keptPool?.close();
       this.keptPool = pool;
     },
