@@ -29,8 +29,8 @@ export class ParsePool {
   private readonly accounts = new Map<Worker, ThreadWork>();
   /** A worker failed or exited: the pool is given no more work (a kept pool is replaced). */
   private failed = false;
-  /** Per worker, or one entry for the calling thread when there are no workers. */
-  work: ThreadWork[] = [];
+  /** Per worker, or one entry for the calling thread when there are no workers (the current use: newAccount()). */
+  private work: ThreadWork[] = [];
 
   private constructor(
     private readonly script: string | null,
