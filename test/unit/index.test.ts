@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { withDefaults } from '../../src/engine/settings';
 import Database from 'better-sqlite3';
-import { SCHEMA_VERSION, TraceIndex } from '../../src/engine/index/traceIndex';
+import { PAGE_SIZE, SCHEMA_VERSION, TraceIndex } from '../../src/engine/index/traceIndex';
 import { Workspace } from '../../src/engine/workspace';
 import { jsonl, tempWorkspace, writeFile } from './workspaces';
 
@@ -163,6 +163,22 @@ describe('incremental index', () => {
     assert.equal(r.changed, true, 'garbage: rebuilt');
     assert.equal(ws.analyse().document.inputs.traces.total, 1);
     ws.close();
+  });
+
+  it('a new index, on disk or in memory, has 16 KB pages (a cold commit writes a quarter of the frames)', async () => {
+    // Expected value: DECISIONS.md 76 (SQLite's default is 4,096 bytes).
+    assert.equal(PAGE_SIZE, 16_384);
+    const { indexPath, open } = setup({ 'runs/a/m_traces.jsonl': jsonl([line(1)]) });
+    const ws = open();
+    await ws.refresh();
+    ws.close();
+    const db = new Database(indexPath, { readonly: true });
+    assert.equal(db.pragma('page_size', { simple: true }), PAGE_SIZE);
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    db.close();
+    const memory = TraceIndex.open(null, '/nowhere');
+    assert.equal(memory.pageSize(), PAGE_SIZE);
+    memory.close();
   });
 
   it('never writes to the workspace', async () => {
