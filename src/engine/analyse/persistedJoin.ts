@@ -14,7 +14,15 @@
  */
 import type { FileChange } from '../index/indexer';
 import { collectGarbage } from '../memory';
-import { emptyRec, forEachRow, readRow, SEGMENT_STRIDE, type Rec, type Segment } from '../index/segment';
+import {
+  emptyRec,
+  forEachRow,
+  LINE_COLUMN,
+  readRow,
+  SEGMENT_STRIDE,
+  type Rec,
+  type Segment,
+} from '../index/segment';
 import { IndexDamaged, type FileRow, type TraceIndex } from '../index/traceIndex';
 import type { Problem } from '../problems';
 import type { FileKind } from '../settings';
@@ -634,7 +642,7 @@ export class PersistedJoin extends JoinState<BucketComponent> {
         const groupKeys = new Set<number>();
         const lines: number[] = [];
         for (const k of c) {
-          const line = read(k).line;
+          const line = cache.line(fileOf[k] as number, k);
           lines.push(line);
           places.push(localOf.get(fileOf[k] as number) as number, line);
           for (let j = own.starts[k] as number; j < (own.starts[k + 1] as number); j++)
@@ -655,20 +663,26 @@ export class PersistedJoin extends JoinState<BucketComponent> {
       });
       // Each problem and size candidate goes to the component of the line it is about.
       if (joined.problems.length > 0 || joined.traces.some((t) => t.params !== null)) {
-        const owner = new Map<string, number>();
+        // Owner by (bucket file, line): numbers, not a string per record.
+        const owner = local.list.map(() => new Map<number, number>());
         comps.forEach((c, ci) => {
           const lines = (shape[ci] as (typeof shape)[number]).lines;
           c.forEach((k, j) =>
-            owner.set(`${(refs[fileOf[k] as number] as FileRef).path}\u0000${lines[j]}`, ci),
+            (owner[localOf.get(fileOf[k] as number) as number] as Map<number, number>).set(
+              lines[j] as number,
+              ci,
+            ),
           );
         });
-        const ownerAt = (path: string, line: number): ComponentShape =>
-          shape[owner.get(`${path}\u0000${line}`) as number] as ComponentShape;
-        for (const p of joined.problems) ownerAt(p.path, (p.line ?? p.row) as number).problems.push(p);
+        const localByPath = new Map(local.list.map((f) => [f.path, f.idx]));
+        const ownerAt = (li: number, line: number): ComponentShape =>
+          shape[(owner[li] as Map<number, number>).get(line) as number] as ComponentShape;
+        for (const p of joined.problems)
+          ownerAt(localByPath.get(p.path) as number, (p.line ?? p.row) as number).problems.push(p);
         for (const t of joined.traces) {
           if (t.params === null) continue;
           const f = local.list[t.file] as JoinFile;
-          const c = ownerAt(f.path, t.line);
+          const c = ownerAt(t.file, t.line);
           if (!c.params.has(t.key) && givesSize(t.params))
             c.params.set(t.key, { ...positionOf(f, t.line), params: t.params });
         }
@@ -791,6 +805,18 @@ class FileRows {
 
   /** Record k (of file fi, in (path, line) order) into `r`. */
   read(fi: number, k: number, r: Rec): Rec {
+    const [seg, row] = this.find(fi, k);
+    readRow(seg, row, r);
+    return r;
+  }
+
+  /** The line of record k (of file fi): its first column, without reading the others. */
+  line(fi: number, k: number): number {
+    const [seg, row] = this.find(fi, k);
+    return seg.rows[row * SEGMENT_STRIDE + LINE_COLUMN] as number;
+  }
+
+  private find(fi: number, k: number): [Segment, number] {
     let f = this.loaded.get(fi);
     if (f) {
       // Most recently used last.
@@ -801,8 +827,7 @@ class FileRows {
     let s = 0;
     while (row >= (f.starts[s + 1] as number)) s++;
     row -= f.starts[s] as number;
-    readRow(f.segs[s] as Segment, row, r);
-    return r;
+    return [f.segs[s] as Segment, row];
   }
 
   private load(fi: number): { segs: Segment[]; starts: number[]; rows: number } {

@@ -84,7 +84,24 @@ const bump = <K>(m: Map<K, number>, k: K, by: number): void => {
   else m.set(k, v);
 };
 
+/**
+ * `a \0 b`, the same string for the same pair: a key made once and then looked up (by two strings
+ * whose hashes V8 keeps) instead of concatenated and hashed again for every trace.
+ */
+class PairKeys {
+  private readonly byFirst = new Map<string, Map<string, string>>();
+
+  of(a: string, b: string): string {
+    let m = this.byFirst.get(a);
+    if (!m) this.byFirst.set(a, (m = new Map<string, string>()));
+    let k = m.get(b);
+    if (k === undefined) m.set(b, (k = `${a}\u0000${b}`));
+    return k;
+  }
+}
+
 export class Totals {
+  private readonly pairKeys = new PairKeys();
   counts: TraceCounts = emptyCounts();
   /** Keyed `attack class \0 model`. */
   readonly cells = new Map<string, CellTotal>();
@@ -132,13 +149,13 @@ export class Totals {
       if (names.size === 0) this.names.delete(t.key);
       if (t.variant !== 'B') {
         const ac = t.attackClass;
-        const ck = `${ac}\u0000${t.key}`;
+        const ck = this.pairKeys.of(ac, t.key);
         let cell = this.cells.get(ck);
         if (!cell) this.cells.set(ck, (cell = { attackClass: ac, key: t.key, tally: new Tally() }));
         cell.tally.add(t, sign);
         if (cell.tally.total === 0) this.cells.delete(ck);
         if (t.dataset !== null) {
-          const dk = `${t.dataset}\u0000${t.key}`;
+          const dk = this.pairKeys.of(t.dataset, t.key);
           let d = this.datasetCells.get(dk);
           if (!d) this.datasetCells.set(dk, (d = { dataset: t.dataset, key: t.key, tally: new Tally() }));
           d.tally.add(t, sign);

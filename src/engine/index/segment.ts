@@ -96,6 +96,8 @@ export function emptyRec(): Rec {
 
 const TYPES: ColumnType[] = SEGMENT_COLUMNS.map(([, t]) => t);
 const NAMES: string[] = SEGMENT_COLUMNS.map(([n]) => n);
+/** Where a row's line number is, in `Segment.rows` (a reader that needs only the line reads only it). */
+export const LINE_COLUMN = NAMES.indexOf('line');
 
 /** Visit a segment's rows in order; `r` is reused between rows: copy what you keep. */
 export function forEachRow(seg: Segment, r: Rec, visit: (r: Rec) => void): void {
