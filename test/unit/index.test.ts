@@ -165,7 +165,7 @@ describe('incremental index', () => {
     ws.close();
   });
 
-  it('a new index, on disk or in memory, has 16 KB pages (a cold commit writes a quarter of the frames)', async () => {
+  it('a new index, on disk or in memory, has 16 KB pages (a cold commit writes a quarter of the frames), and its join-state rows are counted on an index', async () => {
     // Expected value: DECISIONS.md 76 (SQLite's default is 4,096 bytes).
     assert.equal(PAGE_SIZE, 16_384);
     const { indexPath, open } = setup({ 'runs/a/m_traces.jsonl': jsonl([line(1)]) });
@@ -175,6 +175,9 @@ describe('incremental index', () => {
     const db = new Database(indexPath, { readonly: true });
     assert.equal(db.pragma('page_size', { simple: true }), PAGE_SIZE);
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    // The join state's rows are counted on a small index, not by reading every bucket's large row.
+    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT count(*) FROM buckets').all() as { detail: string }[];
+    assert.match(plan.map((p) => p.detail).join('\n'), /COVERING INDEX buckets_count/);
     db.close();
     const memory = TraceIndex.open(null, '/nowhere');
     assert.equal(memory.pageSize(), PAGE_SIZE);
