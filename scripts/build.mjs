@@ -9,6 +9,24 @@ const watch = process.argv.includes('--watch');
 
 /** @typedef {Omit<esbuild.BuildOptions, 'entryPoints'> & { entryPoints: Record<string, string> }} Build */
 
+/**
+ * Modules bundled apart, src/engine/lazy/NAME.ts → dist/lazy/NAME.js, and required at first use:
+ * a CLI start reads and compiles only what every run needs (DECISIONS 79). An import of one of them
+ * from any node bundle is left as a require of the file beside that bundle.
+ */
+const LAZY = ['stdlib', 're2', 'markdown'];
+/** @type {esbuild.Plugin} */
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(build) {
+    build.onResolve({ filter: new RegExp(`/lazy/(${LAZY.join('|')})$`) }, (args) =>
+      args.kind === 'entry-point'
+        ? undefined
+        : { path: `./lazy/${args.path.slice(args.path.lastIndexOf('/') + 1)}.js`, external: true },
+    );
+  },
+};
+
 /** @type {esbuild.BuildOptions} */
 const node = {
   bundle: true,
@@ -25,6 +43,7 @@ const node = {
   external: ['better-sqlite3', 'vscode'],
   // ESM builds first: jsonc-parser's UMD build requires its own files dynamically, which a bundle cannot follow.
   mainFields: ['module', 'main'],
+  plugins: [lazyModules],
   logLevel: 'warning',
 };
 
@@ -33,7 +52,11 @@ const bundles = [
   // parseWorker runs beside cli.js and server.js (worker threads of the indexer).
   {
     ...node,
-    entryPoints: { cli: 'src/cli/main.ts', parseWorker: 'src/engine/read/parseWorker.ts' },
+    entryPoints: {
+      cli: 'src/cli/main.ts',
+      parseWorker: 'src/engine/read/parseWorker.ts',
+      ...Object.fromEntries(LAZY.map((name) => [`lazy/${name}`, `src/engine/lazy/${name}.ts`])),
+    },
     outdir: 'dist',
   },
   { ...node, entryPoints: { server: 'src/server/server.ts' }, outdir: 'dist' },

@@ -1406,33 +1406,52 @@ describe('incremental index through the CLI (--index FILE)', () => {
     assert.equal(sansTime(second.stdout), sansTime(first.stdout));
   });
 
-  it('a warm run (nothing changed) starts no worker thread and loads neither node:v8 nor node:vm', async () => {
+  it('a warm run (nothing changed) starts no worker thread and loads neither node:v8 nor node:vm, nor a lazy bundle', async () => {
     // What Node.js loaded, written at exit by a preloaded script: the warm run is mostly process
-    // start, so the modules only indexing needs are loaded when it indexes (memory.ts, pool.ts).
+    // start, so the modules only indexing needs are loaded when it indexes (memory.ts, pool.ts), and
+    // the bundles apart (dist/lazy: stdlib, the regex engine, the Markdown parsers) when first used.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-lens-modules-'));
     const loadedBy = async (args: string[], env: NodeJS.ProcessEnv = {}): Promise<[Run, string[]]> => {
       const out = path.join(dir, 'modules.txt');
       const preload = path.join(dir, 'modules.cjs');
       fs.writeFileSync(
         preload,
-        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, process.moduleLoadList.join('\\n')));`,
+        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, [...process.moduleLoadList, ...Object.keys(require.cache)].join('\\n')));`,
       );
-      const run = await ffLens(['analyze', root, '--json', '-', ...args], {
-        ...env,
-        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${preload}`,
-      });
-      assert.equal(run.code, 0, run.stderr);
+      const run = await ffLens(
+        args[0] === 'check-report' ? args : ['analyze', root, '--json', '-', ...args],
+        {
+          ...env,
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${preload}`,
+        },
+      );
+      assert.ok(run.code === 0 || args[0] === 'check-report', run.stderr);
       return [run, fs.readFileSync(out, 'utf8').split('\n')];
     };
+    const lazy = (loaded: string[], name: string): boolean =>
+      loaded.some((f) => f.endsWith(path.join('dist', 'lazy', `${name}.js`)));
     try {
       const [warm, loaded] = await loadedBy(['--index', index]);
       assert.match(warm.stderr, /\(0 read/);
       assert.ok(loaded.includes('NativeModule zlib'), 'the list is read (the index check uses node:zlib)');
       for (const m of ['worker_threads', 'v8', 'vm'])
         assert.ok(!loaded.includes(`NativeModule ${m}`), `node:${m} is not loaded by a warm run`);
-      // A run that parses on threads does load node:worker_threads: the check above can fail.
+      assert.ok(
+        loaded.some((f) => f.endsWith(path.join('dist', 'cli.js'))),
+        'the bundle is listed',
+      );
+      for (const name of ['stdlib', 're2', 'markdown'])
+        assert.ok(!lazy(loaded, name), `dist/lazy/${name}.js is not loaded by a warm run`);
+      // A run that parses on threads does load node:worker_threads, and one that computes the figures
+      // loads stdlib and the regex engine (the lineage map's patterns): the checks above can fail.
       const [, parsing] = await loadedBy(['--no-index'], { FF_LENS_WORKERS: 'always' });
       assert.ok(parsing.includes('NativeModule worker_threads'), 'a parsing run starts its threads');
+      assert.ok(lazy(parsing, 'stdlib') && lazy(parsing, 're2'), 'the figures load stdlib and re2');
+      assert.ok(!lazy(parsing, 'markdown'), 'an analysis does not load the Markdown parsers');
+      const report = path.join(dir, 'report.md');
+      fs.writeFileSync(report, '# A report\n\n| model | ASR |\n| --- | --- |\n| x | 1% |\n');
+      const [, checking] = await loadedBy(['check-report', report, root, '--no-index']);
+      assert.ok(lazy(checking, 'markdown'), 'a report check loads the Markdown parsers');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -3,8 +3,13 @@
  * patterns are the user's regular expressions, run on RE2's linear-time engine (re2js): a pattern
  * such as `(a+)+$` cannot make the analysis hang on a long model id.
  */
-import { RE2JS } from 're2js';
 import type { ProblemCode } from '../problems';
+
+/** The regular-expression engine, loaded when the first pattern is compiled (lazy/re2.ts). */
+let re2Module: typeof import('../lazy/re2') | null = null;
+const re2 = (): typeof import('../lazy/re2') =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily; typed by the import type
+  (re2Module ??= require('../lazy/re2') as typeof import('../lazy/re2'));
 
 export interface LineageMember {
   match: string;
@@ -105,6 +110,7 @@ export class LineageMap {
       l.members.forEach((m, mi) => {
         let regex: CompiledMember['regex'] = null;
         try {
+          const { RE2JS } = re2();
           regex = RE2JS.compile(m.match, RE2JS.CASE_INSENSITIVE);
         } catch (e) {
           problems.push({

@@ -7,23 +7,11 @@ import { wilsonOfRate, Z95, type Rate } from '../../shared/wilson';
 // The Wilson interval (ANALYSIS.md §1) is in src/shared: the page computes it for dataset points too.
 export { wilson, wilsonOfRate, Z95, type Rate } from '../../shared/wilson';
 
-/**
- * stdlib's functions, loaded at first use: their module graph (with its `debug` logger) costs every
- * CLI start ~8 ms that a run with cached results never needs.
- */
-let stdlib: {
-  gammaln: typeof import('@stdlib/math-base-special-gammaln');
-  tQuantile: typeof import('@stdlib/stats-base-dists-t-quantile');
-} | null = null;
-const lib = (): NonNullable<typeof stdlib> =>
-  (stdlib ??= {
-    /* eslint-disable @typescript-eslint/no-require-imports -- loaded lazily (above); typed by the import types */
-    gammaln:
-      require('@stdlib/math-base-special-gammaln') as typeof import('@stdlib/math-base-special-gammaln'),
-    tQuantile:
-      require('@stdlib/stats-base-dists-t-quantile') as typeof import('@stdlib/stats-base-dists-t-quantile'),
-    /* eslint-enable @typescript-eslint/no-require-imports */
-  });
+/** stdlib's functions, loaded at first use (lazy/stdlib.ts: a bundle apart, which a warm run never loads). */
+let stdlib: typeof import('../lazy/stdlib') | null = null;
+const lib = (): typeof import('../lazy/stdlib') =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily; typed by the import type
+  (stdlib ??= require('../lazy/stdlib') as typeof import('../lazy/stdlib'));
 
 /**
  * Student t quantile (stdlib's, by the inverse regularised incomplete beta function), kept per

@@ -8,17 +8,18 @@
  * the first line without an unescaped `|`), so blank lines are put there before parsing; positions
  * are mapped back to the report's own lines.
  */
-import MarkdownIt from 'markdown-it';
 import type { Nodes, Table } from 'mdast';
-import { fromMarkdown } from 'mdast-util-from-markdown';
-import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
-import { gfmTable } from 'micromark-extension-gfm-table';
 import { expectDefined } from '../../../shared/expect';
 
-// HTML blocks on, so that an HTML comment is a block to skip rather than prose. Made at first use:
-// markdown-it's entity tables cost every CLI start a few milliseconds that only a report check needs.
-let parser: ReturnType<typeof MarkdownIt> | null = null;
-const markdownIt = (): ReturnType<typeof MarkdownIt> => (parser ??= new MarkdownIt({ html: true }));
+/** The parsers, loaded at the first check (lazy/markdown.ts: a bundle apart, which an analysis never loads). */
+let parsers: typeof import('../../lazy/markdown') | null = null;
+const markdown = (): typeof import('../../lazy/markdown') =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily; typed by the import type
+  (parsers ??= require('../../lazy/markdown') as typeof import('../../lazy/markdown'));
+
+// HTML blocks on, so that an HTML comment is a block to skip rather than prose.
+let parser: InstanceType<ReturnType<typeof markdown>['MarkdownIt']> | null = null;
+const markdownIt = (): NonNullable<typeof parser> => (parser ??= new (markdown().MarkdownIt)({ html: true }));
 
 /** What a line of the report is, for the lineage contexts of CLAIMS.md §2. */
 export type LineRole = 'text' | 'heading' | 'heading-continued' | 'table' | 'code';
@@ -164,6 +165,7 @@ function tableCells(lines: string[], originOf: (i: number) => number): SourceTab
     lineStart.push(at);
     at += l.length + 1;
   }
+  const { fromMarkdown, gfmTable, gfmTableFromMarkdown } = markdown();
   const tree = fromMarkdown(text, { extensions: [gfmTable()], mdastExtensions: [gfmTableFromMarkdown()] });
   const find = (node: Nodes): Table | null => {
     if (node.type === 'table') return node;
