@@ -906,8 +906,12 @@ test('the CodeLens over a scenario line shows the same figures as ff-lens scenar
   assert.ok(dil, 'the demo has a diluted scenario');
   await open(expectDefined(dil.defined_at[0], `where ${dil.scenarioId} is defined`).path);
   await waitUntil(
-    async () =>
-      (await page.locator('.codelens-decoration').allTextContents()).some((t) => t.trim() === title(dil)),
+    async () => {
+      const lenses = (await page.locator('.codelens-decoration').allTextContents()).map((t) => t.trim());
+      // A miss says which lenses were shown (the failure message quotes it).
+      if (!lenses.includes(title(dil))) throw new Error(`lenses shown: ${JSON.stringify(lenses)}`);
+      return true;
+    },
     `the lens ${title(dil)}`,
   );
   await screenshot(page, '12-codelens');
