@@ -113,8 +113,9 @@ export function generateReport(doc: ResultsDocument, lines = 1000, target = 500)
 
 /**
  * `runs` timed checks and comparisons after `warmup` untimed ones (the language server checks
- * the same report again and again: its steady state is what an edit costs; the first check, with
- * the parsers not yet optimised, is reported apart).
+ * the same report again and again: its steady state is what an edit costs; the first check, which
+ * also loads the Markdown parsers (at first use, DECISIONS 79; here through tsx, from their sources)
+ * and runs them before they are optimised, is reported apart).
  */
 export async function benchClaims(
   folder: string,
