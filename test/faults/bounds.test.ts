@@ -13,6 +13,7 @@ import {
   ffLens,
   figures,
   fromScratch,
+  sansTime,
   tempDir,
   trace,
   traces,
@@ -159,5 +160,43 @@ describe('linear time', () => {
     assert.ok(r.ms < 10_000, `${r.ms} ms`);
     const doc = JSON.parse(r.stdout) as { inputs: { traces: { total: number; evaluable: number } } };
     assert.equal(doc.inputs.traces.total, 4);
+  });
+
+  it('a model with more traces and verdicts than the join-state build keeps parsed at once builds in linear time', async () => {
+    // 17,000 traces in one file and their verdicts in another: 34,000 records, more than the 30,000
+    // rows the cold build keeps parsed. Each trace joins its verdict, so a bucket reads the two files
+    // in turn; the build once let one go at every read and parsed it again (minutes, not seconds).
+    const n = 17_000;
+    const lines: string[] = [];
+    const verdicts: string[] = [];
+    for (let i = 0; i < n; i++) {
+      lines.push(
+        JSON.stringify({
+          trace_id: `big-${i}`,
+          scenario_id: `S${i}`,
+          model_id: 'qwen3.5:2b',
+          attack_class: i % 3 === 0 ? 'dan' : 'crescendo',
+          response: `answer ${i}`,
+        }),
+      );
+      verdicts.push(
+        JSON.stringify({ trace_id: `big-${i}`, llm_verdict: i % 4 === 0 ? 'COMPLIANCE' : 'REFUSAL' }),
+      );
+    }
+    const root = writeTree(path.join(dir, 'big-model'), {
+      'runs/a/qwen_traces.jsonl': `${lines.join('\n')}\n`,
+      'runs/a/flip_graded_qwen.jsonl': `${verdicts.join('\n')}\n`,
+      'runs/a/other_traces.jsonl': traces(0, 40, 'gemma3:4b'),
+    });
+    const index = path.join(dir, 'big-model.sqlite');
+    const r = await ffLens(['analyze', root, '--json', '-', '--index', index, '--timings'], {
+      timeoutMs: 90_000,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.ms < 20_000, `${r.ms} ms`);
+    const doc = JSON.parse(r.stdout) as Doc;
+    assert.equal(doc.inputs.traces.total, n + 40);
+    // Expected value: the same analysis without an index (a plain join, no join state).
+    assert.equal(sansTime(r.stdout), await fromScratch(root));
   });
 });

@@ -605,6 +605,7 @@ export class PersistedJoin extends JoinState<BucketComponent> {
     let flushed = 0;
     const flush = (): void => {
       if (group.length === 0) return;
+      cache.nextBucket();
       const id = this.newBucketId();
       const comps = group;
       group = [];
@@ -796,6 +797,13 @@ function pack(fresh: FreshComponent[]): StoredComponent[][] {
 class FileRows {
   private readonly loaded = new Map<number, { segs: Segment[]; starts: number[]; rows: number }>();
   private rows = 0;
+  /**
+   * The files the current bucket has read: never let go while it is built. A bucket reads its
+   * components record by record, a trace then its verdict, from two files in turn; when those two
+   * held more rows than the bound, each read let the other file go and the next read loaded it
+   * again, once per record (a 17,000-trace file and its verdicts: minutes, not a second).
+   */
+  private readonly pinned = new Set<number>();
 
   constructor(
     private readonly index: TraceIndex,
@@ -816,7 +824,13 @@ class FileRows {
     return seg.rows[row * SEGMENT_STRIDE + LINE_COLUMN] as number;
   }
 
+  /** A new bucket: the files of the last one may be let go again. */
+  nextBucket(): void {
+    this.pinned.clear();
+  }
+
   private find(fi: number, k: number): [Segment, number] {
+    this.pinned.add(fi);
     let f = this.loaded.get(fi);
     if (f) {
       // Most recently used last.
@@ -838,8 +852,10 @@ class FileRows {
     const f = { segs, starts, rows: starts[starts.length - 1] as number };
     this.loaded.set(fi, f);
     this.rows += f.rows;
+    // Least recently used first; the current bucket's files stay (the bound may be passed meanwhile).
     for (const [other, g] of this.loaded) {
-      if (this.rows <= CACHED_ROWS || other === fi) break;
+      if (this.rows <= CACHED_ROWS) break;
+      if (this.pinned.has(other)) continue;
       this.loaded.delete(other);
       this.rows -= g.rows;
     }
