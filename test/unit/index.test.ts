@@ -6,6 +6,14 @@ import { describe, it } from 'node:test';
 import { withDefaults } from '../../src/engine/settings';
 import Database from 'better-sqlite3';
 import { PAGE_SIZE, SCHEMA_VERSION, TraceIndex } from '../../src/engine/index/traceIndex';
+import {
+  emptyRec,
+  parseSegment,
+  readRow,
+  SEGMENT_COLUMNS,
+  SegmentBuilder,
+  type Rec,
+} from '../../src/engine/index/segment';
 import { Workspace } from '../../src/engine/workspace';
 import { jsonl, tempWorkspace, writeFile } from './workspaces';
 
@@ -203,5 +211,32 @@ describe('incremental index', () => {
       list().map((f) => [f, fs.statSync(f).mtimeMs]),
       before,
     );
+  });
+});
+
+describe('segments', () => {
+  it('every column of a row reads back as written (the builder writes SEGMENT_COLUMNS in order)', () => {
+    // Expected values: the record itself. Each column gets a value no other column has, so a builder
+    // that wrote two columns in each other's place, or left one out, fails here.
+    const rows: Rec[] = [0, 1, 2].map((r) => {
+      const rec = emptyRec() as Record<string, number | string | null>;
+      SEGMENT_COLUMNS.forEach(([name, type], c) => {
+        rec[name] = type === 'int' ? 1000 * r + c + 1 : `${name}-${r}`;
+      });
+      return rec as Rec;
+    });
+    const b = new SegmentBuilder();
+    b.add(rows[0] as Rec);
+    const { line, offset, length, ...fields } = rows[1] as Rec;
+    b.addAt(line, offset, length, fields);
+    b.add({ line: 7, offset: 8, length: 9 }); // every other field absent: null, and 0 for an int
+    const seg = parseSegment(b.json());
+    const back = emptyRec();
+    readRow(seg, 0, back);
+    assert.deepEqual(back, rows[0]);
+    readRow(seg, 1, back);
+    assert.deepEqual(back, rows[1]);
+    readRow(seg, 2, back);
+    assert.deepEqual(back, { ...emptyRec(), line: 7, offset: 8, length: 9 });
   });
 });

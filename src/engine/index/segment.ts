@@ -59,12 +59,33 @@ export class SegmentBuilder {
   }
 
   add(f: RecFields): void {
-    for (const [name, type] of SEGMENT_COLUMNS) {
-      const v = f[name];
-      if (type === 'int') this.rows.push(v ?? 0);
-      else if (type === 'text') this.rows.push(v ?? null);
-      else this.rows.push(this.ref((v as string | null | undefined) ?? null));
-    }
+    this.addAt(f.line, f.offset, f.length, f);
+  }
+
+  /**
+   * add() with the line's position apart from its fields (the parse threads' call: no merged object
+   * per line). Written out column by column, in SEGMENT_COLUMNS' order: this is the parse threads'
+   * hot path, where a loop over the table read each field by a computed name (5–10% of a parse).
+   * A unit test holds it to the table: every column of a row reads back (readRow) as written.
+   */
+  addAt(line: number, offset: number, length: number, f: Partial<Rec>): void {
+    this.rows.push(
+      line,
+      offset,
+      length,
+      f.traceId ?? null,
+      this.ref(f.scenarioId ?? null),
+      this.ref(f.model ?? null),
+      this.ref(f.attackClass ?? null),
+      this.ref(f.altClass ?? null),
+      this.ref(f.variant ?? null),
+      this.ref(f.params ?? null),
+      this.ref(f.verdict ?? null),
+      this.ref(f.grader ?? null),
+      f.response ?? 0,
+      this.ref(f.preambleId ?? null),
+      this.ref(f.dataset ?? null),
+    );
   }
 
   private ref(s: string | null): number {

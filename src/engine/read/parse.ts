@@ -213,7 +213,7 @@ function parseOpen(fd: number, job: ParseJob): ParseResult {
         return;
       }
       p.records++;
-      p.seg.add({ line, offset, length, ...f });
+      p.seg.addAt(line, offset, length, f);
     },
     (line, offset, length, terminated) =>
       problem(
