@@ -818,7 +818,7 @@ class FileRows {
     return r;
   }
 
-  /** The line of record k (of file fi): its first column, without reading the others. */
+  /** The line of record k (of file fi): its line column (LINE_COLUMN), without reading the others. */
   line(fi: number, k: number): number {
     const [seg, row] = this.find(fi, k);
     return seg.rows[row * SEGMENT_STRIDE + LINE_COLUMN] as number;
