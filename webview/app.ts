@@ -1,5 +1,6 @@
 /** The analysis page: header, tabs, the trace pane, and the messages that drive them. */
 import type {
+  Analysed,
   GraderCount,
   HostToPage,
   PagePlace,
@@ -10,6 +11,7 @@ import type {
   TraceSelector,
 } from '../src/protocol';
 import { button, dataSpan, h, replaceChildren } from './dom';
+import { decodeAnalysed } from '../src/shared/analysedBytes';
 import { integer, plural } from '../src/shared/format';
 import type { HostClient } from './host';
 import { ResultsIndex, scalingPlaceOf } from './results';
@@ -136,9 +138,17 @@ export class App {
       return;
     const msg = data as HostToPage;
     switch (msg.type) {
-      case 'results':
-        this.onResults(msg.document, msg.status, msg.graders);
+      case 'results': {
+        let analysed: Analysed;
+        try {
+          analysed = decodeAnalysed(msg.analysed);
+        } catch (e) {
+          this.error(e);
+          break;
+        }
+        this.onResults(analysed.document, msg.status, analysed.graders);
         break;
+      }
       case 'comparison':
         this.compare.show(msg.view);
         break;

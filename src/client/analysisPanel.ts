@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostToPage, PageHost, PagePlace, PageToHost, TraceSelector } from '../protocol';
 import { AgreementRequest, ReanalyseRequest, TraceDetailRequest, TracesRequest } from '../protocol/requests';
+import { encodeAnalysed } from '../shared/analysedBytes';
 import { respond } from '../shared/pageHost';
 import { Disposable } from './disposable';
 import { chooseBefore, comparisonView, sourceOf } from './comparison';
@@ -157,7 +158,7 @@ export class AnalysisPanel extends Disposable {
 
   private sendResults(): void {
     const r = this.server.results;
-    if (r) this.post({ type: 'results', ...r, status: this.server.status });
+    if (r) this.post({ type: 'results', analysed: encodeAnalysed(r), status: this.server.status });
   }
 
   /** The Compare tab's content, against the analysis just sent: after every analysis and every new BEFORE. */

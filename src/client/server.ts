@@ -19,7 +19,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import type { Analysed, ServerStatus } from '../protocol';
-import { ResultsRequest, StatusNotification } from '../protocol/requests';
+import { ResultsNotification, ResultsReceivedNotification, StatusNotification } from '../protocol/requests';
 import type { LensConfiguration, ServerInitOptions } from '../protocol/settings';
 import { readConfiguration, withGraderChoice, type GraderChoice } from './configuration';
 import { Disposable } from './disposable';
@@ -164,7 +164,17 @@ export class AnalysisServer extends Disposable {
       this.client.onNotification(StatusNotification.type, (s) => {
         this.lastStatus = s;
         this.statusEmitter.fire(s);
-        if (s.state === 'ready' && s.generation !== this.lastResults?.generation) void this.fetchResults();
+      }),
+    );
+    // Each new analysis arrives unasked, before the status that announces it.
+    this._register(
+      this.client.onNotification(ResultsNotification.type, ({ status, ...results }) => {
+        this.lastStatus = status;
+        this.lastResults = results;
+        void this.client?.sendNotification(ResultsReceivedNotification.type, {
+          generation: results.generation,
+        });
+        this.resultsEmitter.fire(results);
       }),
     );
     // A change of the setting itself is the newer choice: the page's grader gives way to it.
@@ -179,14 +189,6 @@ export class AnalysisServer extends Disposable {
     );
     await this.client.start();
     this._register({ dispose: () => void this.client?.stop() });
-  }
-
-  private async fetchResults(): Promise<void> {
-    const r = await this.request(ResultsRequest.type);
-    if (r && r.generation !== this.lastResults?.generation) {
-      this.lastResults = r;
-      this.resultsEmitter.fire(r);
-    }
   }
 
   /** A request of src/protocol/requests.ts, once the server has started. */

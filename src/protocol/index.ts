@@ -125,6 +125,11 @@ export interface Analysed {
   graders: GraderCount[];
 }
 
+/** A new analysis as the server announces it: the status it is ready with comes along. */
+export interface AnalysedWithStatus extends Analysed {
+  status: ServerStatus;
+}
+
 /** What a comparison's BEFORE is (COMPARE.md "In the editor"): a saved results document or a folder, by absolute path. */
 export interface CompareSource {
   kind: 'file' | 'folder';
@@ -215,7 +220,8 @@ export type PageToHost =
 
 /** Extension → page. */
 export type HostToPage =
-  | ({ type: 'results'; status: ServerStatus } & Analysed)
+  /** A new analysis: an Analysed as UTF-8 JSON (src/shared/analysedBytes.ts). */
+  | { type: 'results'; status: ServerStatus; analysed: Uint8Array }
   /** The Compare tab's content, after every new analysis and every new choice of BEFORE. */
   | { type: 'comparison'; view: ComparisonView }
   /** Show a place on the page (a CodeLens over a report's claims, a new comparison). */

@@ -7,7 +7,7 @@
 /* eslint-disable @typescript-eslint/no-namespace -- one namespace per message, as the LSP libraries declare theirs */
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type {
-  Analysed,
+  AnalysedWithStatus,
   CompareAnswer,
   CompareSource,
   ConfusionMatrix,
@@ -17,16 +17,29 @@ import type {
   TracesResult,
 } from './index';
 
-/** Server → client: the status changed (indexing progress, a new analysis, an error); the client fetches new results on `ready`. */
+/** Server → client: the status changed (indexing progress, a new analysis, an error). A new analysis comes first as a ResultsNotification. */
 export namespace StatusNotification {
   export const method = 'failureFirst/didChangeStatus';
   export const type = new NotificationType<ServerStatus>(method);
 }
 
-/** Client → server: the latest analysis (null before the first), asked for when the status reports a new generation. */
-export namespace ResultsRequest {
-  export const method = 'failureFirst/results';
-  export const type = new RequestType0<Analysed | null, void>(method);
+/**
+ * Server → client: a new analysis, with the status that announces it, sent the moment it is made and
+ * before anything else the server does after it (diagnostics, lenses): the page's figures follow a
+ * changed file without a request's round trip (issue 8's 250 ms).
+ */
+export namespace ResultsNotification {
+  export const method = 'failureFirst/didAnalyse';
+  export const type = new NotificationType<AnalysedWithStatus>(method);
+}
+
+/**
+ * Client → server: the client holds the analysis of this generation. The server's diagnostics and
+ * lenses wait for it (or for a second): their work would otherwise hold up the results' sending.
+ */
+export namespace ResultsReceivedNotification {
+  export const method = 'failureFirst/didReceiveResults';
+  export const type = new NotificationType<{ generation: number }>(method);
 }
 
 /** Client → server, for the Compare tab: the latest analysis compared with a saved one (COMPARE.md), redone after every analysis. */

@@ -286,6 +286,37 @@ describe('the editor settings: the grader', () => {
 });
 
 describe('the analysis host', () => {
+  it('announces a new analysis with its status before the status alone, and only when there is a new one', async () => {
+    const root = tempWorkspace({
+      'runs/ds/m_traces.jsonl': jsonl([t('a1', 'S1', 'qwen3.5:2b', 'COMPLIANCE')]),
+    });
+    const events: string[] = [];
+    const host = new AnalysisHost(root, null, withDefaults({}), {
+      status: (s) => events.push(`status ${s.state} ${s.generation}`),
+      analysed: (run, s) =>
+        events.push(`analysed ${s.state} ${s.generation} ${run.document.inputs.traces.total}`),
+      log: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+    });
+    try {
+      await host.refreshNow();
+      // The client takes the results (and their status) from the first; the page needs no request.
+      assert.deepEqual(events.slice(-2), ['analysed ready 1 1', 'status ready 1']);
+      events.length = 0;
+      await host.refreshNow();
+      assert.ok(!events.some((e) => e.startsWith('analysed')), 'nothing changed: no new analysis is sent');
+      fs.appendFileSync(
+        path.join(root, 'runs/ds/m_traces.jsonl'),
+        jsonl([t('a2', 'S2', 'qwen3.5:2b', 'REFUSAL')]),
+      );
+      await host.refreshNow();
+      assert.deepEqual(events.slice(-2), ['analysed ready 2 2', 'status ready 2']);
+    } finally {
+      host.close();
+    }
+  });
+
   it('warns once that a chosen grader graded no trace, naming the graders that did, and again after it is set anew', async () => {
     const root = tempWorkspace({
       'runs/ds/m_traces.jsonl': jsonl([t('a1', 'S1', 'qwen3.5:2b', 'COMPLIANCE')]),

@@ -20,6 +20,7 @@ import { expectDefined, expectPresent } from '../../src/shared/expect.ts';
 
 /** @typedef {import('playwright-core').Page} Page */
 /** @typedef {import('../../src/protocol').TraceSelector} TraceSelector */
+/** @typedef {import('../../src/protocol').HostToPage} HostToPage */
 /** @typedef {import('./fake-host/canned').Canned} Canned */
 /** @typedef {import('../../src/protocol').PageMethod} RequestMethod */
 /** @typedef {Extract<import('../../src/protocol').PageToHost, { type: 'request' }>} RequestMessage */
@@ -1102,6 +1103,58 @@ test('problems beyond the per-file bound are counted on the Problems tab, with t
   await shot(page, 'problems-omitted');
   await assertClean(page, seen);
   await context.close();
+});
+
+test('a results message whose bytes are not an analysis is an error on the page; the figures shown stay', async () => {
+  const { page, context, seen } = await openPage();
+  const status = await page.textContent('.status');
+  const points = await page.$$eval('.points-table tbody tr', (rows) => rows.length);
+  // The analysis travels as UTF-8 JSON bytes (src/shared/analysedBytes.ts): none, broken UTF-8, not
+  // JSON, JSON that is no object, and an object that is no results document.
+  const messages = await page.evaluate(() => {
+    const fake = window.__ffHost;
+    if (!fake) throw new Error('no fake host');
+    const bytes = (/** @type {string} */ s) => new TextEncoder().encode(s);
+    const status = fake.cannedStatus();
+    const sent = [
+      undefined,
+      new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]),
+      bytes('{"document": '),
+      bytes('"text"'),
+      bytes('{}'),
+    ];
+    // Not what the protocol allows: what a broken host might send.
+    for (const analysed of sent)
+      fake.send(/** @type {HostToPage} */ (/** @type {unknown} */ ({ type: 'results', analysed, status })));
+    return sent.length;
+  });
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('.notice.error').length >= Math.min(n, 3),
+    messages,
+  );
+  const notices = await page.$$eval('.notice.error', (els) => els.map((e) => e.textContent ?? ''));
+  // The page keeps the last three notices.
+  assert.match(notices[0] ?? '', /JSON|Unexpected|not valid/i, 'a cut-off document');
+  assert.match(notices[1] ?? '', /not an analysis/, 'a JSON string');
+  assert.match(notices[2] ?? '', /schema undefined/, 'an object without a results document');
+  const logged = await host(page, () =>
+    window.__ffHost?.sent.filter((m) => m.type === 'log' && m.level === 'error'),
+  );
+  assert.equal(logged.length, messages, 'each one is logged to the extension');
+  assert.match(JSON.stringify(logged[0]), /carries no analysis bytes/);
+  assert.match(
+    JSON.stringify(logged[1]),
+    /encoded data was not valid|invalid|decode/i,
+    'broken UTF-8 is refused, not replaced',
+  );
+  assert.equal(await page.textContent('.status'), status, 'the status still describes the analysis shown');
+  assert.equal(
+    await page.$$eval('.points-table tbody tr', (rows) => rows.length),
+    points,
+    'its figures stay',
+  );
+  await context.close();
+  void seen;
 });
 
 test('a failed request is shown on the page and logged to the extension', async () => {

@@ -9,6 +9,7 @@
 import type {
   ComparisonView,
   ResultsDocument,
+  ServerStatus,
   HostToPage,
   PageHost,
   PageMethod,
@@ -19,6 +20,7 @@ import type {
   TracesParams,
   TracesResult,
 } from '../../../src/protocol';
+import { encodeAnalysed } from '../../../src/shared/analysedBytes';
 import { respond } from '../../../src/shared/pageHost';
 import {
   filterList,
@@ -219,6 +221,8 @@ interface FakeHost extends Recorded {
   cannedComparison(): ComparisonView;
   /** The canned results document (a copy, to change and send). */
   cannedDocument(): ResultsDocument;
+  /** The status sent with the last analysis. */
+  cannedStatus(): ServerStatus;
   requests(method?: PageMethod): Extract<PageToHost, { type: 'request' }>[];
 }
 
@@ -247,15 +251,20 @@ function install(canned: Canned): void {
       fake.generation = generation ?? fake.generation + 1;
       fake.send({
         type: 'results',
-        document: document ?? canned.document,
-        generation: fake.generation,
-        graders: canned.graders,
-        status: { ...canned.status, generation: fake.generation },
+        analysed: encodeAnalysed({
+          document: document ?? canned.document,
+          generation: fake.generation,
+          graders: canned.graders,
+        }),
+        status: fake.cannedStatus(),
       });
       fake.send({ type: 'comparison', view: canned.comparison });
     },
     cannedDocument() {
       return structuredClone(canned.document);
+    },
+    cannedStatus() {
+      return { ...canned.status, generation: fake.generation };
     },
     cannedComparison() {
       return structuredClone(canned.comparison);
