@@ -22,6 +22,8 @@ import {
   type Rate,
 } from '../../src/engine/analyse/stats';
 import { close } from './helpers';
+import stdlibTQuantile from '@stdlib/stats-base-dists-t-quantile';
+import { T975, T975_MAX_DF } from '../../src/engine/analyse/tTable';
 
 describe('wilson', () => {
   it('matches Newcombe (1998), Stat Med 17:857, Table II (method 3) to its 4 decimals', () => {
@@ -76,6 +78,17 @@ describe('Student t quantile', () => {
       30: 2.0422724563012373,
     };
     for (const [df, t] of Object.entries(expected)) close(tQuantile(0.975, Number(df)), t, 1e-9, `df=${df}`);
+  });
+  it("p = 0.975 is stdlib's own value, bit for bit, for every tabled df and beyond the table", () => {
+    // The table (src/engine/analyse/tTable.ts, from scripts/gen-t-table.mjs) against the function it stands for.
+    for (let df = 1; df <= T975_MAX_DF + 2; df++)
+      assert.ok(Object.is(tQuantile(0.975, df), stdlibTQuantile(0.975, df)), `df=${df}`);
+    assert.equal(T975.length, T975_MAX_DF);
+    assert.ok(
+      Object.is(tQuantile(0.975, 2.5), stdlibTQuantile(0.975, 2.5)),
+      'a df off the table is computed',
+    );
+    assert.ok(Object.is(tQuantile(0.995, 4), stdlibTQuantile(0.995, 4)), 'another p is computed');
   });
   it('matches mpmath at 40 digits to 1e-13 (3, 5 and 100 degrees of freedom)', () => {
     close(tQuantile(0.975, 3), 3.182446305283709592, 1e-13, 'df=3');

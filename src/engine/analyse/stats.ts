@@ -3,6 +3,7 @@ import { MAX_PER_ARM } from '../../shared/conclusions';
 import { expectDefined } from '../../shared/expect';
 import type { HeadlineDecision } from '../report/results';
 import { wilsonOfRate, Z95, type Rate } from '../../shared/wilson';
+import { T975, T975_MAX_DF } from './tTable';
 
 // The Wilson interval (ANALYSIS.md §1) is in src/shared: the page computes it for dataset points too.
 export { wilson, wilsonOfRate, Z95, type Rate } from '../../shared/wilson';
@@ -14,11 +15,14 @@ const lib = (): typeof import('../lazy/stdlib') =>
   (stdlib ??= require('../lazy/stdlib') as typeof import('../lazy/stdlib'));
 
 /**
- * Student t quantile (stdlib's, by the inverse regularised incomplete beta function), kept per
- * (p, df): an analysis asks for the same few values many times, and each costs an iterative inverse.
+ * Student t quantile (stdlib's, by the inverse regularised incomplete beta function). The regressions'
+ * p = 0.975 for df ≤ T975_MAX_DF comes from stdlib's own values, tabled (tTable.ts); any other is
+ * computed, and kept per (p, df): an analysis asks for the same few values many times, and each costs
+ * an iterative inverse.
  */
 const tQuantiles = new Map<string, number>();
 export function tQuantile(p: number, df: number): number {
+  if (p === 0.975 && Number.isInteger(df) && df >= 1 && df <= T975_MAX_DF) return T975[df - 1] as number;
   const key = `${p} ${df}`;
   let q = tQuantiles.get(key);
   if (q === undefined) {
