@@ -552,7 +552,7 @@ export class Workspace {
     this.timings.joinMs = t1 - t0;
     this.timings.join = keep && this.memoryJoin ? this.memoryJoinUse : 'full';
     const { analysis, lineages } = this.figuresToDocument(figures, rows, problems, generatedAt);
-    this.storeDocument(generation, analysis.document);
+    this.storeDocument(generation, analysis.document, lineages);
     this.timings.analysisMs = performance.now() - t1;
     let counted: Counted | null = null;
     return {
@@ -590,8 +590,13 @@ export class Workspace {
         const t1 = performance.now();
         this.timings.joinMs = t1 - t0;
         this.timings.join = 'persisted';
-        const { analysis } = this.figuresToDocument(found.figures, found.rows, found.problems, generatedAt);
-        this.storeDocument(found.generation, analysis.document);
+        const { analysis, lineages } = this.figuresToDocument(
+          found.figures,
+          found.rows,
+          found.problems,
+          generatedAt,
+        );
+        this.storeDocument(found.generation, analysis.document, lineages);
         this.timings.analysisMs = performance.now() - t1;
         return { document: analysis.document, graders: found.figures.totals.graderNames() };
       }
@@ -638,6 +643,9 @@ export class Workspace {
     generatedAt: string | undefined,
   ): { analysis: Analysis; lineages: LineageMap } {
     const { map, path: mapPath } = this.lineageMap();
+    // The CLI: what the map's patterns decided in earlier runs (a new process compiles none of them
+    // when every model was seen before).
+    if (this.keepsDocuments) map.useMemo(this.traceIndex.lineageMemo(ENGINE_VERSION));
     const readProblems = problems.kept;
     if (mapPath !== null)
       for (const p of map.problems)
@@ -663,19 +671,26 @@ export class Workspace {
     return { analysis, lineages: map };
   }
 
+  /** Whether runs keep their document (and the lineage map's decisions) in the index for the next run: the CLI's. */
+  private get keepsDocuments(): boolean {
+    return this.options.indexPath !== null && this.options.keepParsedSegments !== true;
+  }
+
   /**
    * Keep the document for the next run, unless the index moved on meanwhile (it would not describe
    * it). Only the CLI reads a kept document (its warm run): the language server's index is its own
    * and it never does, so it does not pay for writing one (~15 ms at 40,000 traces, on the way from
    * a change to the page).
    */
-  private storeDocument(generation: number, document: ResultsDocument): void {
-    if (this.options.indexPath === null || this.options.keepParsedSegments === true) return;
+  private storeDocument(generation: number, document: ResultsDocument, lineages: LineageMap): void {
+    if (!this.keepsDocuments) return;
     const index = this.traceIndex;
     const json = JSON.stringify(document);
+    const memo = lineages.memoToKeep();
     try {
       index.begin();
       if (index.generation() === generation) index.storeResults(this.fingerprint(generation), json);
+      if (memo) index.storeLineageMemo(ENGINE_VERSION, memo);
       index.commit();
     } catch {
       index.rollback(); // a cache that is not written is only a slower next run

@@ -1411,7 +1411,11 @@ describe('incremental index through the CLI (--index FILE)', () => {
     // start, so the modules only indexing needs are loaded when it indexes (memory.ts, pool.ts), and
     // the bundles apart (dist/lazy: stdlib, the regex engine, the Markdown parsers) when first used.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-lens-modules-'));
-    const loadedBy = async (args: string[], env: NodeJS.ProcessEnv = {}): Promise<[Run, string[]]> => {
+    const loadedBy = async (
+      args: string[],
+      env: NodeJS.ProcessEnv = {},
+      folder = root,
+    ): Promise<[Run, string[]]> => {
       const out = path.join(dir, 'modules.txt');
       const preload = path.join(dir, 'modules.cjs');
       fs.writeFileSync(
@@ -1419,7 +1423,7 @@ describe('incremental index through the CLI (--index FILE)', () => {
         `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, [...process.moduleLoadList, ...Object.keys(require.cache)].join('\\n')));`,
       );
       const run = await ffLens(
-        args[0] === 'check-report' ? args : ['analyze', root, '--json', '-', ...args],
+        args[0] === 'check-report' ? args : ['analyze', folder, '--json', '-', ...args],
         {
           ...env,
           NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${preload}`,
@@ -1449,6 +1453,21 @@ describe('incremental index through the CLI (--index FILE)', () => {
       assert.ok(parsing.includes('NativeModule worker_threads'), 'a parsing run starts its threads');
       assert.ok(lazy(parsing, 're2'), 'the figures load re2');
       assert.ok(!lazy(parsing, 'stdlib'), 'the figures of this workspace need no stdlib');
+      // With an index, the lineage map's decisions are kept (DECISIONS 84): an append whose models
+      // were all seen before matches no pattern again, and gives the document of a plain run.
+      const again = tmp(makeQuirksWorkspace());
+      const againIndex = path.join(dir, 'again.sqlite');
+      const [, cold] = await loadedBy(['--index', againIndex], {}, again);
+      assert.ok(lazy(cold, 're2'), 'the first run with the index decides the lineages');
+      fs.appendFileSync(
+        path.join(again, 'runs/alpha/llama_traces.jsonl'),
+        jsonl([{ trace_id: 'a-l2', scenario_id: 'K2', model_id: L70, attack_class: 'dan', response: 'r' }]),
+      );
+      const [appended, appendLoaded] = await loadedBy(['--index', againIndex], {}, again);
+      assert.match(appended.stderr, /\(1 read/);
+      assert.ok(!lazy(appendLoaded, 're2'), 'the append run compiles no pattern');
+      const plain = await ffLens(['analyze', again, '--json', '-', '--no-index']);
+      assert.equal(sansTime(appended.stdout), sansTime(plain.stdout));
       assert.ok(!lazy(parsing, 'markdown'), 'an analysis does not load the Markdown parsers');
       const report = path.join(dir, 'report.md');
       fs.writeFileSync(report, '# A report\n\n| model | ASR |\n| --- | --- |\n| x | 1% |\n');

@@ -6,7 +6,7 @@ import { canonicalModelKey, sizeFromField, sizeFromName } from '../../src/engine
 import { extractLine, resolvePrompt, resolveResponse } from '../../src/engine/read/records';
 import { DEFAULT_SETTINGS } from '../../src/engine/settings';
 import { classifyVerdict, verdictFromRaw } from '../../src/engine/read/verdicts';
-import { defaultLineageMap, parseLineageMap } from '../../src/engine/analyse/lineageMap';
+import { defaultLineageMap, parseLineageMap, type LineageMemo } from '../../src/engine/analyse/lineageMap';
 import { tempWorkspace } from './workspaces';
 
 describe('parameter counts (FORMATS.md §5 table)', () => {
@@ -243,6 +243,42 @@ describe('lineage map (FORMATS.md §7)', () => {
     );
     assert.deepEqual(m.match('x-big'), { lineage: 'A', lineageIndex: 0, memberIndex: 0, params: 1 });
     assert.equal(m.exclusion('model-abliterated'), null);
+  });
+  it("an earlier run's decisions are used for the same map only, and grow with the keys it had not seen", () => {
+    const text =
+      '{"lineages":[{"name":"A","members":[{"match":"qwen(3"},{"match":"x-","params":1}]},{"name":"B","members":[{"match":"y"}]}]}';
+    const first = parseLineageMap(text, 'workspace');
+    assert.equal(first.memoToKeep(), null, 'nothing decided yet');
+    const x = first.match('x-1');
+    assert.deepEqual(x, { lineage: 'A', lineageIndex: 0, memberIndex: 1, params: 1 });
+    assert.equal(first.match('z'), null);
+    const memo = first.memoToKeep();
+    assert.deepEqual(memo?.matches, [
+      ['x-1', x],
+      ['z', null],
+    ]);
+    // A new process: the same map text, the decisions kept (as JSON, as the index keeps them).
+    const kept = JSON.parse(JSON.stringify(memo)) as LineageMemo;
+    const second = parseLineageMap(text, 'workspace');
+    second.useMemo(kept);
+    assert.deepEqual(second.problems, first.problems, 'the broken pattern is still a problem');
+    assert.deepEqual(second.match('x-1'), x);
+    assert.equal(second.memoToKeep(), null, 'nothing new: nothing to keep');
+    assert.deepEqual(second.match('y-2'), { lineage: 'B', lineageIndex: 1, memberIndex: 0, params: null });
+    assert.deepEqual(
+      second.memoToKeep()?.matches.map(([k]) => k),
+      ['x-1', 'z', 'y-2'],
+    );
+    // The kept answer is what is used (so the patterns are not run again) ...
+    const forged: LineageMemo = { ...kept, matches: [['z', x]] };
+    const third = parseLineageMap(text, 'workspace');
+    third.useMemo(forged);
+    assert.deepEqual(third.match('z'), x);
+    // ... and only for that very map: an edited map decides again.
+    const edited = parseLineageMap(text.replace('"y"', '"z"'), 'workspace');
+    edited.useMemo(forged);
+    assert.deepEqual(edited.match('z'), { lineage: 'B', lineageIndex: 1, memberIndex: 0, params: null });
+    assert.equal(edited.problems.length, 1);
   });
   it('a broken regex is a problem and matches nothing; broken JSON falls back to the defaults', () => {
     const m = parseLineageMap('{"lineages":[{"name":"A","members":[{"match":"qwen(3"}]}]}', 'workspace');

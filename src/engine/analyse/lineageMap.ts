@@ -77,9 +77,22 @@ export interface LineageMatch {
   params: number | null;
 }
 
+/**
+ * What a map's patterns decided in an earlier run (the CLI keeps it in its index, DECISIONS.md 84):
+ * the problems of compiling them and each key's match, for the map `doc` (its JSON) as it was then.
+ */
+export interface LineageMemo {
+  doc: string;
+  problems: MapProblem[];
+  matches: [key: string, match: LineageMatch | null][];
+}
+
 export class LineageMap {
   readonly names: string[];
   private compiled: { members: CompiledMember[]; problems: MapProblem[] } | null = null;
+  /** Earlier decisions of these patterns (useMemo), and this run's, by key. */
+  private memo: { problems: MapProblem[]; matches: Map<string, LineageMatch | null> } | null = null;
+  private memoGrew = false;
 
   constructor(
     readonly doc: LineageMapDoc,
@@ -99,7 +112,23 @@ export class LineageMap {
 
   /** What is wrong with the map: reading it first, then every pattern that does not compile. */
   get problems(): MapProblem[] {
+    if (this.memo && !this.compiled) return [...this.readProblems, ...this.memo.problems];
     return this.compile().problems;
+  }
+
+  /**
+   * Take an earlier run's decisions, if they were made for this very map: a run whose models were all
+   * seen before then compiles no pattern (nor loads the regex engine). Anything else is ignored.
+   */
+  useMemo(memo: LineageMemo | null): void {
+    if (!memo || memo.doc !== JSON.stringify(this.doc)) return;
+    this.memo = { problems: memo.problems, matches: new Map(memo.matches) };
+  }
+
+  /** The decisions to keep for the next run, when this run added any (null otherwise). */
+  memoToKeep(): LineageMemo | null {
+    if (!this.memo || !this.memoGrew) return null;
+    return { doc: JSON.stringify(this.doc), problems: this.memo.problems, matches: [...this.memo.matches] };
   }
 
   private compile(): { members: CompiledMember[]; problems: MapProblem[] } {
@@ -141,6 +170,16 @@ export class LineageMap {
 
   /** First lineage in map order, then its first member, whose regex is found in the key. */
   match(key: string): LineageMatch | null {
+    const known = this.memo?.matches.get(key);
+    if (known !== undefined) return known;
+    const found = this.matchNow(key);
+    this.memo ??= { problems: this.compile().problems.slice(this.readProblems.length), matches: new Map() };
+    this.memo.matches.set(key, found);
+    this.memoGrew = true;
+    return found;
+  }
+
+  private matchNow(key: string): LineageMatch | null {
     for (const m of this.members) {
       if (m.regex?.test(key)) {
         return {

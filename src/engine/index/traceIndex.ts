@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import type { ProblemCode } from '../problems';
+import type { LineageMemo } from '../analyse/lineageMap';
 import type { FileKind } from '../settings';
 import { parseSegment, SEGMENT_STRIDE, type Segment } from './segment';
 
@@ -470,6 +471,32 @@ export class TraceIndex {
   storeResults(fingerprint: string, documentJson: string): void {
     this.stmt("INSERT OR REPLACE INTO meta(key, value) VALUES ('results', ?)").run(
       `${fingerprint}\n${crcOfText(documentJson)}\n${documentJson}`,
+    );
+  }
+
+  /**
+   * The lineage map's decisions kept by an earlier run of this `engine` (lineageMap.ts), when their
+   * checksum holds; otherwise null.
+   */
+  lineageMemo(engine: string): LineageMemo | null {
+    const v = this.stmt("SELECT value FROM meta WHERE key = 'lineages'").pluck().get();
+    if (typeof v !== 'string') return null;
+    const a = v.indexOf('\n');
+    const b = v.indexOf('\n', a + 1);
+    if (a < 0 || b < 0 || v.slice(0, a) !== engine) return null;
+    const json = v.slice(b + 1);
+    if (String(crcOfText(json)) !== v.slice(a + 1, b)) return null;
+    try {
+      return JSON.parse(json) as LineageMemo;
+    } catch {
+      return null;
+    }
+  }
+
+  storeLineageMemo(engine: string, memo: LineageMemo): void {
+    const json = JSON.stringify(memo);
+    this.stmt("INSERT OR REPLACE INTO meta(key, value) VALUES ('lineages', ?)").run(
+      `${engine}\n${crcOfText(json)}\n${json}`,
     );
   }
 
