@@ -142,12 +142,17 @@ export class MemoryJoin extends JoinState<MemComponent> {
       }
     const renumber = new Map<number, number>();
     if (moved) for (const f of oldFiles) renumber.set(f.idx, this.byId.get(f.id)?.idx ?? -1);
-    const kept: Trace[] = [];
-    for (const t of this.traces) {
-      const f = expectDefined(oldFiles[t.file], 'the file of a kept trace');
-      if (goneLines.get(f.id)?.has(t.line)) continue;
-      if (moved) renumberTrace(t, renumber);
-      kept.push(t);
+    // An append of records that join none already there (new traces and their verdicts) keeps every
+    // trace where it was: no pass over them all.
+    let kept = this.traces;
+    if (old.length > 0 || moved) {
+      kept = [];
+      for (const t of this.traces) {
+        const f = expectDefined(oldFiles[t.file], 'the file of a kept trace');
+        if (goneLines.get(f.id)?.has(t.line)) continue;
+        if (moved) renumberTrace(t, renumber);
+        kept.push(t);
+      }
     }
     const come = traces.sort(byPlace);
     this.traces = merge(kept, come);
