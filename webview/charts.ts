@@ -23,6 +23,7 @@ import {
 import { button, h } from './dom';
 import { pp, size } from '../src/shared/format';
 import { withAlpha, type Palette } from './theme';
+import { sizeTicks } from './ticks';
 
 Chart.register(
   ScatterController,
@@ -128,20 +129,6 @@ export function sizeDomain(sizes: number[]): [number, number] {
     hi = centre * Math.sqrt(10);
   }
   return [lo, hi];
-}
-
-/** Ticks at 1, 2 and 5 × 10^k inside [lo, hi]; only powers of ten when that would be crowded. */
-export function sizeTicks(lo: number, hi: number): number[] {
-  const ticks: number[] = [];
-  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
-    for (const m of [1, 2, 5]) {
-      const v = Number((m * 10 ** e).toPrecision(6));
-      if (v >= lo && v <= hi) ticks.push(v);
-    }
-  }
-  return ticks.length > 10
-    ? ticks.filter((v) => Number.isInteger(Math.log10(v) + 1e-9) || v === ticks[0])
-    : ticks;
 }
 
 export interface AxesOptions {
