@@ -610,6 +610,11 @@ abstract class LensTree extends Disposable implements vscode.TreeDataProvider<Le
     const out = r ? node.decorate(t, r) : t;
     if (this.folders.multi && server) {
       if (out.id !== undefined) out.id = `${server.key}\u0000${out.id}`;
+      // Lineages start folded under their folder's section: the sections are long, and VS Code's
+      // tree, asked at once for the members of every open lineage of two sections, was seen to show
+      // one folder's members under the other's section (DECISIONS 85).
+      if (out.collapsibleState === vscode.TreeItemCollapsibleState.Expanded)
+        out.collapsibleState = vscode.TreeItemCollapsibleState.Collapsed;
       // The folder goes with the click: its traces, its file.
       if (out.command)
         out.command = {
