@@ -457,21 +457,34 @@ export class TraceIndex {
     ).run();
   }
 
-  /** The stored results document, when its fingerprint matches and its checksum holds; otherwise null. */
-  cachedResults(fingerprint: string): string | null {
-    const v = this.stmt("SELECT value FROM meta WHERE key = 'results'").pluck().get();
+  /**
+   * A meta value kept for a later run as `tag \n crc32 \n text` (the results document, the lineage
+   * map's decisions): its text, when the tag matches and the checksum holds; otherwise null.
+   */
+  private checkedMeta(key: string, tag: string): string | null {
+    const v = this.stmt('SELECT value FROM meta WHERE key = ?').pluck().get(key);
     if (typeof v !== 'string') return null;
     const a = v.indexOf('\n');
     const b = v.indexOf('\n', a + 1);
-    if (a < 0 || b < 0 || v.slice(0, a) !== fingerprint) return null;
-    const doc = v.slice(b + 1);
-    return String(crcOfText(doc)) === v.slice(a + 1, b) ? doc : null;
+    if (a < 0 || b < 0 || v.slice(0, a) !== tag) return null;
+    const text = v.slice(b + 1);
+    return String(crcOfText(text)) === v.slice(a + 1, b) ? text : null;
+  }
+
+  private putCheckedMeta(key: string, tag: string, text: string): void {
+    this.stmt('INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)').run(
+      key,
+      `${tag}\n${crcOfText(text)}\n${text}`,
+    );
+  }
+
+  /** The stored results document, when its fingerprint matches and its checksum holds; otherwise null. */
+  cachedResults(fingerprint: string): string | null {
+    return this.checkedMeta('results', fingerprint);
   }
 
   storeResults(fingerprint: string, documentJson: string): void {
-    this.stmt("INSERT OR REPLACE INTO meta(key, value) VALUES ('results', ?)").run(
-      `${fingerprint}\n${crcOfText(documentJson)}\n${documentJson}`,
-    );
+    this.putCheckedMeta('results', fingerprint, documentJson);
   }
 
   /**
@@ -479,13 +492,8 @@ export class TraceIndex {
    * checksum holds; otherwise null.
    */
   lineageMemo(engine: string): LineageMemo | null {
-    const v = this.stmt("SELECT value FROM meta WHERE key = 'lineages'").pluck().get();
-    if (typeof v !== 'string') return null;
-    const a = v.indexOf('\n');
-    const b = v.indexOf('\n', a + 1);
-    if (a < 0 || b < 0 || v.slice(0, a) !== engine) return null;
-    const json = v.slice(b + 1);
-    if (String(crcOfText(json)) !== v.slice(a + 1, b)) return null;
+    const json = this.checkedMeta('lineages', engine);
+    if (json === null) return null;
     try {
       return JSON.parse(json) as LineageMemo;
     } catch {
@@ -494,10 +502,7 @@ export class TraceIndex {
   }
 
   storeLineageMemo(engine: string, memo: LineageMemo): void {
-    const json = JSON.stringify(memo);
-    this.stmt("INSERT OR REPLACE INTO meta(key, value) VALUES ('lineages', ?)").run(
-      `${engine}\n${crcOfText(json)}\n${json}`,
-    );
+    this.putCheckedMeta('lineages', engine, JSON.stringify(memo));
   }
 
   // ------------------------------------------------------------------ files
