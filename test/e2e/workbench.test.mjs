@@ -904,16 +904,25 @@ test('the CodeLens over a scenario line shows the same figures as ff-lens scenar
   assert.ok(((await frame.locator('.pane-title').textContent()) ?? '').includes(first.scenarioId));
   const dil = scenarios.find((s) => s.dilutionDeltaPp !== null);
   assert.ok(dil, 'the demo has a diluted scenario');
-  await open(expectDefined(dil.defined_at[0], `where ${dil.scenarioId} is defined`).path);
-  await waitUntil(
-    async () => {
-      const lenses = (await page.locator('.codelens-decoration').allTextContents()).map((t) => t.trim());
-      // A miss says which lenses were shown (the failure message quotes it).
-      if (!lenses.includes(title(dil))) throw new Error(`lenses shown: ${JSON.stringify(lenses)}`);
-      return true;
-    },
-    `the lens ${title(dil)}`,
-  );
+  const dilPath = expectDefined(dil.defined_at[0], `where ${dil.scenarioId} is defined`).path;
+  await open(dilPath);
+  const shown = async () => {
+    const lenses = (await page.locator('.codelens-decoration').allTextContents()).map((t) => t.trim());
+    // A miss says which lenses were shown (the failure message quotes it).
+    if (!lenses.includes(title(dil))) throw new Error(`lenses shown: ${JSON.stringify(lenses)}`);
+    return true;
+  };
+  try {
+    await waitUntil(shown, `the lens ${title(dil)}`, 15000);
+  } catch (e) {
+    // Seen in two of about a dozen full runs (stops 14 and 15), never with this test alone: no lens
+    // at all on the file just opened. Closed and opened again, the editor asks for its lenses anew,
+    // and the lens must then show the right figures. The miss is printed with the timings.
+    timings.codeLensFirstMiss = e instanceof Error ? e.message : String(e);
+    await runCommand(page, 'View: Close Editor');
+    await open(dilPath);
+    await waitUntil(shown, `the lens ${title(dil)} (the file opened again)`);
+  }
   await screenshot(page, '12-codelens');
 });
 
