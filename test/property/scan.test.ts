@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
-import { LineScanner } from '../../src/engine/read/scan';
+import { LineScanner, skipsStrings } from '../../src/engine/read/scan';
 import { caseOf, embed, Rng } from './lines';
 import { expected, observed } from './oracle';
 
@@ -26,6 +26,7 @@ test(`the scanner reads ${CASES.toLocaleString('en')} generated lines as JSON.pa
   for (let i = 0; i < CASES; i++) {
     const c = caseOf(SEED, i);
     const { buf, start, end } = embed(new Rng(SEED + 1, i), c.bytes);
+    count(skipsStrings(buf) ? 'in the skipper memory' : 'elsewhere');
     const want = expected(c.bytes, c.kind);
     let got: unknown;
     try {
@@ -64,6 +65,8 @@ test(`the scanner reads ${CASES.toLocaleString('en')} generated lines as JSON.pa
     'response 0',
     'response 1',
     'response 2',
+    'in the skipper memory',
+    'elsewhere',
   ])
     assert.ok(
       (seen.get(outcome) ?? 0) >= CASES / 500,

@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LineScanner } from '../../src/engine/read/scan';
+import { LineScanner, scanBuffer, skipsStrings } from '../../src/engine/read/scan';
+import { SKIP_STRING_WASM } from '../../src/engine/read/skipStringWasm';
+import { compileSkipString } from '../../scripts/skipStringWat.mjs';
 import { expected, observed } from '../property/oracle';
 
 const scanner = new LineScanner();
@@ -91,6 +93,53 @@ describe('line scanner', () => {
         const got = scanner.traceLine(whole, pad, pad + b.length);
         assert.deepEqual(observed(got, whole, pad, pad + b.length), expected(b, 'traces'));
       }
+  });
+
+  it('the committed WebAssembly is skipString.wat compiled (scripts/gen-skip-string.mjs)', async () => {
+    const compiled = await compileSkipString(new URL('../..', import.meta.url).pathname);
+    assert.equal(SKIP_STRING_WASM, compiled.toString('base64'));
+  });
+
+  it('the string skipper (lines in its memory) stops where the scanner must: every byte at every 16-byte alignment', () => {
+    // A response of ~110 bytes with, at byte `at`, each kind of byte the skipper stops at or passes
+    // over: a quote, a control byte, complete and cut escapes, bad hex digits, non-ASCII; the line
+    // placed at each alignment of the skipper's 16-byte loads, junk after its end; whole and cut.
+    const inserts = [
+      '"',
+      '\u0001',
+      '\\n',
+      '\\"',
+      '\\\\',
+      '\\u00e9',
+      '\\u00G9',
+      '\\uabc',
+      '\\x',
+      '\\',
+      'é',
+      '\\/\\t',
+    ];
+    let fast = 0;
+    for (const insert of inserts)
+      for (let at = 0; at < 40; at++) {
+        const text = `${'x'.repeat(at)}${insert}${'y'.repeat(70 - at)}`;
+        for (const line of [`{"response":"${text}","model":"m"}`, `{"response":"${text}`]) {
+          const raw = Buffer.from(line);
+          for (let pad = 0; pad < 16; pad++) {
+            const buf = scanBuffer(pad + raw.length + 3);
+            if (!skipsStrings(buf)) continue;
+            fast++;
+            raw.copy(buf, pad);
+            buf.write('\\"\u0001', pad + raw.length, 'latin1');
+            const got = scanner.traceLine(buf, pad, pad + raw.length);
+            assert.deepEqual(
+              observed(got, buf, pad, pad + raw.length),
+              expected(raw, 'traces'),
+              `${JSON.stringify(line)} at alignment ${pad}`,
+            );
+          }
+        }
+      }
+    assert.ok(fast > 0, 'WebAssembly SIMD runs here: the skipper must have been used');
   });
 
   it("JSON.parse's messages, with positions in characters of the UTF-8 text", () => {

@@ -10,6 +10,7 @@
  * fields are decoded (as UTF-8, exactly as buf.toString would), and a response only as far as its
  * leading non-white-space characters. No recursion: nesting depth is bounded by memory only.
  */
+import { SKIP_STRING_WASM } from './skipStringWasm';
 import { verdictFromRaw } from './verdicts';
 import type { LineFields, ResponseState, ScenarioFields } from './records';
 
@@ -277,6 +278,50 @@ for (const [c, v] of [
 ] as const)
   SIMPLE_ESCAPE[c.charCodeAt(0)] = v;
 
+/** skipString.wat's exports (see there). */
+interface StringSkipper {
+  memory: { buffer: ArrayBuffer };
+  skip(p: number, end: number): number;
+}
+
+/** The part of the WebAssembly API used here (the project's type libraries do not declare it). */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+
+/**
+ * The WebAssembly string skipper, one per thread; null where WebAssembly SIMD cannot run (the
+ * scanner's own loop then reads every string, with the same results, more slowly).
+ */
+const skipper: StringSkipper | null = (() => {
+  try {
+    const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
+    const module = new wasm.Module(Buffer.from(SKIP_STRING_WASM, 'base64'));
+    return new wasm.Instance(module, {}).exports as StringSkipper;
+  } catch {
+    return null;
+  }
+})();
+
+/**
+ * A buffer of `size` bytes for lines to be scanned: in the string skipper's memory (the one such
+ * buffer of this thread: whatever used it before is overwritten) when it fits there, else a new one.
+ * Strings of lines in it are skipped 16 bytes at a time; lines elsewhere are scanned byte by byte.
+ */
+export function scanBuffer(size: number): Buffer {
+  if (skipper !== null && size <= skipper.memory.buffer.byteLength)
+    return Buffer.from(skipper.memory.buffer, 0, size);
+  return Buffer.allocUnsafe(size);
+}
+
+/** Whether the scanner hands the strings of lines in `buf` to the WebAssembly skipper. */
+export const skipsStrings = (buf: Buffer): boolean =>
+  skipper !== null && buf.buffer === skipper.memory.buffer;
+
+/** A string value at least this long (bytes left on the line) goes to the skipper: a shorter one costs less in the scanner's own loop. */
+const SKIP_MIN = 32;
+
 const AGENT = Buffer.from('agent');
 const ASSISTANT = Buffer.from('assistant');
 
@@ -317,6 +362,8 @@ export class LineScanner {
   private errorAt = 0;
   /** Set by string(): the last string had a backslash escape. */
   private escaped = false;
+  /** The line lies in the string skipper's memory. */
+  private fast = false;
 
   /** A trace, graded or cross-grader line; null when the line is blank. */
   traceLine(buf: Buffer, start: number, end: number): Scanned<LineFields> | null {
@@ -351,6 +398,7 @@ export class LineScanner {
     this.agentTurn = false;
     this.partCount = 0;
     this.agentPartCount = 0;
+    this.fast = skipsStrings(line);
     if (line.buffer !== this.wordsOf) {
       this.wordsOf = line.buffer;
       this.words = new Int32Array(line.buffer, 0, line.buffer.byteLength >> 2);
@@ -419,7 +467,7 @@ export class LineScanner {
       let vs = p;
       let ve: number;
       if (c === QUOTE) {
-        const q = this.string(p + 1);
+        const q = this.string(p + 1, true);
         if (q < 0) return false;
         vt = this.escaped ? STR_ESC : STR;
         vs = p + 1;
@@ -671,11 +719,21 @@ export class LineScanner {
     this.end[slot] = ve;
   }
 
-  /** A string's contents from p (after its opening quote): the position of its closing quote, or −1. */
-  private string(p: number): number {
+  /**
+   * A string's contents from p (after its opening quote): the position of its closing quote, or −1.
+   * A `value` (not a key: those are short) in the skipper's memory is passed over by the skipper
+   * first, up to the first byte this loop must decide.
+   */
+  private string(p: number, value = false): number {
     const line = this.line;
     const len = this.len;
     let escaped = false;
+    if (value && this.fast && len - p >= SKIP_MIN) {
+      const base = line.byteOffset;
+      const r = (skipper as StringSkipper).skip(base + p, base + len);
+      p = (r >>> 1) - base;
+      escaped = (r & 1) === 1;
+    }
     for (;;) {
       const i = this.stop(p);
       if (i < p) throw new Error('line scanner: went backwards'); // a bug, not input: never loop forever
