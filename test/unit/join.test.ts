@@ -2,7 +2,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { recordHashes } from '../../src/engine/analyse/components';
+import { emptyRec, forEachRow, parseSegment } from '../../src/engine/index/segment';
+import { parseRange } from '../../src/engine/read/parse';
+import { expectDefined } from '../../src/shared/expect';
 import { withDefaults } from '../../src/engine/settings';
 import { tracesPerGrader } from '../../src/engine/analyse/join';
 import { Workspace } from '../../src/engine/workspace';
@@ -422,6 +427,62 @@ describe('choosing the grader (ANALYSIS.md §11)', () => {
       assert.equal(run.document.inputs.traces.ungraded, 1);
     } finally {
       ws.close();
+    }
+  });
+});
+
+describe('join keys computed by the parse', () => {
+  it("are each record's keys as the join computes them (own, member and used groups), for every joined kind", () => {
+    // Expected values: recordHashes (components.ts), the join's own hashing of each record, on the
+    // records the parse made; the parse's flat keys (segmentKeys) are what an incremental update
+    // reuses instead (incremental.ts recordsOf).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-keys-'));
+    const lines = [
+      { trace_id: 't1', scenario_id: 'S1', model_id: 'qwen/qwen3.5-9b', verdict: 'REFUSAL' },
+      { scenario_id: 'S1__dilution', model_id: 'qwen/qwen3.5-9b', verdict: 'COMPLIANCE' },
+      { scenario_id: 'S2', model_id: 'llama3:8b', variant: 'diluted', verdict: 'REFUSAL' },
+      { scenario_id: 'S2', model_id: 'llama3:8b', variant: 'baseline' },
+      { trace_id: 't5', model_id: 'llama3:8b' },
+      { scenario_id: 'S3', verdict: 'REFUSAL' },
+      { note: 'no model, no id' },
+    ];
+    const file = path.join(dir, 'lines.jsonl');
+    fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+    const st = fs.statSync(file);
+    for (const kind of ['traces', 'graded', 'xgrader'] as const) {
+      const rel = `runs/bench/lines_${kind}.jsonl`;
+      const result = parseRange({
+        abs: file,
+        path: rel,
+        dataset: 'bench',
+        kind,
+        start: 0,
+        startLine: 0,
+        end: st.size,
+        crcSeed: 0,
+        dev: st.dev,
+        ino: st.ino,
+        problemBudget: 100,
+      });
+      assert.ok('body' in result, 'the file parses');
+      const keys = expectDefined(result.body.keys, 'the keys of a joined kind');
+      const seg = parseSegment(result.body.segment);
+      const ref = { id: 1, path: rel, kind, dataset: 'bench', rank: 0 };
+      let k = 0;
+      const list = (): number[] => {
+        const n = keys[k] as number;
+        const l = [...keys.subarray(k + 1, k + 1 + n)];
+        k += n + 1;
+        return l;
+      };
+      let users = 0;
+      forEachRow(seg, emptyRec(), (r) => {
+        const want = recordHashes({ file: ref, rec: { ...r } });
+        assert.deepEqual({ own: list(), probes: list(), groups: list() }, want, `${kind} line ${r.line}`);
+        if (want.groups.length > 0) users++;
+      });
+      assert.equal(k, keys.length, 'every key belongs to a record');
+      if (kind === 'traces') assert.ok(users >= 2, 'records that use a variant group are among them');
     }
   });
 });

@@ -36,10 +36,31 @@ export const fileRefOf = (row: FileRow): FileRef => ({
   rank: rankOf(row.kind),
 });
 
+/**
+ * A file's records, each with its keys when the parse computed them (segmentKeys, for this very
+ * file): a change's records are then not hashed again on the thread that applies it.
+ */
 function recordsOf(file: FileRef, segments: Segment[]): JoinRecord[] {
   const out: JoinRecord[] = [];
   const r = emptyRec();
-  for (const seg of segments) forEachRow(seg, r, (x) => out.push({ file, rec: { ...x } }));
+  for (const seg of segments) {
+    const keys = seg.keys;
+    if (!keys) {
+      forEachRow(seg, r, (x) => out.push({ file, rec: { ...x } }));
+      continue;
+    }
+    let k = 0;
+    const list = (): number[] => {
+      const n = keys[k] as number;
+      const l = Array.from(keys.subarray(k + 1, k + 1 + n));
+      k += n + 1;
+      return l;
+    };
+    forEachRow(seg, r, (x) =>
+      out.push({ file, rec: { ...x }, hashes: { own: list(), probes: list(), groups: list() } }),
+    );
+    if (k !== keys.length) throw new Error("a segment's keys are for other records");
+  }
   return out;
 }
 

@@ -188,11 +188,12 @@ const COL = Object.fromEntries(SEGMENT_COLUMNS.map(([name], i) => [name, i])) as
 >;
 
 /**
- * The keys of every record of a segment, flat: per record the count of keys it owns and them, then
- * the count of group keys it is a member of and them.
+ * The keys of every record of a segment, flat: per record the count of keys it owns and them, the
+ * count of group keys it is a member of and them, then the count of groups it uses and them (what
+ * recordHashes gives, so that a change's records need not be hashed again: incremental.ts).
  */
 export function segmentKeys(seg: Segment, f: KeyFile): Float64Array {
-  let out = new Float64Array(Math.max(16, (seg.rows.length / SEGMENT_STRIDE) * 6));
+  let out = new Float64Array(Math.max(16, (seg.rows.length / SEGMENT_STRIDE) * 7));
   let n = 0;
   const push = (x: number): void => {
     if (n === out.length) {
@@ -204,10 +205,11 @@ export function segmentKeys(seg: Segment, f: KeyFile): Float64Array {
   };
   const own: number[] = [];
   const probes: number[] = [];
+  const uses: number[] = [];
   const sink: KeySink = {
     own: (x) => own.push(x),
     member: (p) => probes.push(p),
-    uses: () => undefined,
+    uses: (g) => uses.push(g),
   };
   const d = seg.dict;
   const str = (v: unknown): string | null => (v === null || v === undefined ? null : (v as string));
@@ -221,11 +223,14 @@ export function segmentKeys(seg: Segment, f: KeyFile): Float64Array {
     fields.variant = dict(seg.rows[i + COL.variant]);
     own.length = 0;
     probes.length = 0;
+    uses.length = 0;
     recordKeyHashes(f, fields, sink);
     push(own.length);
     for (const x of own) push(x);
     push(probes.length);
     for (const x of probes) push(x);
+    push(uses.length);
+    for (const x of uses) push(x);
   }
   return out.slice(0, n);
 }

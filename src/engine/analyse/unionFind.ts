@@ -130,7 +130,7 @@ export function hashLists(
 export function hashListsOf(count: number, encoded: readonly Float64Array[]): HashLists {
   let total = 0;
   for (const e of encoded) total += e.length;
-  const size = Math.max(0, total - 2 * count); // the numbers less the two counts per record
+  const size = Math.max(0, total - 3 * count); // the numbers less the three counts per record
   const own = new FlatLists(count, size);
   const probes = new FlatLists(count, size / 2);
   const list: number[] = [];
@@ -142,6 +142,7 @@ export function hashListsOf(count: number, encoded: readonly Float64Array[]): Ha
       list.length = 0;
       for (let n = e[i++] as number; n > 0; n--) list.push(e[i++] as number);
       probes.add(list);
+      i += (e[i] as number) + 1; // the groups it uses: the union needs its keys only
     }
   }
   if (own.starts.length - 1 !== count) throw new Error('keys for a different number of records');
