@@ -319,7 +319,10 @@ export function scanBuffer(size: number): Buffer {
 export const skipsStrings = (buf: Buffer): boolean =>
   skipper !== null && buf.buffer === skipper.memory.buffer;
 
-/** A string value at least this long (bytes left on the line) goes to the skipper: a shorter one costs less in the scanner's own loop. */
+/**
+ * A string value goes to the skipper when at least this many bytes of its line are left: near the
+ * end of a line the scanner's own loop costs less than the call.
+ */
 const SKIP_MIN = 32;
 
 const AGENT = Buffer.from('agent');
