@@ -51,9 +51,8 @@ function recordsOf(file: FileRef, segments: Segment[]): JoinRecord[] {
     }
     let k = 0;
     const list = (): number[] => {
-      const n = keys[k] as number;
-      const l = Array.from(keys.subarray(k + 1, k + 1 + n));
-      k += n + 1;
+      const l: number[] = [];
+      for (let n = keys[k++] as number; n > 0; n--) l.push(keys[k++] as number);
       return l;
     };
     forEachRow(seg, r, (x) =>
