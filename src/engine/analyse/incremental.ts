@@ -22,6 +22,7 @@ import {
   type JoinRecord,
 } from './components';
 import type { JoinFile, JoinOptions, Trace } from './join';
+import { KeyLists } from './joinKeys';
 import { comparePositions, type ParamsCandidate, type Totals } from './totals';
 
 export type { FileChange };
@@ -49,16 +50,15 @@ function recordsOf(file: FileRef, segments: Segment[]): JoinRecord[] {
       forEachRow(seg, r, (x) => out.push({ file, rec: { ...x } }));
       continue;
     }
-    let k = 0;
-    const list = (): number[] => {
-      const l: number[] = [];
-      for (let n = keys[k++] as number; n > 0; n--) l.push(keys[k++] as number);
-      return l;
-    };
+    const lists = new KeyLists(keys);
     forEachRow(seg, r, (x) =>
-      out.push({ file, rec: { ...x }, hashes: { own: list(), probes: list(), groups: list() } }),
+      out.push({
+        file,
+        rec: { ...x },
+        hashes: { own: lists.next(), probes: lists.next(), groups: lists.next() },
+      }),
     );
-    if (k !== keys.length) throw new Error("a segment's keys are for other records");
+    if (!lists.done) throw new Error("a segment's keys are for other records");
   }
   return out;
 }

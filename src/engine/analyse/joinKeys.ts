@@ -190,7 +190,8 @@ const COL = Object.fromEntries(SEGMENT_COLUMNS.map(([name], i) => [name, i])) as
 /**
  * The keys of every record of a segment, flat: per record the count of keys it owns and them, the
  * count of group keys it is a member of and them, then the count of groups it uses and them (what
- * recordHashes gives, so that a change's records need not be hashed again: incremental.ts).
+ * recordHashes gives, so that a change's records need not be hashed again: incremental.ts). Read
+ * them with KeyLists.
  */
 export function segmentKeys(seg: Segment, f: KeyFile): Float64Array {
   let out = new Float64Array(Math.max(16, (seg.rows.length / SEGMENT_STRIDE) * 7));
@@ -233,4 +234,29 @@ export function segmentKeys(seg: Segment, f: KeyFile): Float64Array {
     for (const x of uses) push(x);
   }
   return out.slice(0, n);
+}
+
+/** segmentKeys' flat lists read in order: per record, the keys it owns, its group keys, its groups. */
+export class KeyLists {
+  private k = 0;
+
+  constructor(private readonly keys: Float64Array) {}
+
+  /** Whether every list has been read. */
+  get done(): boolean {
+    return this.k >= this.keys.length;
+  }
+
+  /** The next list, into `out` (emptied first; a new array when none is given). */
+  next(out: number[] = []): number[] {
+    const keys = this.keys;
+    out.length = 0;
+    for (let n = keys[this.k++] as number; n > 0; n--) out.push(keys[this.k++] as number);
+    return out;
+  }
+
+  /** Pass over the next list. */
+  skip(): void {
+    this.k += (this.keys[this.k] as number) + 1;
+  }
 }

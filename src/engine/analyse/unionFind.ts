@@ -6,6 +6,7 @@
  * whose bounds the loop guarantees; they stay casts for speed (a million records), where code off
  * the hot path uses expectDefined.
  */
+import { KeyLists } from './joinKeys';
 
 /** An open-addressing table from key hashes (below 2^53) to the first record that had the key. */
 export class KeyTable {
@@ -135,14 +136,10 @@ export function hashListsOf(count: number, encoded: readonly Float64Array[]): Ha
   const probes = new FlatLists(count, size / 2);
   const list: number[] = [];
   for (const e of encoded) {
-    for (let i = 0; i < e.length;) {
-      list.length = 0;
-      for (let n = e[i++] as number; n > 0; n--) list.push(e[i++] as number);
-      own.add(list);
-      list.length = 0;
-      for (let n = e[i++] as number; n > 0; n--) list.push(e[i++] as number);
-      probes.add(list);
-      i += (e[i] as number) + 1; // the groups it uses: the union needs its keys only
+    for (const r = new KeyLists(e); !r.done;) {
+      own.add(r.next(list));
+      probes.add(r.next(list));
+      r.skip(); // the groups it uses: the union needs its keys only
     }
   }
   if (own.starts.length - 1 !== count) throw new Error('keys for a different number of records');
