@@ -10,7 +10,7 @@
  * 3. the independent pandas + statsmodels implementation (test/reference/ff_reference.py);
  * 4. the incremental index through the CLI;
  * 5. bad input (usage errors, unreadable corpus databases) and "nothing in the workspace is written";
- * 6. the worker-thread and inline parsers give the same document;
+ * 6. the worker-thread and inline parsers (the scanner; JSON.parse first for a little work) give the same document;
  * 7. targeted single rules (each a small workspace of its own).
  *
  * Expected values are written here, not computed by the engine: counts by hand from quirks.ts,
@@ -1702,6 +1702,8 @@ describe('bad input', () => {
 
 // ===================================================================================== 6. workers
 
+// Threads read lines with the scanner; a small workspace parsed inline reads them with JSON.parse first
+// (parsedLines.ts): the quirks workspace's hostile lines go through both.
 describe('worker-thread and inline parsing give the same document', () => {
   for (const [name, make] of [
     ['the quirks workspace', makeQuirksWorkspace],

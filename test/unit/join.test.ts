@@ -11,7 +11,7 @@ import { expectDefined } from '../../src/shared/expect';
 import { withDefaults } from '../../src/engine/settings';
 import { tracesPerGrader } from '../../src/engine/analyse/join';
 import { Workspace } from '../../src/engine/workspace';
-import { jsonl, tempWorkspace } from './workspaces';
+import { jsonl, tempWorkspace, wholeFileJob } from './workspaces';
 
 async function analyseFolder(files: Record<string, string>, grader: string | null = null) {
   const root = tempWorkspace(files);
@@ -448,22 +448,9 @@ describe('join keys computed by the parse', () => {
     ];
     const file = path.join(dir, 'lines.jsonl');
     fs.writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-    const st = fs.statSync(file);
     for (const kind of ['traces', 'graded', 'xgrader'] as const) {
       const rel = `runs/bench/lines_${kind}.jsonl`;
-      const result = parseRange({
-        abs: file,
-        path: rel,
-        dataset: 'bench',
-        kind,
-        start: 0,
-        startLine: 0,
-        end: st.size,
-        crcSeed: 0,
-        dev: st.dev,
-        ino: st.ino,
-        problemBudget: 100,
-      });
+      const result = parseRange(wholeFileJob(file, rel, 'bench', kind));
       assert.ok('body' in result, 'the file parses');
       const keys = expectDefined(result.body.keys, 'the keys of a joined kind');
       const seg = parseSegment(result.body.segment);

@@ -8,7 +8,8 @@ import { ProblemBudget, quoteAt, type ProblemCode } from '../problems';
 import type { FileKind } from '../settings';
 import { segmentKeys, type KeyFile } from '../analyse/joinKeys';
 import { MAX_LINE_BYTES, openRegular, scanLines } from './jsonl';
-import { jsonParseMessage, LineScanner, type ScanProblem } from './scan';
+import { lineReader, type LineVia } from './parsedLines';
+import { jsonParseMessage, type ScanProblem } from './scan';
 
 export interface ParseJob {
   abs: string;
@@ -131,7 +132,8 @@ class Part {
   }
 }
 
-export function parseRange(job: ParseJob): ParseResult | ParseFailure {
+/** `via`: how lines are read (parsedLines.ts); the result is the same either way. */
+export function parseRange(job: ParseJob, via: LineVia = 'scanner'): ParseResult | ParseFailure {
   let fd: number;
   try {
     fd = openRegular(job.abs, { dev: job.dev, ino: job.ino }).fd;
@@ -139,7 +141,7 @@ export function parseRange(job: ParseJob): ParseResult | ParseFailure {
     return failure(e);
   }
   try {
-    return parseOpen(fd, job);
+    return parseOpen(fd, job, via);
   } catch (e) {
     return failure(e);
   } finally {
@@ -165,11 +167,11 @@ function failure(e: unknown): ParseFailure {
 }
 
 /** Problems of the whole file share one budget; a tail's problem is one line at most. */
-function parseOpen(fd: number, job: ParseJob): ParseResult {
+function parseOpen(fd: number, job: ParseJob, via: LineVia): ParseResult {
   const body = new Part(new ProblemBudget<LineProblem>(job.problemBudget));
   const tail = new Part(new ProblemBudget<LineProblem>(1));
   const scenarios = job.kind === 'scenarios';
-  const scanner = new LineScanner();
+  const scanner = lineReader(via);
   const problem = (
     p: Part,
     line: number,

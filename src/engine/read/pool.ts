@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { parseRange, type ParseFailure, type ParseJob, type ParseResult } from './parse';
+import type { LineVia } from './parsedLines';
 import { expectDefined } from '../../shared/expect';
 
 /** Below this many bytes, starting workers costs more than it saves. */
@@ -43,6 +44,8 @@ export class ParsePool {
   private constructor(
     private readonly script: string | null,
     size: number,
+    /** How the calling thread reads lines when there are no workers. */
+    private readonly inlineVia: LineVia = 'scanner',
   ) {
     if (script === null) {
       this.work.push({ ms: 0, jobs: 0, bytes: 0 });
@@ -118,7 +121,10 @@ export class ParsePool {
     const mode = process.env.FF_LENS_WORKERS;
     const want = mode === 'always' || (mode !== 'never' && ParsePool.isLarge(totalBytes));
     const script = process.env.FF_LENS_PARSE_WORKER || path.join(__dirname, 'parseWorker.js');
-    if (!want || !fs.existsSync(script)) return new ParsePool(null, 0);
+    // A little work on the calling thread goes through JSON.parse, which needs no warming; a lot
+    // (no worker script, or FF_LENS_WORKERS=never) through the scanner, faster once warm (DECISIONS 88).
+    if (!want || !fs.existsSync(script))
+      return new ParsePool(null, 0, ParsePool.isLarge(totalBytes) ? 'scanner' : 'json-parse');
     return new ParsePool(
       script,
       Number(process.env.FF_LENS_THREADS) || Math.max(1, Math.min(4, os.availableParallelism())),
@@ -129,12 +135,17 @@ export class ParsePool {
     return this.workers.length;
   }
 
+  /** How lines are read on the calling thread (without workers). */
+  get inlineReader(): LineVia {
+    return this.inlineVia;
+  }
+
   run(job: ParseJob): Promise<Outcome> {
     if (this.script === null) {
       const work = expectDefined(this.work[0], 'the in-process thread');
       const t0 = performance.now();
       try {
-        return Promise.resolve(parseRange(job));
+        return Promise.resolve(parseRange(job, this.inlineVia));
       } catch (e) {
         return Promise.reject(e instanceof Error ? e : new Error(String(e)));
       } finally {
