@@ -374,8 +374,9 @@ function phaseTable(results: Result[], of: (r: Result) => Map<string, number>): 
     const phases = of(r);
     const p = (k: string): number => phases.get(k) ?? 0;
     const threads = [...phases].filter(([k]) => k.startsWith('parse')).map(([, v]) => `${v}`);
-    // The main thread's own work: everything but the wait for the parse threads.
+    // The main thread's own work: everything but the wait for the parse threads (its own parsing included).
     const main =
+      p('parse (main thread)') +
       p('process start') +
       p('discovery') +
       p('index writes') +

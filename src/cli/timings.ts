@@ -32,7 +32,7 @@ export function printTimings(a: FolderAnalysis, startedAt: number, outputAt: num
   ];
   report.parse.forEach((w, i) => {
     if (w.jobs === 0) return;
-    const who = report.threads === 0 ? '  parse (main thread)' : `  parse thread ${i + 1}`;
+    const who = w.caller ? '  parse (main thread)' : `  parse thread ${i + 1}`;
     rows.push([who, w.ms, `${w.jobs} files, ${(w.bytes / 1e6).toFixed(1)} MB`]);
   });
   rows.push(['  index writes', report.writeMs, 'main thread: segments and problems into SQLite']);
@@ -44,14 +44,15 @@ export function printTimings(a: FolderAnalysis, startedAt: number, outputAt: num
   }
   rows.push(['output', end - outputAt, '']);
   rows.push(['total', end, 'since the process started']);
+  const mainParsed = report.threads > 0 && report.parse.some((w) => w.caller && w.jobs > 0);
   const cpu = process.cpuUsage();
   rows.push(['CPU', (cpu.user + cpu.system) / 1000, 'all threads, user and system']);
   const lines = rows.map(
     ([name, ms, note]) =>
-      `ff-lens:   ${name.padEnd(20)} ${ms.toFixed(0).padStart(7)} ms${note ? `  ${note}` : ''}`,
+      `ff-lens:   ${name.padEnd(21)} ${ms.toFixed(0).padStart(7)} ms${note ? `  ${note}` : ''}`,
   );
   process.stderr.write(
-    `ff-lens: timings (${report.threads} parse threads, ${os.availableParallelism()} cores)\n${lines.join('\n')}\n` +
-      `ff-lens:   ${'peak RSS'.padEnd(20)} ${(process.resourceUsage().maxRSS / 1024).toFixed(0).padStart(7)} MB\n`,
+    `ff-lens: timings (${report.threads} parse thread${report.threads === 1 ? '' : 's'}${mainParsed ? ' and the main thread' : ''}, ${os.availableParallelism()} cores)\n${lines.join('\n')}\n` +
+      `ff-lens:   ${'peak RSS'.padEnd(21)} ${(process.resourceUsage().maxRSS / 1024).toFixed(0).padStart(7)} MB\n`,
   );
 }

@@ -133,8 +133,9 @@ export interface PoolSource {
   give(pool: ParsePool): Promise<void>;
 }
 
+/** The CLI's: its main thread has nothing else to do while files are parsed, so it parses too. */
 const freshPools: PoolSource = {
-  take: (totalBytes) => ParsePool.forWork(totalBytes),
+  take: (totalBytes) => ParsePool.forWork(totalBytes, { callerParses: true }),
   give: (pool) => pool.close(),
 };
 
@@ -228,8 +229,8 @@ async function update(
   const total = plans.reduce((s, p) => s + p.st.size, 0);
   try {
     // Every parse is started at once (workers take them in turn); each result is written as it lands.
-    const parses = new Map<Plan, Promise<ParseResult | ParseFailure>>();
-    for (const p of reads) parses.set(p, pool.run(jobFor(p)));
+    const parses = new Map<Plan, Settling<ParseResult | ParseFailure>>();
+    for (const p of reads) parses.set(p, settling(pool.run(jobFor(p))));
     for (const p of plans) {
       let action: FileAction = 'unchanged';
       let bytes = 0;
@@ -239,7 +240,9 @@ async function update(
         action = p.decision;
         const parse = parses.get(p);
         if (parse) {
-          const r = await parse;
+          // While its result is not there, this thread parses the next queued file (a pool that lets it).
+          while (!parse.settled && pool.parseHere()) await nextTurn();
+          const r = await parse.promise;
           const t0 = performance.now();
           if ('failed' in r) {
             if (r.failed === 'gone') {
@@ -271,6 +274,22 @@ async function update(
   }
   return report;
 }
+
+/** A promise, and whether it has settled: known once the event loop has had a turn. */
+interface Settling<T> {
+  readonly promise: Promise<T>;
+  settled: boolean;
+}
+
+function settling<T>(promise: Promise<T>): Settling<T> {
+  const s: Settling<T> = { promise, settled: false };
+  const done = (): void => void (s.settled = true);
+  promise.then(done, done);
+  return s;
+}
+
+/** One turn of the event loop: the workers' messages that arrived meanwhile are taken in. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 const isJsonl = (f: DiscoveredFile): boolean => f.kind !== 'database' && f.kind !== 'lineages';
 

@@ -25,6 +25,16 @@ export interface ThreadWork {
   ms: number;
   jobs: number;
   bytes: number;
+  /** The calling (main) thread rather than a worker. */
+  caller?: true;
+}
+
+export interface PoolOptions {
+  /**
+   * The calling thread parses queued files while it waits for a result (parseHere), and the pool
+   * has one worker fewer: the CLI. Not the language server, whose thread answers the editor.
+   */
+  callerParses?: boolean;
 }
 
 export class ParsePool {
@@ -38,7 +48,7 @@ export class ParsePool {
   private readonly accounts = new Map<Worker, ThreadWork>();
   /** A worker failed or exited: the pool is given no more work (a kept pool is replaced). */
   private failed = false;
-  /** Per worker, or one entry for the calling thread when there are no workers (the current use: newAccount()). */
+  /** Per worker, then the calling thread's when it parses (the current use: newAccount()). */
   private work: ThreadWork[] = [];
 
   private constructor(
@@ -46,9 +56,10 @@ export class ParsePool {
     size: number,
     /** How the calling thread reads lines when there are no workers. */
     private readonly inlineVia: LineVia = 'scanner',
+    private readonly callerParses = false,
   ) {
     if (script === null) {
-      this.work.push({ ms: 0, jobs: 0, bytes: 0 });
+      this.work.push({ ms: 0, jobs: 0, bytes: 0, caller: true });
       return;
     }
     // node:worker_threads is loaded when a pool starts: a warm CLI run never needs it.
@@ -96,7 +107,7 @@ export class ParsePool {
   /** Starts a new account of the work done (a kept pool serves one refresh after another). */
   newAccount(): ThreadWork[] {
     if (this.script === null) {
-      this.work = [{ ms: 0, jobs: 0, bytes: 0 }];
+      this.work = [{ ms: 0, jobs: 0, bytes: 0, caller: true }];
       return this.work;
     }
     this.work = this.workers.map((w) => {
@@ -104,6 +115,7 @@ export class ParsePool {
       this.accounts.set(w, work);
       return work;
     });
+    if (this.callerParses) this.work.push({ ms: 0, jobs: 0, bytes: 0, caller: true });
     return this.work;
   }
 
@@ -117,7 +129,7 @@ export class ParsePool {
    * compare both paths). Workers need the bundled parseWorker.js beside this code, or at
    * `FF_LENS_PARSE_WORKER` (tests that run the TypeScript source, which has no bundle beside it).
    */
-  static forWork(totalBytes: number): ParsePool {
+  static forWork(totalBytes: number, options: PoolOptions = {}): ParsePool {
     const mode = process.env.FF_LENS_WORKERS;
     const want = mode === 'always' || (mode !== 'never' && ParsePool.isLarge(totalBytes));
     const script = process.env.FF_LENS_PARSE_WORKER || path.join(__dirname, 'parseWorker.js');
@@ -125,10 +137,12 @@ export class ParsePool {
     // (no worker script, or FF_LENS_WORKERS=never) through the scanner, faster once warm (DECISIONS 88).
     if (!want || !fs.existsSync(script))
       return new ParsePool(null, 0, ParsePool.isLarge(totalBytes) ? 'scanner' : 'json-parse');
-    return new ParsePool(
-      script,
-      Number(process.env.FF_LENS_THREADS) || Math.max(1, Math.min(4, os.availableParallelism())),
-    );
+    // One parser per core, up to four; a calling thread that parses is one of them (DECISIONS 89).
+    const parsers = Math.max(1, Math.min(4, os.availableParallelism()));
+    const callerParses = options.callerParses === true;
+    const workers =
+      Number(process.env.FF_LENS_THREADS) || (callerParses ? Math.max(1, parsers - 1) : parsers);
+    return new ParsePool(script, workers, 'scanner', callerParses);
   }
 
   get threads(): number {
@@ -162,6 +176,33 @@ export class ParsePool {
     this.queue.push({ id, job });
     this.pump();
     return p;
+  }
+
+  /**
+   * Parses the next queued file on the calling thread, when this pool lets it (callerParses): true
+   * when it did. The caller calls it while it waits for a result, instead of idling; the file is
+   * the next in the queue, so results still come about in the order they are written.
+   */
+  parseHere(): boolean {
+    if (!this.callerParses || this.failed) return false;
+    const next = this.queue.shift();
+    if (next === undefined) return false;
+    const p = this.pending.get(next.id);
+    this.pending.delete(next.id);
+    const work = this.work[this.work.length - 1];
+    const t0 = performance.now();
+    try {
+      p?.resolve(parseRange(next.job, 'scanner'));
+    } catch (e) {
+      p?.reject(e instanceof Error ? e : new Error(String(e)));
+    } finally {
+      if (work?.caller) {
+        work.ms += performance.now() - t0;
+        work.jobs++;
+        work.bytes += next.job.end - next.job.start;
+      }
+    }
+    return true;
   }
 
   private pump(): void {
