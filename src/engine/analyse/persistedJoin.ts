@@ -827,16 +827,26 @@ class FileRows {
   /** A new bucket: the files of the last one may be let go again. */
   nextBucket(): void {
     this.pinned.clear();
+    this.lastFile = -1;
   }
 
+  /** The file of the last read: a bucket reads a file's records in runs, and a run needs no bookkeeping. */
+  private lastFile = -1;
+  private last: { segs: Segment[]; starts: number[]; rows: number } | undefined;
+
   private find(fi: number, k: number): [Segment, number] {
-    this.pinned.add(fi);
-    let f = this.loaded.get(fi);
-    if (f) {
-      // Most recently used last.
-      this.loaded.delete(fi);
-      this.loaded.set(fi, f);
-    } else f = this.load(fi);
+    let f = fi === this.lastFile ? this.last : undefined;
+    if (f === undefined) {
+      this.pinned.add(fi);
+      f = this.loaded.get(fi);
+      if (f) {
+        // Most recently used last.
+        this.loaded.delete(fi);
+        this.loaded.set(fi, f);
+      } else f = this.load(fi);
+      this.lastFile = fi;
+      this.last = f;
+    }
     let row = k - (this.fileStart[fi] as number);
     let s = 0;
     while (row >= (f.starts[s + 1] as number)) s++;
