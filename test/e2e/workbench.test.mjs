@@ -211,10 +211,14 @@ async function activeTab() {
  */
 async function open(rel) {
   for (let i = 0; ; i++) {
+    const t0 = Date.now();
     try {
       return await openFile(page, rel);
     } catch (e) {
       if (i === 2) throw e;
+      // Printed with the figures: a slow test then says where its time went.
+      timings[`openRetry ${rel} #${i + 1}`] =
+        `${Date.now() - t0} ms: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`;
       await page.keyboard.press('Escape');
     }
   }
@@ -931,14 +935,29 @@ test('Go to Definition from a scenario_id lands on the scenario line', async () 
     scenariosOf().find((s) => s.scenarioId === 'BT-FMT-034')?.defined_at[0],
     'where BT-FMT-034 is defined',
   );
+  // Each step's time, printed with the figures when the test is slow (stops 16 and 17 each saw one
+  // ~31 s pass, 1.2–1.4 s otherwise).
+  /** @type {string[]} */
+  const steps = [];
+  let t = Date.now();
+  const step = (/** @type {string} */ name) => {
+    steps.push(`${name} ${Date.now() - t} ms`);
+    t = Date.now();
+  };
   await open(SCRIPT_TRACE.path);
+  step('open');
   await cursorOn('"scenario_id":"BT-FMT-034');
+  step('cursor');
   await page.keyboard.press('F12');
   await waitUntil(
     async () => (await activeTab()).trim() === path.basename(target.path),
     `the editor to show ${target.path}`,
   );
+  step('F12 to the tab');
   assert.equal(await readEditorCursorLine(page, { expected: target.line }), target.line);
+  step('the line');
+  if (steps.some((x) => Number(/(\d+) ms$/.exec(x)?.[1]) > 5000))
+    timings.goToDefinitionSteps = steps.join(', ');
   await screenshot(page, '13-go-to-definition');
 });
 
