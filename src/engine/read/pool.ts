@@ -155,19 +155,7 @@ export class ParsePool {
   }
 
   run(job: ParseJob): Promise<Outcome> {
-    if (this.script === null) {
-      const work = expectDefined(this.work[0], 'the in-process thread');
-      const t0 = performance.now();
-      try {
-        return Promise.resolve(parseRange(job, this.inlineVia));
-      } catch (e) {
-        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-      } finally {
-        work.ms += performance.now() - t0;
-        work.jobs++;
-        work.bytes += job.end - job.start;
-      }
-    }
+    if (this.script === null) return this.parseOnCaller(job, this.inlineVia);
     if (this.failed) return Promise.reject(new Error('a parse worker failed; the pool takes no more work'));
     const id = this.nextId++;
     const p = new Promise<Outcome>((resolve, reject) =>
@@ -189,20 +177,23 @@ export class ParsePool {
     if (next === undefined) return false;
     const p = this.pending.get(next.id);
     this.pending.delete(next.id);
-    const work = this.work[this.work.length - 1];
+    if (p) this.parseOnCaller(next.job, 'scanner').then(p.resolve, p.reject);
+    return true;
+  }
+
+  /** Parses `job` on the calling thread, counted in its account (the last one: newAccount()). */
+  private parseOnCaller(job: ParseJob, via: LineVia): Promise<Outcome> {
+    const work = expectDefined(this.work[this.work.length - 1], "the calling thread's account");
     const t0 = performance.now();
     try {
-      p?.resolve(parseRange(next.job, 'scanner'));
+      return Promise.resolve(parseRange(job, via));
     } catch (e) {
-      p?.reject(e instanceof Error ? e : new Error(String(e)));
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     } finally {
-      if (work?.caller) {
-        work.ms += performance.now() - t0;
-        work.jobs++;
-        work.bytes += next.job.end - next.job.start;
-      }
+      work.ms += performance.now() - t0;
+      work.jobs++;
+      work.bytes += job.end - job.start;
     }
-    return true;
   }
 
   private pump(): void {
