@@ -317,6 +317,53 @@ describe('the analysis host', () => {
     }
   });
 
+  it('reports the progress of an index in 5% steps at most every 200 ms: a small refresh sends one status, a slow one many', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 60; i++)
+      files[`runs/ds/m${i}_traces.jsonl`] = jsonl([t(`a${i}`, 'S1', `qwen3.5:${i}b`, 'COMPLIANCE')]);
+    const root = tempWorkspace(files);
+    const indexing: number[] = [];
+    // The host's clock: each reading moves it on by `step` ms.
+    let clock = 0;
+    let step = 1000;
+    const host = new AnalysisHost(
+      root,
+      null,
+      withDefaults({}),
+      {
+        status: (s) => s.state === 'indexing' && indexing.push(s.progress ?? -1),
+        analysed: () => undefined,
+        log: () => undefined,
+        info: () => undefined,
+        warn: () => undefined,
+      },
+      () => (clock += step),
+    );
+    try {
+      // Slow (a second between files): every 5% step is reported, in order.
+      await host.refreshNow();
+      assert.ok(indexing.length >= 20, `${indexing.length} progress reports of a slow index`);
+      assert.deepEqual(
+        indexing,
+        [...indexing].sort((a, b) => a - b),
+        'progress only goes forward',
+      );
+      assert.equal(indexing[0], 0);
+      // Fast (the clock stands still): one file appended to, of 60; only the first status goes out.
+      indexing.length = 0;
+      step = 0;
+      fs.appendFileSync(
+        path.join(root, 'runs/ds/m7_traces.jsonl'),
+        jsonl([t('b7', 'S2', 'qwen3.5:7b', 'REFUSAL')]),
+      );
+      await host.refreshNow();
+      assert.deepEqual(indexing, [0]);
+      assert.equal(host.run?.document.inputs.traces.total, 61, 'the append is analysed');
+    } finally {
+      host.close();
+    }
+  });
+
   it('warns once that a chosen grader graded no trace, naming the graders that did, and again after it is set anew', async () => {
     const root = tempWorkspace({
       'runs/ds/m_traces.jsonl': jsonl([t('a1', 'S1', 'qwen3.5:2b', 'COMPLIANCE')]),
