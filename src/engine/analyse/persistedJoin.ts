@@ -173,6 +173,30 @@ function bucketContent(
   };
 }
 
+/**
+ * Numbers without repeats, in order of first appearance. A component's key lists are short (a trace
+ * and its verdict: a few keys), where a scan beats a Set; a long one gets a Set.
+ */
+class UniqueList {
+  readonly list: number[] = [];
+  private seen: Set<number> | null = null;
+
+  /** Each of values[from .. to) not held yet. */
+  addRange(values: Float64Array, from: number, to: number): void {
+    for (let j = from; j < to; j++) {
+      const h = values[j] as number;
+      if (this.seen) {
+        if (this.seen.has(h)) continue;
+        this.seen.add(h);
+      } else {
+        if (this.list.includes(h)) continue;
+        if (this.list.length >= 16) this.seen = new Set(this.list).add(h);
+      }
+      this.list.push(h);
+    }
+  }
+}
+
 /** A bucket of components as kept in memory (their places, keys, problems and candidates). */
 function bucketOf(comps: readonly BucketComponent[]): BucketContent {
   const files: PlacesJson['f'] = [];
@@ -595,24 +619,27 @@ export class PersistedJoin extends JoinState<BucketComponent> {
     // Pass 2: buckets. Files are read as buckets need them and let go after a while.
     const cache = new FileRows(this.index, files, fileStart);
     const scratch = emptyRec();
-    const read = (k: number): Rec => cache.read(fileOf[k] as number, k, scratch);
+    // The line of each record the join read, kept as it reads them (NaN: not read; its line is looked up).
+    const lineOf = new Float64Array(count).fill(NaN);
+    const read = (k: number): Rec => {
+      const r = cache.read(fileOf[k] as number, k, scratch);
+      lineOf[k] = r.line;
+      return r;
+    };
     const own = lists.own;
     const probes = lists.probes;
+    const ownList = own.list;
+    const probeList = probes.list;
     const bucketOfRecord = new Int32Array(count);
     const memberEntries: number[] = [];
-    let group: Int32Array[] = [];
-    let size = 0;
     let flushed = 0;
-    const flush = (): void => {
-      if (group.length === 0) return;
+    // A bucket: components [from, to), whose records are order[starts[from] .. starts[to]).
+    const flush = (from: number, to: number): void => {
+      if (from === to) return;
       cache.nextBucket();
       const id = this.newBucketId();
-      const comps = group;
-      group = [];
-      size = 0;
-      const members: number[] = [];
-      for (const c of comps) for (const k of c) members.push(k);
-      members.sort((a, b) => a - b); // record order is (path, line) order
+      // The bucket's records in record order, which is (path, line) order.
+      const members = order.slice(starts[from], starts[to]).sort();
       // The bucket's files in order, each with its run of `members`.
       const local = new LocalFiles();
       const localOf = new Map<number, number>(); // file (index into `refs`) → index into local.list
@@ -638,42 +665,43 @@ export class PersistedJoin extends JoinState<BucketComponent> {
       addPart(this.totals, { ...joined, pairs: dilutionPairs(joined.traces), params: new Map() }, 1);
       // Each component's places and keys, straight from the arrays.
       const places: number[] = [];
-      const shape: (ComponentShape & { lines: number[] })[] = comps.map((c) => {
-        const hashes = new Set<number>();
-        const groupKeys = new Set<number>();
+      const shape: (ComponentShape & { lines: number[] })[] = [];
+      for (let ci = from; ci < to; ci++) {
+        const hashes = new UniqueList();
+        const groupKeys = new UniqueList();
         const lines: number[] = [];
-        for (const k of c) {
-          const line = cache.line(fileOf[k] as number, k);
+        const end = starts[ci + 1] as number;
+        for (let m = starts[ci] as number; m < end; m++) {
+          const k = order[m] as number;
+          const fi = fileOf[k] as number;
+          let line = lineOf[k] as number;
+          if (line !== line) line = cache.line(fi, k); // NaN: a record the join did not read
           lines.push(line);
-          places.push(localOf.get(fileOf[k] as number) as number, line);
-          for (let j = own.starts[k] as number; j < (own.starts[k + 1] as number); j++)
-            hashes.add(own.list[j] as number);
-          for (let j = probes.starts[k] as number; j < (probes.starts[k + 1] as number); j++)
-            groupKeys.add(probes.list[j] as number);
+          places.push(localOf.get(fi) as number, line);
+          hashes.addRange(ownList, own.starts[k] as number, own.starts[k + 1] as number);
+          groupKeys.addRange(probeList, probes.starts[k] as number, probes.starts[k + 1] as number);
           bucketOfRecord[k] = id;
         }
-        for (const p of groupKeys) memberEntries.push(memberEntry(groupOfKey(p), id));
-        return {
-          count: c.length,
-          hashes: [...hashes],
-          probes: [...groupKeys],
+        for (const p of groupKeys.list) memberEntries.push(memberEntry(groupOfKey(p), id));
+        shape.push({
+          count: end - (starts[ci] as number),
+          hashes: hashes.list,
+          probes: groupKeys.list,
           problems: [],
           params: new Map(),
           lines,
-        };
-      });
+        });
+      }
       // Each problem and size candidate goes to the component of the line it is about.
       if (joined.problems.length > 0 || joined.traces.some((t) => t.params !== null)) {
         // Owner by (bucket file, line): numbers, not a string per record.
         const owner = local.list.map(() => new Map<number, number>());
-        comps.forEach((c, ci) => {
-          const lines = (shape[ci] as (typeof shape)[number]).lines;
-          c.forEach((k, j) =>
-            (owner[localOf.get(fileOf[k] as number) as number] as Map<number, number>).set(
-              lines[j] as number,
-              ci,
-            ),
-          );
+        shape.forEach(({ lines }, ci) => {
+          const first = starts[from + ci] as number;
+          lines.forEach((line, j) => {
+            const li = localOf.get(fileOf[order[first + j] as number] as number) as number;
+            (owner[li] as Map<number, number>).set(line, ci);
+          });
         });
         const localByPath = new Map(local.list.map((f) => [f.path, f.idx]));
         const ownerAt = (li: number, line: number): ComponentShape =>
@@ -703,17 +731,17 @@ export class PersistedJoin extends JoinState<BucketComponent> {
           this.params.best.set(model, { candidate, holder: id });
       }
     };
-    for (let k = 0; k + 1 < starts.length; k++) {
-      const members = order.subarray(starts[k], starts[k + 1]);
-      group.push(members);
-      size += members.length;
-      if (size >= BUCKET_RECORDS) {
-        flush();
+    const components = starts.length - 1;
+    let from = 0;
+    for (let k = 0; k < components; k++) {
+      if ((starts[k + 1] as number) - (starts[from] as number) >= BUCKET_RECORDS) {
+        flush(from, k + 1);
+        from = k + 1;
         // Every segment is parsed once more here: its garbage is let go as the build goes.
         if (++flushed % GC_BUCKETS === 0 && large) collectGarbage();
       }
     }
-    flush();
+    flush(from, components);
     if (large) collectGarbage();
     // The directory, one run: every (group, bucket) entry (negative keys, first), then every owned
     // key with the bucket of the first record that had it; each part sorted.
@@ -722,11 +750,13 @@ export class PersistedJoin extends JoinState<BucketComponent> {
     const owned = table.sortedHashes();
     const entries = new Float64Array((groupKeys.length + owned.length) * 2);
     let e = 0;
-    for (const h of groupKeys) {
+    for (let i = 0; i < groupKeys.length; i++) {
+      const h = groupKeys[i] as number;
       entries[e++] = h;
       entries[e++] = (-h - 1) % GROUP_SPAN;
     }
-    for (const h of owned) {
+    for (let i = 0; i < owned.length; i++) {
+      const h = owned[i] as number;
       entries[e++] = h;
       entries[e++] = bucketOfRecord[table.get(h)] as number;
     }

@@ -102,6 +102,19 @@ export class FlatLists {
     this.starts[this.i] = this.n;
   }
 
+  /** The next record's numbers: values[from .. to). */
+  addRange(values: Float64Array, from: number, to: number): void {
+    this.starts[this.i++] = this.n;
+    const need = this.n + (to - from);
+    if (need > this.values.length) {
+      const bigger = new Float64Array(Math.max(need, this.values.length * 2));
+      bigger.set(this.values);
+      this.values = bigger;
+    }
+    for (let j = from; j < to; j++) this.values[this.n++] = values[j] as number;
+    this.starts[this.i] = this.n;
+  }
+
   get list(): Float64Array {
     return this.values.subarray(0, this.n);
   }
@@ -134,11 +147,10 @@ export function hashListsOf(count: number, encoded: readonly Float64Array[]): Ha
   const size = Math.max(0, total - 3 * count); // the numbers less the three counts per record
   const own = new FlatLists(count, size);
   const probes = new FlatLists(count, size / 2);
-  const list: number[] = [];
   for (const e of encoded) {
     for (const r = new KeyLists(e); !r.done;) {
-      own.add(r.next(list));
-      probes.add(r.next(list));
+      r.nextInto(own);
+      r.nextInto(probes);
       r.skip(); // the groups it uses: the union needs its keys only
     }
   }
@@ -172,7 +184,7 @@ export function componentRoots(lists: HashLists): { roots: Int32Array; table: Ke
   };
   const own = lists.own.list;
   const ownStarts = lists.own.starts;
-  const table = new KeyTable(count);
+  const table = new KeyTable(ownStarts[count] as number); // sized for every owned key: no rehash on the way
   for (let i = 0; i < count; i++)
     for (let j = ownStarts[i] as number; j < (ownStarts[i + 1] as number); j++) {
       const o = table.ownerOrAdd(own[j] as number, i);

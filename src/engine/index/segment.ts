@@ -115,37 +115,47 @@ export function emptyRec(): Rec {
   return r as Rec;
 }
 
-const TYPES: ColumnType[] = SEGMENT_COLUMNS.map(([, t]) => t);
 const NAMES: string[] = SEGMENT_COLUMNS.map(([n]) => n);
 /** Where a row's line number is, in `Segment.rows` (a reader that needs only the line reads only it). */
 export const LINE_COLUMN = NAMES.indexOf('line');
 
 /** Visit a segment's rows in order; `r` is reused between rows: copy what you keep. */
 export function forEachRow(seg: Segment, r: Rec, visit: (r: Rec) => void): void {
-  const d = seg.dict;
-  const rows = seg.rows;
-  const out = r as unknown as Record<string, number | string | null>; // hot loop: one record, written by column
-  for (let i = 0; i < rows.length; i += SEGMENT_STRIDE) {
-    for (let c = 0; c < SEGMENT_STRIDE; c++) {
-      const v = rows[i + c] as number | string | null; // hot loop: the layout above guarantees the index
-      out[NAMES[c] as string] =
-        TYPES[c] === 'dict' ? ((v as number) < 0 ? null : (d[v as number] as string)) : v;
-    }
+  for (let row = 0, n = seg.rows.length / SEGMENT_STRIDE; row < n; row++) {
+    readRow(seg, row, r);
     visit(r);
   }
 }
 
-/** Read row `row` of a segment into `r`. */
+/**
+ * Read row `row` of a segment into `r`. Written out column by column, in SEGMENT_COLUMNS' order, like
+ * SegmentBuilder.addAt: every join reads its records through here, and a loop over the table
+ * stored each field by a computed name. A unit test holds both to the table.
+ */
 export function readRow(seg: Segment, row: number, r: Rec): void {
   const d = seg.dict;
-  const out = r as unknown as Record<string, number | string | null>;
-  const base = row * SEGMENT_STRIDE;
-  for (let c = 0; c < SEGMENT_STRIDE; c++) {
-    const v = seg.rows[base + c] as number | string | null;
-    out[NAMES[c] as string] =
-      TYPES[c] === 'dict' ? ((v as number) < 0 ? null : (d[v as number] as string)) : v;
-  }
+  const v = seg.rows;
+  const b = row * SEGMENT_STRIDE;
+  r.line = v[b] as number;
+  r.offset = v[b + 1] as number;
+  r.length = v[b + 2] as number;
+  r.traceId = v[b + 3] as string | null;
+  r.scenarioId = ref(d, v[b + 4]);
+  r.model = ref(d, v[b + 5]);
+  r.attackClass = ref(d, v[b + 6]);
+  r.altClass = ref(d, v[b + 7]);
+  r.variant = ref(d, v[b + 8]);
+  r.params = ref(d, v[b + 9]);
+  r.verdict = ref(d, v[b + 10]);
+  r.grader = ref(d, v[b + 11]);
+  r.response = v[b + 12] as number;
+  r.preambleId = ref(d, v[b + 13]);
+  r.dataset = ref(d, v[b + 14]);
 }
+
+/** A dict column's value: the string at index `i`, or null for −1. */
+const ref = (d: string[], i: number | string | null | undefined): string | null =>
+  (i as number) < 0 ? null : (d[i as number] as string);
 
 /** A segment as stored: well-formed or an error (a damaged index is rebuilt, never trusted). */
 export function parseSegment(json: string): Segment {
