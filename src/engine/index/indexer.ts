@@ -441,7 +441,7 @@ function writeParsed(index: TraceIndex, p: Plan, r: ParseResult, changes: Change
     [r.tail, true],
   ] as const) {
     if (!part) continue;
-    const parsed = parseSegment(part.segment);
+    const parsed = part.parsed ?? parseSegment(part.segment);
     if (part.keys) parsed.keys = part.keys;
     index.addSegment(fileId, toWrite(part, tail), parsed);
     changes.added(p.file.path, p.row, parsed);

@@ -3,7 +3,7 @@
  * a worker thread (parseWorker.ts) or inline; pure function of the file's bytes.
  */
 import * as fs from 'node:fs';
-import { SegmentBuilder } from '../index/segment';
+import { SegmentBuilder, type Segment } from '../index/segment';
 import { ProblemBudget, quoteAt, type ProblemCode } from '../problems';
 import type { FileKind } from '../settings';
 import { segmentKeys, type KeyFile } from '../analyse/joinKeys';
@@ -37,6 +37,11 @@ export type LineProblem = [number, ProblemCode, string, number, number, number |
 export interface ParsedPart {
   /** JSON of the Segment. */
   segment: string;
+  /**
+   * The Segment itself, on the thread that parsed it: the indexer then need not parse the JSON back.
+   * A parse worker drops it before posting (a structured clone of it costs more than the JSON.parse).
+   */
+  parsed?: Segment;
   /** The join keys of its records (joinKeys.ts), for traces, graded and cross-grader files. */
   keys?: Float64Array;
   records: number;
@@ -128,7 +133,14 @@ class Part {
     const omitted: Partial<Record<ProblemCode, number>> = {};
     for (const [code, n] of this.budget.omitted) omitted[code] = n;
     const keys = file === null ? undefined : segmentKeys(this.seg.segment(), file);
-    return { segment: this.seg.json(), keys, records: this.records, problems: this.budget.kept, omitted };
+    return {
+      segment: this.seg.json(),
+      parsed: this.seg.segment(),
+      keys,
+      records: this.records,
+      problems: this.budget.kept,
+      omitted,
+    };
   }
 }
 

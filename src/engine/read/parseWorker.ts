@@ -6,6 +6,7 @@ parentPort?.on('message', (msg: { id: number; job: ParseJob }) => {
   try {
     const t0 = performance.now();
     const result = parseRange(msg.job);
+    if (!('failed' in result)) for (const part of [result.body, result.tail]) if (part) delete part.parsed;
     // The keys' buffers move to the main thread instead of being copied.
     const moved =
       'failed' in result
