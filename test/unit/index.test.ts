@@ -194,6 +194,36 @@ describe('incremental index', () => {
     memory.close();
   });
 
+  it('a new index is filled in place under a rollback journal and goes over to WAL at its first commit', () => {
+    // Expected behaviour: DECISIONS.md 93. In WAL mode SQLite creates `-wal` as soon as the index is
+    // opened; in rollback mode there is none until the first commit switched the index over.
+    const { root, indexPath } = setup({});
+    const index = TraceIndex.open(indexPath, root);
+    assert.ok(!fs.existsSync(`${indexPath}-wal`), 'a new index is not in WAL mode before its first commit');
+    index.begin();
+    index.bumpGeneration();
+    assert.ok(
+      fs.existsSync(`${indexPath}-journal`),
+      'the cold build writes in place, under a rollback journal',
+    );
+    index.commit();
+    assert.ok(!fs.existsSync(`${indexPath}-journal`));
+    index.begin();
+    index.bumpGeneration();
+    assert.ok(fs.existsSync(`${indexPath}-wal`), 'WAL mode from the first commit on');
+    assert.ok(!fs.existsSync(`${indexPath}-journal`));
+    index.commit();
+    index.close();
+    const db = new Database(indexPath, { readonly: true });
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(db.prepare("SELECT value FROM meta WHERE key = 'generation'").pluck().get(), '2');
+    db.close();
+    // An index opened again is tuned to WAL at once.
+    const again = TraceIndex.open(indexPath, root);
+    assert.ok(fs.existsSync(`${indexPath}-wal`));
+    again.close();
+  });
+
   it('never writes to the workspace', async () => {
     const { root, open } = setup({
       'runs/a/m_traces.jsonl': jsonl([line(1)]),
