@@ -132,10 +132,11 @@ class Part {
   done(file: KeyFile | null): ParsedPart {
     const omitted: Partial<Record<ProblemCode, number>> = {};
     for (const [code, n] of this.budget.omitted) omitted[code] = n;
-    const keys = file === null ? undefined : segmentKeys(this.seg.segment(), file);
+    const parsed = this.seg.segment();
+    const keys = file === null ? undefined : segmentKeys(parsed, file);
     return {
       segment: this.seg.json(),
-      parsed: this.seg.segment(),
+      parsed,
       keys,
       records: this.records,
       problems: this.budget.kept,
