@@ -14,15 +14,7 @@
  */
 import type { FileChange } from '../index/indexer';
 import { collectGarbage } from '../memory';
-import {
-  emptyRec,
-  forEachRow,
-  LINE_COLUMN,
-  readRow,
-  SEGMENT_STRIDE,
-  type Rec,
-  type Segment,
-} from '../index/segment';
+import { emptyRec, forEachRow, readRow, SEGMENT_STRIDE, type Rec, type Segment } from '../index/segment';
 import { IndexDamaged, type FileRow, type TraceIndex } from '../index/traceIndex';
 import type { Problem } from '../problems';
 import type { FileKind } from '../settings';
@@ -619,7 +611,8 @@ export class PersistedJoin extends JoinState<BucketComponent> {
     // Pass 2: buckets. Files are read as buckets need them and let go after a while.
     const cache = new FileRows(this.index, files, fileStart);
     const scratch = emptyRec();
-    // The line of each record the join read, kept as it reads them (NaN: not read; its line is looked up).
+    // The line of each record, kept as the join reads it: the join reads every member of a bucket
+    // (each of its files' runs in full), so every record's line is there when its bucket is shaped.
     const lineOf = new Float64Array(count).fill(NaN);
     const read = (k: number): Rec => {
       const r = cache.read(fileOf[k] as number, k, scratch);
@@ -674,8 +667,8 @@ export class PersistedJoin extends JoinState<BucketComponent> {
         for (let m = starts[ci] as number; m < end; m++) {
           const k = order[m] as number;
           const fi = fileOf[k] as number;
-          let line = lineOf[k] as number;
-          if (line !== line) line = cache.line(fi, k); // NaN: a record the join did not read
+          const line = lineOf[k] as number;
+          if (line !== line) throw new Error('the join skipped a record of its bucket'); // NaN: never read
           lines.push(line);
           places.push(localOf.get(fi) as number, line);
           hashes.addRange(ownList, own.starts[k] as number, own.starts[k + 1] as number);
@@ -846,12 +839,6 @@ class FileRows {
     const [seg, row] = this.find(fi, k);
     readRow(seg, row, r);
     return r;
-  }
-
-  /** The line of record k (of file fi): its line column (LINE_COLUMN), without reading the others. */
-  line(fi: number, k: number): number {
-    const [seg, row] = this.find(fi, k);
-    return seg.rows[row * SEGMENT_STRIDE + LINE_COLUMN] as number;
   }
 
   /** A new bucket: the files of the last one may be let go again. */

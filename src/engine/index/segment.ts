@@ -115,10 +115,6 @@ export function emptyRec(): Rec {
   return r as Rec;
 }
 
-const NAMES: string[] = SEGMENT_COLUMNS.map(([n]) => n);
-/** Where a row's line number is, in `Segment.rows` (a reader that needs only the line reads only it). */
-export const LINE_COLUMN = NAMES.indexOf('line');
-
 /** Visit a segment's rows in order; `r` is reused between rows: copy what you keep. */
 export function forEachRow(seg: Segment, r: Rec, visit: (r: Rec) => void): void {
   for (let row = 0, n = seg.rows.length / SEGMENT_STRIDE; row < n; row++) {
