@@ -17,7 +17,7 @@ import type { FileKind } from '../settings';
 import { joinRecords, type JoinFile, type JoinOptions, type Trace } from './join';
 import { recordKeyHashes } from './joinKeys';
 import {
-  comparePositions,
+  comparePlaces,
   dilutionPairs,
   givesSize,
   paramsCandidates,
@@ -53,10 +53,8 @@ export const rankOf = (kind: FileKind): number => (kind === 'database' ? 1 : 0);
 /** (path, line) order of records (DECISIONS.md 1). */
 export function compareRecords(a: JoinRecord, b: JoinRecord): number {
   return (
-    comparePositions(
-      { rank: a.file.rank, path: a.file.path, line: a.rec.line },
-      { rank: b.file.rank, path: b.file.path, line: b.rec.line },
-    ) || a.file.id - b.file.id
+    comparePlaces(a.file.rank, a.file.path, a.rec.line, b.file.rank, b.file.path, b.rec.line) ||
+    a.file.id - b.file.id
   );
 }
 

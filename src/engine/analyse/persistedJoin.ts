@@ -42,6 +42,8 @@ import {
 } from './totals';
 import { componentRoots, componentsOf, hashListsOf } from './unionFind';
 
+const NONE: readonly never[] = [];
+
 /** Records per bucket (a component is never split): small enough that a scattered change reads little. */
 const BUCKET_RECORDS = 256;
 /** More key runs than this are merged, newest first. */
@@ -507,17 +509,51 @@ export class PersistedJoin extends JoinState<BucketComponent> {
     const missing = [...wanted].filter((b) => !this.loaded.has(b));
     for (const b of this.index.buckets(missing))
       this.loaded.set(b.id, bucketComponents(b.id, b.places, b.keys));
-    // Entries outlive the components they named (a key that went, a group left): each is checked.
+    // Entries outlive the components they named (a key that went, a group left): each is checked,
+    // through each bucket's components by key and by group (in bucket order), made once per bucket:
+    // a scan of the bucket per key cost keys × components.
     const found = new Set<BucketComponent>();
-    for (const [h, b] of exact)
-      for (const c of this.loaded.get(b) ?? []) if (c.hashes.includes(h)) found.add(c);
+    for (const [h, b] of exact) for (const c of this.byKey(b).get(h) ?? NONE) found.add(c);
     for (const [g, bs] of members)
-      for (const b of bs)
-        for (const c of this.loaded.get(b) ?? []) if (c.probes.some((p) => groupOfKey(p) === g)) found.add(c);
+      for (const b of bs) for (const c of this.byGroup(b).get(g) ?? NONE) found.add(c);
     const source = this.source as RecordSource;
     for (const c of found)
       c.records = c.places.map(([file, line]): JoinRecord => ({ file, rec: source.get(file, line) }));
     return [...found];
+  }
+
+  /** Bucket b's components by owned key, and by group they have members in, in bucket order (find()). */
+  private readonly keyIndex = new Map<
+    number,
+    { byKey: Map<number, BucketComponent[]>; byGroup: Map<number, BucketComponent[]> }
+  >();
+
+  private bucketIndex(b: number): {
+    byKey: Map<number, BucketComponent[]>;
+    byGroup: Map<number, BucketComponent[]>;
+  } {
+    let ix = this.keyIndex.get(b);
+    if (ix) return ix;
+    ix = { byKey: new Map(), byGroup: new Map() };
+    const add = (m: Map<number, BucketComponent[]>, k: number, c: BucketComponent): void => {
+      const list = m.get(k);
+      if (!list) m.set(k, [c]);
+      else if (list[list.length - 1] !== c) list.push(c); // a component once per key
+    };
+    for (const c of this.loaded.get(b) ?? []) {
+      for (const h of c.hashes) add(ix.byKey, h, c);
+      for (const p of c.probes) add(ix.byGroup, groupOfKey(p), c);
+    }
+    this.keyIndex.set(b, ix);
+    return ix;
+  }
+
+  private byKey(b: number): Map<number, BucketComponent[]> {
+    return this.bucketIndex(b).byKey;
+  }
+
+  private byGroup(b: number): Map<number, BucketComponent[]> {
+    return this.bucketIndex(b).byGroup;
   }
 
   protected replace(old: BucketComponent[], fresh: FreshComponent[]): void {
@@ -527,6 +563,7 @@ export class PersistedJoin extends JoinState<BucketComponent> {
       touched.add(b);
       const left = (this.loaded.get(b) as BucketComponent[]).filter((c) => !gone.has(c));
       this.loaded.set(b, left);
+      this.keyIndex.delete(b);
       if (left.length === 0) {
         this.index.deleteBucket(b);
         this.meta.buckets--;
@@ -542,6 +579,7 @@ export class PersistedJoin extends JoinState<BucketComponent> {
         places: c.records.map((r): [FileRef, number] => [r.file, r.rec.line]),
       }));
       this.loaded.set(id, comps);
+      this.keyIndex.delete(id);
       this.index.putBucket({ id, ...bucketOf(comps) });
       this.meta.buckets++;
       directoryEntries(id, comps, directory);

@@ -61,7 +61,17 @@ export interface Position {
 }
 
 export const comparePositions = (a: Position, b: Position): number =>
-  a.rank - b.rank || cmp(a.path, b.path) || a.line - b.line;
+  comparePlaces(a.rank, a.path, a.line, b.rank, b.path, b.line);
+
+/** comparePositions of two positions given field by field (a sort's comparator makes no object). */
+export const comparePlaces = (
+  rankA: number,
+  pathA: string,
+  lineA: number,
+  rankB: number,
+  pathB: string,
+  lineB: number,
+): number => rankA - rankB || cmp(pathA, pathB) || lineA - lineB;
 
 /** A model's first trace, in (path, line) order, whose parameter-count field gives a size (ANALYSIS.md §9.4). */
 export interface ParamsCandidate extends Position {
