@@ -1,5 +1,4 @@
 /** A Failure-First workspace: its files, its index, its analysis. The one entry point of the engine. */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -27,6 +26,7 @@ import { openRegular } from './read/jsonl';
 import { ParsePool } from './read/pool';
 import type { ResultsDocument } from './report/results';
 import type { Settings } from './settings';
+import { sha1Hex } from '../shared/sha1';
 
 /** Changes whenever the engine's output for the same input may change. */
 export const ENGINE_VERSION = '0.1.0+4';
@@ -71,7 +71,7 @@ interface Figures {
 /** Where the CLI keeps a workspace's index: the user cache directory, one file per folder. */
 export function defaultIndexPath(root: string): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  const id = createHash('sha1').update(root).digest('hex').slice(0, 16);
+  const id = sha1Hex(root).slice(0, 16);
   return path.join(base, 'failure-first-lens', 'index', `${id}.sqlite`);
 }
 
@@ -499,18 +499,16 @@ export class Workspace {
         // no map: the built-in defaults
       }
     }
-    return createHash('sha1')
-      .update(
-        JSON.stringify([
-          ENGINE_VERSION,
-          generation,
-          this.options.settings,
-          this.options.lineageMapFile ?? null,
-          map,
-          this.discovery.problems,
-        ]),
-      )
-      .digest('hex');
+    return sha1Hex(
+      JSON.stringify([
+        ENGINE_VERSION,
+        generation,
+        this.options.settings,
+        this.options.lineageMapFile ?? null,
+        map,
+        this.discovery.problems,
+      ]),
+    );
   }
 
   /** The last results document, when nothing it depends on has changed since (the CLI's warm path). */
