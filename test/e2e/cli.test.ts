@@ -211,6 +211,28 @@ describe('demo workspace (examples/demo-workspace)', () => {
     assert.doesNotMatch(md.stdout, /ff-lens:|indexed \d+%/, 'no progress in the Markdown on stdout');
   });
 
+  it('ends only once a slow reader has taken the whole document (its output is never cut short)', async () => {
+    // Expected value: the document of the run above. The reader takes nothing for 400 ms, then a
+    // chunk per turn of its event loop; the process must not end before its output is all taken.
+    const child = spawn(process.execPath, [BIN, 'analyze', DEMO, '--json', '-', '--no-index'], {
+      cwd: ROOT,
+      env: { ...process.env, XDG_CACHE_HOME: CACHE },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    child.stdout.pause();
+    await new Promise((r) => setTimeout(r, 400));
+    const chunks: Buffer[] = [];
+    for await (const b of child.stdout) {
+      chunks.push(b as Buffer);
+      await new Promise((r) => setImmediate(r));
+    }
+    const code = await new Promise<number | null>((r) =>
+      child.exitCode !== null ? r(child.exitCode) : child.on('exit', (c) => r(c)),
+    );
+    assert.equal(code, 0);
+    assert.equal(sansTime(Buffer.concat(chunks).toString('utf8')), sansTime(json1.stdout));
+  });
+
   it('has every required field of RESULTS.md with the right type, sorted as stated', () => {
     assert.deepEqual(shapeErrors(doc), []);
   });
