@@ -384,7 +384,7 @@ export class LineScanner {
     return {
       fields: {
         id: this.str(K.id),
-        attackClass: this.firstStr(K.attack_class, K.scenario_class, K.technique_family),
+        attackClass: this.str(K.attack_class) ?? this.str(K.scenario_class) ?? this.str(K.technique_family),
         variant: this.str(K.variant),
       },
     };
@@ -880,50 +880,45 @@ export class LineScanner {
     return null;
   }
 
-  private firstStr(...slots: number[]): string | null {
-    for (const slot of slots) {
-      const s = this.str(slot);
-      if (s !== null) return s;
-    }
-    return null;
-  }
-
   private numberValue(slot: number): number {
     return Number(this.line.toString('latin1', this.start[slot], this.end[slot]));
   }
 
+  // The first present of several fields is `str(a) ?? str(b) ?? …`, not a loop over a rest array:
+  // a parse thread's first files run unoptimised, where every such array and iterator is made.
   private params(): string | null {
-    for (const slot of [K.parameter_count, S_META_PARAMS]) {
-      const t = this.type[slot];
-      if (t === NUMBER) {
-        const v = this.numberValue(slot);
-        if (Number.isFinite(v)) return JSON.stringify(v);
-      } else if (t === STR || t === STR_ESC) {
-        const s = this.slotText(slot);
-        if (s.trim() !== '') return JSON.stringify(s);
-      }
+    return this.paramsAt(K.parameter_count) ?? this.paramsAt(S_META_PARAMS);
+  }
+
+  private paramsAt(slot: number): string | null {
+    const t = this.type[slot];
+    if (t === NUMBER) {
+      const v = this.numberValue(slot);
+      if (Number.isFinite(v)) return JSON.stringify(v);
+    } else if (t === STR || t === STR_ESC) {
+      const s = this.slotText(slot);
+      if (s.trim() !== '') return JSON.stringify(s);
     }
     return null;
   }
 
   private lineFields(): LineFields {
-    const verdict = this.firstStr(K.llm_verdict, K.flip_verdict, K.verdict);
+    const verdict = this.str(K.llm_verdict) ?? this.str(K.flip_verdict) ?? this.str(K.verdict);
     const raw = verdict === null ? this.str(K.llm_raw) : null;
     return {
       traceId: this.str(K.trace_id),
-      scenarioId: this.firstStr(K.scenario_id, S_IN_ID, K.episode_id),
-      model: this.firstStr(K.model_id, K.model),
-      attackClass: this.firstStr(
-        K.attack_class,
-        S_IN_ATTACK_CLASS,
-        S_IN_SCENARIO_CLASS,
-        K.scenario_class,
-        K.technique_family,
-      ),
-      variant: this.firstStr(K.variant, S_IN_VARIANT),
+      scenarioId: this.str(K.scenario_id) ?? this.str(S_IN_ID) ?? this.str(K.episode_id),
+      model: this.str(K.model_id) ?? this.str(K.model),
+      attackClass:
+        this.str(K.attack_class) ??
+        this.str(S_IN_ATTACK_CLASS) ??
+        this.str(S_IN_SCENARIO_CLASS) ??
+        this.str(K.scenario_class) ??
+        this.str(K.technique_family),
+      variant: this.str(K.variant) ?? this.str(S_IN_VARIANT),
       params: this.params(),
       verdict: verdict ?? (raw === null ? null : verdictFromRaw(raw)),
-      grader: this.firstStr(K.grader_model, K.grader, K.llm_classifier),
+      grader: this.str(K.grader_model) ?? this.str(K.grader) ?? this.str(K.llm_classifier),
       response: this.response(),
       preambleId: this.str(K.dilution_preamble_id),
     };
