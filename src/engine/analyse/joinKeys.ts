@@ -115,71 +115,81 @@ export interface KeyFile {
 
 const h = new KeyHash();
 
-/** The keys of one record of a traces, graded, cross-grader or database file. */
+/** The occurrence key of a (dataset, model key, scenario). */
+const occurrenceKey = (dataset: string, mk: string, scenario: string): KeyHash =>
+  h.start(O).ch(SEP).str(dataset).ch(SEP).str(mk).ch(SEP).str(scenario);
+
+/** The id key of a record without a trace id: its place. */
+const placeKey = (prefix: string, line: number): KeyHash =>
+  h.start(I).ch(SEP).str(prefix).ch(COLON).str(String(line));
+
+/**
+ * A trace's variant key: used when the trace reads the group (a variant field, a `__dilution` id),
+ * else a member. Whether it gave one.
+ */
+function variantKey(
+  out: KeySink,
+  mk: string | null,
+  scenario: string | null,
+  variant: string | null,
+): boolean {
+  if (mk === null || scenario === null) return false;
+  const user =
+    (variant !== null && VARIANT_VALUES.has(variant.trim().toLowerCase())) || DILUTION_SUFFIX.test(scenario);
+  const k = h.start(V).ch(SEP).str(mk).ch(SEP).str(baseOf(scenario));
+  if (user) {
+    out.uses(k.group);
+    out.own(k.value);
+  } else out.member(k.value);
+  return true;
+}
+
+/**
+ * The keys of one record of a traces, graded, cross-grader or database file. Written without a
+ * closure per call: a parse thread's first files, and a CLI append's records, run it unoptimised.
+ */
 export function recordKeyHashes(f: KeyFile, r: KeyFields, out: KeySink): void {
   const mk = r.model === null ? null : modelKey(r.model);
   const scenario = r.scenarioId;
   let any = false;
-  const occurrenceKey = (): KeyHash =>
-    h
-      .start(O)
-      .ch(SEP)
-      .str(f.dataset)
-      .ch(SEP)
-      .str(mk as string)
-      .ch(SEP)
-      .str(scenario as string);
-  const own = (k: KeyHash): void => {
-    out.own(k.value);
-    any = true;
-  };
-  const member = (k: KeyHash): void => {
-    out.member(k.value);
-    any = true;
-  };
-  /** A trace's variant key: used when the trace reads the group (a variant field, a `__dilution` id), else a member. */
-  const variant = (): void => {
-    if (mk === null || scenario === null) return;
-    const user =
-      (r.variant !== null && VARIANT_VALUES.has(r.variant.trim().toLowerCase())) ||
-      DILUTION_SUFFIX.test(scenario);
-    const k = h.start(V).ch(SEP).str(mk).ch(SEP).str(baseOf(scenario));
-    if (user) {
-      out.uses(k.group);
-      own(k);
-    } else member(k);
-  };
-  const idOfPlace = (prefix: string): KeyHash => h.start(I).ch(SEP).str(prefix).ch(COLON).str(String(r.line));
   switch (f.kind) {
     case 'traces':
       if (mk === null) break;
-      own(r.traceId !== null ? h.start(I).ch(SEP).str(r.traceId) : idOfPlace(f.path));
-      if (scenario !== null) member(occurrenceKey());
-      variant();
+      out.own((r.traceId !== null ? h.start(I).ch(SEP).str(r.traceId) : placeKey(f.path, r.line)).value);
+      any = true;
+      if (scenario !== null) out.member(occurrenceKey(f.dataset, mk, scenario).value);
+      variantKey(out, mk, scenario, r.variant);
       break;
     case 'database':
       if (mk === null) break;
-      own(r.traceId !== null ? h.start(I).ch(SEP).str(r.traceId) : idOfPlace('db'));
-      variant();
+      out.own((r.traceId !== null ? h.start(I).ch(SEP).str(r.traceId) : placeKey('db', r.line)).value);
+      any = true;
+      variantKey(out, mk, scenario, r.variant);
       break;
     case 'graded':
     case 'xgrader':
-      if (r.traceId !== null) own(h.start(I).ch(SEP).str(r.traceId));
-      else if (mk !== null && scenario !== null) {
-        const k = occurrenceKey();
+      if (r.traceId !== null) {
+        out.own(h.start(I).ch(SEP).str(r.traceId).value);
+        any = true;
+      } else if (mk !== null && scenario !== null) {
+        const k = occurrenceKey(f.dataset, mk, scenario);
         out.uses(k.group);
-        own(k);
+        out.own(k.value);
+        any = true;
       }
       // A graded line that joins nothing and names a model is a trace of its own (DECISIONS.md 5).
       if (f.kind === 'graded' && mk !== null) {
-        if (r.traceId === null) own(idOfPlace(f.path));
-        variant();
+        if (r.traceId === null) {
+          out.own(placeKey(f.path, r.line).value);
+          any = true;
+        }
+        if (variantKey(out, mk, scenario, r.variant)) any = true;
       }
       break;
     default:
       break;
   }
-  if (!any) own(h.start(P).ch(SEP).str(f.path).ch(COLON).str(String(r.line)));
+  if (!any) out.own(h.start(P).ch(SEP).str(f.path).ch(COLON).str(String(r.line)).value);
 }
 
 const COL = Object.fromEntries(SEGMENT_COLUMNS.map(([name], i) => [name, i])) as Record<
@@ -227,11 +237,11 @@ export function segmentKeys(seg: Segment, f: KeyFile): Float64Array {
     uses.length = 0;
     recordKeyHashes(f, fields, sink);
     push(own.length);
-    for (const x of own) push(x);
+    for (let j = 0; j < own.length; j++) push(own[j] as number);
     push(probes.length);
-    for (const x of probes) push(x);
+    for (let j = 0; j < probes.length; j++) push(probes[j] as number);
     push(uses.length);
-    for (const x of uses) push(x);
+    for (let j = 0; j < uses.length; j++) push(uses[j] as number);
   }
   return out.slice(0, n);
 }
