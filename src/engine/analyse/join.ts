@@ -3,7 +3,7 @@
  * opinions, variants (FORMATS.md §2–3, §6; DECISIONS.md 4–11).
  */
 import { compareCodePoints } from '../read/discover';
-import { DILUTION_SUFFIX, modelKey } from './joinKeys';
+import { baseOf, DILUTION_SUFFIX, modelKey } from './joinKeys';
 import { emptyRec, forEachRow, type Rec } from '../index/segment';
 import { shortQuote, type Problem, type ProblemCode } from '../problems';
 import type { FileKind } from '../settings';
@@ -459,12 +459,6 @@ function categorise(t: Trace): Category {
   if (t.verdict.cls === 'benign') return 'benign';
   if (t.verdict.cls === 'unknown') return 'unknown';
   return 'evaluable';
-}
-
-/** The base id: the scenario id without a `__dilution[_k]` suffix. */
-function baseOf(scenarioId: string): string {
-  const m = DILUTION_SUFFIX.exec(scenarioId);
-  return m ? expectDefined(m[1], 'a base id') : scenarioId;
 }
 
 /** The four rules of FORMATS.md §6, first that applies wins (DECISIONS.md 13). */

@@ -135,7 +135,9 @@ function variantKey(
 ): boolean {
   if (mk === null || scenario === null) return false;
   const user =
-    (variant !== null && VARIANT_VALUES.has(variant.trim().toLowerCase())) || DILUTION_SUFFIX.test(scenario);
+    (variant !== null && VARIANT_VALUES.has(variant.trim().toLowerCase())) ||
+    // The regex only where it can match (it needs the substring): most scenario ids have none.
+    (scenario.includes('__dilution') && DILUTION_SUFFIX.test(scenario));
   const k = h.start(V).ch(SEP).str(mk).ch(SEP).str(baseOf(scenario));
   if (user) {
     out.uses(k.group);
