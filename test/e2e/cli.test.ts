@@ -219,7 +219,9 @@ describe('demo workspace (examples/demo-workspace)', () => {
       env: { ...process.env, XDG_CACHE_HOME: CACHE },
       stdio: ['ignore', 'pipe', 'ignore'],
     });
-    child.stdout.pause();
+    // A listener from the start: a child that exits while its output is unread has that output
+    // resumed and dropped by Node (child_process's flushStdio) unless someone listens for it.
+    child.stdout.on('readable', () => undefined);
     await new Promise((r) => setTimeout(r, 400));
     const chunks: Buffer[] = [];
     for await (const b of child.stdout) {
