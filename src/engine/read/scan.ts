@@ -577,7 +577,10 @@ export class LineScanner {
     const candidates = KEYS_BY_LENGTH[e - s];
     if (candidates === undefined) return 0;
     const line = this.line;
-    next: for (const code of candidates) {
+    // Index loops here and below, not for…of: a parse thread's first files run unoptimised, where
+    // every for…of over an array makes an iterator (this one runs for every key of every line).
+    next: for (let j = 0; j < candidates.length; j++) {
+      const code = candidates[j] as number;
       const want = KEY_BYTES[code] as Buffer;
       for (let i = 0; i < want.length; i++) if (line[s + i] !== want[i]) continue next;
       return code;
@@ -949,8 +952,8 @@ export class LineScanner {
         sawBlank = content === BLANK;
       }
     }
-    for (const slot of RESPONSE_FIELDS) {
-      const c = this.candidate(slot);
+    for (let j = 0; j < RESPONSE_FIELDS.length; j++) {
+      const c = this.candidate(RESPONSE_FIELDS[j] as number);
       if (c > 0) return c as ResponseState;
       if (c === BLANK) sawBlank = true;
     }
@@ -1033,7 +1036,8 @@ export class LineScanner {
 }
 
 function sentinelOf(head: string): ResponseState {
-  for (const prefix of SENTINEL_PREFIXES) if (head.startsWith(prefix)) return 2;
+  for (let j = 0; j < SENTINEL_PREFIXES.length; j++)
+    if (head.startsWith(SENTINEL_PREFIXES[j] as string)) return 2;
   return 1;
 }
 
