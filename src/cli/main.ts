@@ -5,7 +5,7 @@ import { IndexRefused } from '../engine/index/traceIndex';
 import { WorkspaceUnreadable } from '../engine/read/discover';
 import { renderMarkdown } from '../engine/report/markdown';
 import { resultsJson } from '../engine/report/results';
-import { analyseFolder } from './analyseFolder';
+import { analyseFolder, type FolderAnalysis } from './analyseFolder';
 import { checkReportCommand } from './checkReport';
 import { compare } from './compare';
 import { CliError, UsageError, write, writeStdout } from './io';
@@ -23,6 +23,16 @@ const USAGE = `usage: ff-lens analyze <workspace-folder> [--json <file>|-] [--ma
        ff-lens check-report <report.md> <workspace-folder> [--json <file>|-] [--fail-on-changed] [analysis options]
          (<before>, <after>: a results JSON file or a workspace folder, analysed first; analysis options as for analyze)`;
 
+/**
+ * Which code the last command ran, in a word: the command and, for a folder's analysis, what its
+ * index and join did (bin/ff-lens.js keeps compiled code for each kind it has seen).
+ */
+let ranKind = '';
+export const lastRunKind = (): string => ranKind;
+
+const kindOf = (command: string, a: FolderAnalysis): string =>
+  `${command}:${a.cached ? 'cached' : `${a.timings.follow}:${a.timings.join}`}`;
+
 /** The folder of `analyze` and `scenarios`: one positional argument. */
 function folderOf(options: AnalysisOptions): string {
   const [folder, extra] = options.positionals;
@@ -36,6 +46,7 @@ async function analyze(argv: string[]): Promise<number> {
   const startedAt = performance.now();
   const options = parseAnalysisOptions(argv, ['--timings']);
   const a = await analyseFolder(folderOf(options), options);
+  ranKind = kindOf('analyze', a);
   const outputAt = performance.now();
   const doc = a.document;
   if (options.json !== undefined) await write(options.json, resultsJson(doc));
@@ -94,6 +105,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const command = COMMANDS.get(argv[0] ?? '');
+    ranKind = argv[0] ?? '';
     if (command === undefined)
       throw new UsageError(argv[0] ? `unknown command: ${argv[0]}` : 'a command is required');
     return await command(argv.slice(1));

@@ -24,6 +24,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import * as zlib from 'node:zlib';
 import type { CellJson, RateJson, RegressionJson, ResultsDocument } from '../../src/engine/report/results';
 import { jsonl, tempWorkspace } from '../unit/workspaces';
 import { compareResults } from './compareResults';
@@ -187,6 +188,70 @@ after(() => {
 });
 
 // ===================================================================================== 1. demo
+
+describe('compiled code kept beside the bundle (bin/ff-lens.js, DECISIONS 97)', () => {
+  it('is kept by a run, used by the next, and refused when damaged (the run compiles from the source)', async () => {
+    // A private copy of the package (bin, dist, node_modules linked), so that its code cache is this
+    // test's alone. Expected values: the document of the repository's own bin on the same folder,
+    // and the code cache's header as bin/ff-lens.js writes it (a checksum of the source and one of
+    // the code, V8's code after the JSON line).
+    const pkg = tmp(fs.mkdtempSync(path.join(os.tmpdir(), 'ff-lens-pkg-')));
+    fs.cpSync(path.join(ROOT, 'bin'), path.join(pkg, 'bin'), { recursive: true });
+    fs.cpSync(path.join(ROOT, 'dist'), path.join(pkg, 'dist'), {
+      recursive: true,
+      filter: (src) => !src.includes('.code-cache'),
+    });
+    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
+    const args = ['analyze', DEMO, '--json', '-', '--no-index'];
+    const run = () =>
+      runProcess(process.execPath, [path.join(pkg, 'bin', 'ff-lens.js'), ...args], { XDG_CACHE_HOME: CACHE });
+    const expected = await ffLens(args);
+    assert.equal(expected.code, 0, expected.stderr);
+    const kept = path.join(pkg, 'dist', '.code-cache', `cli.js-${process.version}-${process.arch}.v8`);
+    const read = (): {
+      header: { made: string; crc: number; kinds: string[] };
+      code: Buffer;
+      bytes: Buffer;
+    } => {
+      const bytes = fs.readFileSync(kept);
+      const eol = bytes.indexOf(10);
+      const header = JSON.parse(bytes.toString('utf8', 0, eol)) as {
+        made: string;
+        crc: number;
+        kinds: string[];
+      };
+      return { header, code: bytes.subarray(eol + 1), bytes };
+    };
+    const source = fs.readFileSync(path.join(pkg, 'dist', 'cli.js'), 'utf8');
+
+    const first = await run();
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(sansTime(first.stdout), sansTime(expected.stdout));
+    const made = read();
+    assert.equal(made.header.made, `${zlib.crc32(source)}:${source.length}`);
+    assert.equal(made.header.crc, zlib.crc32(made.code));
+    assert.deepEqual(made.header.kinds, ['analyze:none:full']);
+
+    // The same kind of run again: the code is used (a refused one would be written again) and kept as it is.
+    const second = await run();
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(sansTime(second.stdout), sansTime(expected.stdout));
+    assert.ok(read().bytes.equals(made.bytes), 'the kept code was used, not made again');
+
+    // One bit of the code flipped: V8 would run it (it checks only the source's length, not the
+    // code); the checksum refuses it, the run compiles from the source, and keeps sound code again.
+    const damaged = Buffer.from(made.bytes);
+    const at = damaged.indexOf(10) + 5000;
+    damaged[at] = (damaged[at] as number) ^ 1;
+    fs.writeFileSync(kept, damaged);
+    const third = await run();
+    assert.equal(third.code, 0, third.stderr);
+    assert.equal(sansTime(third.stdout), sansTime(expected.stdout));
+    const again = read();
+    assert.equal(again.header.crc, zlib.crc32(again.code));
+    assert.ok(!again.bytes.equals(damaged));
+  });
+});
 
 describe('demo workspace (examples/demo-workspace)', () => {
   let json1: Run;
@@ -1430,7 +1495,7 @@ describe('incremental index through the CLI (--index FILE)', () => {
     assert.equal(sansTime(second.stdout), sansTime(first.stdout));
   });
 
-  it('a warm run (nothing changed) starts no worker thread and loads neither node:v8 nor node:vm, nor a lazy bundle', async () => {
+  it('a warm run (nothing changed) starts no worker thread and loads neither node:v8 nor a lazy bundle', async () => {
     // What Node.js loaded, written at exit by a preloaded script: the warm run is mostly process
     // start, so the modules only indexing needs are loaded when it indexes (memory.ts, pool.ts), and
     // the bundles apart (dist/lazy: stdlib, the regex engine, the Markdown parsers) when first used.
@@ -1462,11 +1527,12 @@ describe('incremental index through the CLI (--index FILE)', () => {
       const [warm, loaded] = await loadedBy(['--index', index]);
       assert.match(warm.stderr, /\(0 read/);
       assert.ok(loaded.includes('NativeModule zlib'), 'the list is read (the index check uses node:zlib)');
-      for (const m of ['worker_threads', 'v8', 'vm'])
+      // (node:vm is: bin/ff-lens.js compiles the bundle with its kept code, DECISIONS 97.)
+      for (const m of ['worker_threads', 'v8'])
         assert.ok(!loaded.includes(`NativeModule ${m}`), `node:${m} is not loaded by a warm run`);
       assert.ok(
-        loaded.some((f) => f.endsWith(path.join('dist', 'cli.js'))),
-        'the bundle is listed',
+        loaded.some((f) => f.endsWith(path.join('better-sqlite3', 'lib', 'index.js'))),
+        "the bundle's own requires are listed",
       );
       for (const name of ['stdlib', 're2', 'markdown'])
         assert.ok(!lazy(loaded, name), `dist/lazy/${name}.js is not loaded by a warm run`);
