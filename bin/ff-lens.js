@@ -137,15 +137,20 @@ function loadWithCodeCache(file) {
     exports: module.exports,
     save(kind) {
       if (cached !== undefined && !script.cachedDataRejected && kinds.includes(kind)) return;
+      // Written under another name and renamed: a reader never sees half of it.
+      const tmp = `${base}.${process.pid}.tmp`;
       try {
-        // Written under another name and renamed: a reader never sees half of it.
-        const tmp = `${base}.${process.pid}.tmp`;
         const code = script.createCachedData();
         const header = `${JSON.stringify({ made, crc: crc32(code), kinds: [...kinds, kind] })}\n`;
         fs.writeFileSync(tmp, Buffer.concat([Buffer.from(header), code]));
         fs.renameSync(tmp, `${base}.v8`);
       } catch {
-        // not kept: the next run compiles as this one did
+        // not kept (a full disk, a folder made read-only since): the next run compiles as this one did
+        try {
+          fs.rmSync(tmp, { force: true });
+        } catch {
+          // left behind: it is never read
+        }
       }
     },
   };
