@@ -26,7 +26,7 @@ import { openRegular } from './read/jsonl';
 import { ParsePool } from './read/pool';
 import type { ResultsDocument } from './report/results';
 import type { Settings } from './settings';
-import { sha1Hex } from '../shared/sha1';
+import { sha1Hex } from './sha1';
 
 /** Changes whenever the engine's output for the same input may change. */
 export const ENGINE_VERSION = '0.1.0+4';

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { sha1Hex } from '../../src/shared/sha1';
+import { sha1Hex } from '../../src/engine/sha1';
 
 // Expected values: node:crypto (OpenSSL's SHA-1), and for three inputs the FIPS 180-4 examples.
 const reference = (s: string): string => createHash('sha1').update(s).digest('hex');
