@@ -69,8 +69,9 @@ function runCli() {
  * as a `vm.Script` with the code kept beside it (`dist/.code-cache/`, as trusted as the bundle, which
  * the same user wrote), and after a kind of run not seen since the code was kept (a cold analysis,
  * an append, a warm one, another command), the script's code, now with every function that run
- * compiled, is written back. V8 refuses code made from another source or by another V8, and a
- * refused or unreadable cache only means compiling from the source. Where the folder cannot be
+ * compiled, is written back. The code is used only with the source it was made from and when its
+ * own checksum holds (V8 checks neither: only the source's length, and its own version and flags);
+ * code refused or unreadable only means compiling from the source. Where the folder cannot be
  * written, the bundle is loaded by `require` (Node's compile cache).
  * @param {string} file
  * @returns {{ exports: unknown, save: (kind: string) => void }}
@@ -125,6 +126,8 @@ function loadWithCodeCache(file) {
   const script = new vm.Script(Module.wrap(source), {
     filename: file,
     cachedData: cached,
+    // No importModuleDynamically (experimental in Node 22): the bundle has no `import()` (esbuild
+    // makes those of bundled modules `require`s), and one that did would fail every CLI test.
   });
   if (script.cachedDataRejected) kinds = [];
   const module = { exports: {}, filename: file, id: file, loaded: false, children: [], paths: [] };
