@@ -119,9 +119,9 @@ const h = new KeyHash();
 const occurrenceKey = (dataset: string, mk: string, scenario: string): KeyHash =>
   h.start(O).ch(SEP).str(dataset).ch(SEP).str(mk).ch(SEP).str(scenario);
 
-/** The id key of a record without a trace id: its place. */
-const placeKey = (prefix: string, line: number): KeyHash =>
-  h.start(I).ch(SEP).str(prefix).ch(COLON).str(String(line));
+/** A key of a record's place: its id when it has no trace id (tag I), or the key of a record that has no other (P). */
+const placeKey = (tag: number, prefix: string, line: number): KeyHash =>
+  h.start(tag).ch(SEP).str(prefix).ch(COLON).str(String(line));
 
 /**
  * A trace's variant key: used when the trace reads the group (a variant field, a `__dilution` id),
@@ -157,14 +157,14 @@ export function recordKeyHashes(f: KeyFile, r: KeyFields, out: KeySink): void {
   switch (f.kind) {
     case 'traces':
       if (mk === null) break;
-      out.own((r.traceId !== null ? h.start(I).ch(SEP).str(r.traceId) : placeKey(f.path, r.line)).value);
+      out.own((r.traceId !== null ? h.start(I).ch(SEP).str(r.traceId) : placeKey(I, f.path, r.line)).value);
       any = true;
       if (scenario !== null) out.member(occurrenceKey(f.dataset, mk, scenario).value);
       variantKey(out, mk, scenario, r.variant);
       break;
     case 'database':
       if (mk === null) break;
-      out.own((r.traceId !== null ? h.start(I).ch(SEP).str(r.traceId) : placeKey('db', r.line)).value);
+      out.own((r.traceId !== null ? h.start(I).ch(SEP).str(r.traceId) : placeKey(I, 'db', r.line)).value);
       any = true;
       variantKey(out, mk, scenario, r.variant);
       break;
@@ -182,7 +182,7 @@ export function recordKeyHashes(f: KeyFile, r: KeyFields, out: KeySink): void {
       // A graded line that joins nothing and names a model is a trace of its own (DECISIONS.md 5).
       if (f.kind === 'graded' && mk !== null) {
         if (r.traceId === null) {
-          out.own(placeKey(f.path, r.line).value);
+          out.own(placeKey(I, f.path, r.line).value);
           any = true;
         }
         if (variantKey(out, mk, scenario, r.variant)) any = true;
@@ -191,7 +191,7 @@ export function recordKeyHashes(f: KeyFile, r: KeyFields, out: KeySink): void {
     default:
       break;
   }
-  if (!any) out.own(h.start(P).ch(SEP).str(f.path).ch(COLON).str(String(r.line)).value);
+  if (!any) out.own(placeKey(P, f.path, r.line).value);
 }
 
 const COL = Object.fromEntries(SEGMENT_COLUMNS.map(([name], i) => [name, i])) as Record<

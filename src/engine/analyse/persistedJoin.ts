@@ -94,6 +94,12 @@ interface ComponentShape {
   params: Map<string, ParamsCandidate>;
 }
 
+/** A bucket's components by owned key, and by group they have members in, in bucket order. */
+interface BucketIndex {
+  byKey: Map<number, BucketComponent[]>;
+  byGroup: Map<number, BucketComponent[]>;
+}
+
 /** A component as a bucket keeps it; its records are read from the segments only when it is touched. */
 interface BucketComponent extends StoredComponent {
   bucket: number;
@@ -513,25 +519,19 @@ export class PersistedJoin extends JoinState<BucketComponent> {
     // through each bucket's components by key and by group (in bucket order), made once per bucket:
     // a scan of the bucket per key cost keys × components.
     const found = new Set<BucketComponent>();
-    for (const [h, b] of exact) for (const c of this.byKey(b).get(h) ?? NONE) found.add(c);
+    for (const [h, b] of exact) for (const c of this.bucketIndex(b).byKey.get(h) ?? NONE) found.add(c);
     for (const [g, bs] of members)
-      for (const b of bs) for (const c of this.byGroup(b).get(g) ?? NONE) found.add(c);
+      for (const b of bs) for (const c of this.bucketIndex(b).byGroup.get(g) ?? NONE) found.add(c);
     const source = this.source as RecordSource;
     for (const c of found)
       c.records = c.places.map(([file, line]): JoinRecord => ({ file, rec: source.get(file, line) }));
     return [...found];
   }
 
-  /** Bucket b's components by owned key, and by group they have members in, in bucket order (find()). */
-  private readonly keyIndex = new Map<
-    number,
-    { byKey: Map<number, BucketComponent[]>; byGroup: Map<number, BucketComponent[]> }
-  >();
+  /** Each loaded bucket's index (find()), made at first use and dropped when the bucket changes. */
+  private readonly keyIndex = new Map<number, BucketIndex>();
 
-  private bucketIndex(b: number): {
-    byKey: Map<number, BucketComponent[]>;
-    byGroup: Map<number, BucketComponent[]>;
-  } {
+  private bucketIndex(b: number): BucketIndex {
     let ix = this.keyIndex.get(b);
     if (ix) return ix;
     ix = { byKey: new Map(), byGroup: new Map() };
@@ -546,14 +546,6 @@ export class PersistedJoin extends JoinState<BucketComponent> {
     }
     this.keyIndex.set(b, ix);
     return ix;
-  }
-
-  private byKey(b: number): Map<number, BucketComponent[]> {
-    return this.bucketIndex(b).byKey;
-  }
-
-  private byGroup(b: number): Map<number, BucketComponent[]> {
-    return this.bucketIndex(b).byGroup;
   }
 
   protected replace(old: BucketComponent[], fresh: FreshComponent[]): void {
