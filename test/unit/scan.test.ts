@@ -101,9 +101,11 @@ describe('line scanner', () => {
   });
 
   it('the string skipper (lines in its memory) stops where the scanner must: every byte at every 16-byte alignment', () => {
-    // A response of ~110 bytes with, at byte `at`, each kind of byte the skipper stops at or passes
-    // over: a quote, a control byte, complete and cut escapes, bad hex digits, non-ASCII; the line
-    // placed at each alignment of the skipper's 16-byte loads, junk after its end; whole and cut.
+    // A response of ~150 bytes with, at byte `at`, each kind of byte the skipper stops at or passes
+    // over: a quote, a control byte, complete and cut escapes, bad hex digits, non-ASCII, runs of
+    // backslashes; the line placed at each alignment of the skipper's 16-byte loads, junk after its
+    // end; whole and cut. `at` runs past the end of the skipper's first 64-byte window (an escape, a
+    // run or a \u and its digits across the window's end).
     const inserts = [
       '"',
       '\u0001',
@@ -117,19 +119,27 @@ describe('line scanner', () => {
       '\\',
       'é',
       '\\/\\t',
+      '\\\\\\"',
+      '\\\\\\\\',
+      '\\\\\\',
+      '\\\\\\u0041\\n\\u00zz',
+      '\\u00e9\\"\\\u0002',
     ];
     let fast = 0;
     for (const insert of inserts)
-      for (let at = 0; at < 40; at++) {
-        const text = `${'x'.repeat(at)}${insert}${'y'.repeat(70 - at)}`;
-        for (const line of [`{"response":"${text}","model":"m"}`, `{"response":"${text}`]) {
+      for (let at = 0; at < 90; at++) {
+        // (Two full windows after any insert; and the line cut inside the insert, at every byte.)
+        const text = `${'x'.repeat(at)}${insert}${'y'.repeat(160 - at)}`;
+        const cuts = [...insert].map((_, k) => `{"response":"${'x'.repeat(at)}${insert.slice(0, k + 1)}`);
+        for (const line of [`{"response":"${text}","model":"m"}`, `{"response":"${text}`, ...cuts]) {
           const raw = Buffer.from(line);
           for (let pad = 0; pad < 16; pad++) {
-            const buf = scanBuffer(pad + raw.length + 3);
+            const buf = scanBuffer(pad + raw.length + 4);
             if (!skipsStrings(buf)) continue;
             fast++;
             raw.copy(buf, pad);
-            buf.write('\\"\u0001', pad + raw.length, 'latin1');
+            // After the line, bytes that would stop a string, or ones that would complete a cut \u.
+            buf.write(pad % 2 === 0 ? '\\"\u0001' : '0aA0', pad + raw.length, 'latin1');
             const got = scanner.traceLine(buf, pad, pad + raw.length);
             assert.deepEqual(
               observed(got, buf, pad, pad + raw.length),
