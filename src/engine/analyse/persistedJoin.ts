@@ -356,8 +356,14 @@ class KeyRun {
     return Buffer.from(this.entries.buffer, this.entries.byteOffset, this.entries.byteLength);
   }
 
+  /**
+   * A run read from the index. The entries are read in place when the bytes lie on an 8-byte
+   * boundary (better-sqlite3 gives a blob its own buffer): a copy of the ~1.5 MB run of a 40,000-trace
+   * index cost ~0.8 ms of every append, mostly the new pages it touched. The run is never written to.
+   */
   static fromBuffer(id: number, b: Buffer, entries: number): KeyRun {
     if (b.length !== entries * 16) throw new IndexDamaged('a key run of the join state has the wrong size');
+    if (b.byteOffset % 8 === 0) return new KeyRun(id, new Float64Array(b.buffer, b.byteOffset, entries * 2));
     const copy = new Float64Array(entries * 2);
     new Uint8Array(copy.buffer).set(b);
     return new KeyRun(id, copy);
