@@ -44,24 +44,62 @@
           (local.set $v2 (v128.load offset=32 (local.get $p)))
           (local.set $v3 (v128.load offset=48 (local.get $p)))
           ;; $q: quotes and bytes below 0x20; $b: backslashes (bit i = byte p + i).
-          (local.set $q (i64.or
+          (local.set $q
+            (i64.or
               (i64.or
-                (i64.extend_i32_u (i8x16.bitmask (v128.or (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22))) (i8x16.lt_u (local.get $v) (i8x16.splat (i32.const 0x20))))))
-                (i64.shl (i64.extend_i32_u (i8x16.bitmask (v128.or (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 0x22))) (i8x16.lt_u (local.get $v1) (i8x16.splat (i32.const 0x20)))))) (i64.const 16)))
+                (i64.extend_i32_u
+                  (i8x16.bitmask
+                    (v128.or
+                      (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22)))
+                      (i8x16.lt_u (local.get $v) (i8x16.splat (i32.const 0x20))))))
+                (i64.shl
+                  (i64.extend_i32_u
+                    (i8x16.bitmask
+                      (v128.or
+                        (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 0x22)))
+                        (i8x16.lt_u (local.get $v1) (i8x16.splat (i32.const 0x20))))))
+                  (i64.const 16)))
               (i64.or
-                (i64.shl (i64.extend_i32_u (i8x16.bitmask (v128.or (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 0x22))) (i8x16.lt_u (local.get $v2) (i8x16.splat (i32.const 0x20)))))) (i64.const 32))
-                (i64.shl (i64.extend_i32_u (i8x16.bitmask (v128.or (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 0x22))) (i8x16.lt_u (local.get $v3) (i8x16.splat (i32.const 0x20)))))) (i64.const 48)))))
-          (local.set $b (i64.or
+                (i64.shl
+                  (i64.extend_i32_u
+                    (i8x16.bitmask
+                      (v128.or
+                        (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 0x22)))
+                        (i8x16.lt_u (local.get $v2) (i8x16.splat (i32.const 0x20))))))
+                  (i64.const 32))
+                (i64.shl
+                  (i64.extend_i32_u
+                    (i8x16.bitmask
+                      (v128.or
+                        (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 0x22)))
+                        (i8x16.lt_u (local.get $v3) (i8x16.splat (i32.const 0x20))))))
+                  (i64.const 48)))))
+          (local.set $b
+            (i64.or
               (i64.or
-                (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5c)))))
-                (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 0x5c))))) (i64.const 16)))
+                (i64.extend_i32_u
+                  (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5c)))))
+                (i64.shl
+                  (i64.extend_i32_u
+                    (i8x16.bitmask (i8x16.eq (local.get $v1) (i8x16.splat (i32.const 0x5c)))))
+                  (i64.const 16)))
               (i64.or
-                (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 0x5c))))) (i64.const 32))
-                (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 0x5c))))) (i64.const 48)))))
+                (i64.shl
+                  (i64.extend_i32_u
+                    (i8x16.bitmask (i8x16.eq (local.get $v2) (i8x16.splat (i32.const 0x5c)))))
+                  (i64.const 32))
+                (i64.shl
+                  (i64.extend_i32_u
+                    (i8x16.bitmask (i8x16.eq (local.get $v3) (i8x16.splat (i32.const 0x5c)))))
+                  (i64.const 48)))))
           (if (i64.eqz (local.get $b))
             (then
               (if (i64.ne (local.get $q) (i64.const 0))
-                (then (return (i32.or (i32.shl (i32.add (local.get $p) (i32.wrap_i64 (i64.ctz (local.get $q)))) (i32.const 1)) (local.get $escaped)))))
+                (then
+                  (return
+                    (i32.or
+                      (i32.shl (i32.add (local.get $p) (i32.wrap_i64 (i64.ctz (local.get $q)))) (i32.const 1))
+                      (local.get $escaped)))))
               (local.set $p (i32.add (local.get $p) (i32.const 64)))
               (br $window)))
           ;; The escaped bytes: those after an odd run of backslashes (simdjson's find_escaped_branchless,
@@ -110,7 +148,9 @@
                           (i32.or
                             (i32.lt_u (i32.sub (local.get $x) (i32.const 0x30)) (i32.const 10))
                             (i32.lt_u (i32.sub (i32.or (local.get $x) (i32.const 0x20)) (i32.const 0x61)) (i32.const 6))))
-                      (then (return (i32.or (i32.shl (i32.add (local.get $p) (local.get $i)) (i32.const 1)) (local.get $escaped)))))
+                      (then
+                        (return
+                          (i32.or (i32.shl (i32.add (local.get $p) (local.get $i)) (i32.const 1)) (local.get $escaped)))))
                     (local.set $m (i32.add (local.get $m) (i32.const 1)))
                     (br_if $hex (i32.lt_u (local.get $m) (i32.const 6)))))
                 (else
@@ -125,7 +165,9 @@
                               (i32.shr_u (i32.const 0x144044) (i32.sub (local.get $x) (i32.const 0x60)))
                               (i32.const 1)))
                           (i32.lt_u (local.get $x) (i32.const 0x60))))
-                    (then (return (i32.or (i32.shl (i32.add (local.get $p) (local.get $i)) (i32.const 1)) (local.get $escaped)))))))
+                    (then
+                      (return
+                        (i32.or (i32.shl (i32.add (local.get $p) (local.get $i)) (i32.const 1)) (local.get $escaped)))))))
               (local.set $escaped (i32.const 1))
               (local.set $s (i64.and (local.get $s) (i64.sub (local.get $s) (i64.const 1))))
               (br $escapes)))
@@ -134,7 +176,9 @@
           (if (i64.lt_u (local.get $lim) (i64.const 64))
             (then
               (if (i64.eq (local.get $lim) (i64.ctz (local.get $q)))
-                (then (return (i32.or (i32.shl (i32.add (local.get $p) (i32.wrap_i64 (local.get $lim))) (i32.const 1)) (local.get $escaped)))))))
+                (then
+                  (return
+                    (i32.or (i32.shl (i32.add (local.get $p) (i32.wrap_i64 (local.get $lim))) (i32.const 1)) (local.get $escaped)))))))
           (local.set $p (i32.add (local.get $p) (i32.wrap_i64 (local.get $lim))))
           (br $window)))
       ;; The first byte at or after $p that is `"`, `\` or below 0x20 (or $end): 16 bytes at a time…
