@@ -9,7 +9,9 @@ import { emptyRec, forEachRow, parseSegment } from '../../src/engine/index/segme
 import { parseRange } from '../../src/engine/read/parse';
 import { expectDefined } from '../../src/shared/expect';
 import { withDefaults } from '../../src/engine/settings';
-import { tracesPerGrader } from '../../src/engine/analyse/join';
+import { tracesPerGrader, type GivenVerdict, type Trace } from '../../src/engine/analyse/join';
+import { Totals } from '../../src/engine/analyse/totals';
+import { sortNonNegative } from '../../src/engine/analyse/unionFind';
 import { Workspace } from '../../src/engine/workspace';
 import { jsonl, tempWorkspace, wholeFileJob } from './workspaces';
 
@@ -470,6 +472,95 @@ describe('join keys computed by the parse', () => {
       });
       assert.equal(k, keys.length, 'every key belongs to a record');
       if (kind === 'traces') assert.ok(users >= 2, 'records that use a variant group are among them');
+    }
+  });
+});
+
+describe('the sums behind every figure (analyse/totals.ts) and the join state directory (unionFind.ts)', () => {
+  /** A trace as Totals reads it (the fields it counts by); the rest of a Trace is not read. */
+  const trace = (i: number, rnd: () => number): Trace => {
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+    const category = pick([
+      'evaluable',
+      'evaluable',
+      'evaluable',
+      'ungraded',
+      'error',
+      'benign',
+      'unknown',
+    ] as const);
+    const label = pick(['COMPLIANCE', 'PARTIAL', 'REFUSAL', 'HALLUCINATION_REFUSAL'] as const);
+    const verdict = (grader: string): GivenVerdict => ({
+      label,
+      cls: 'evaluable',
+      grader,
+      file: 0,
+      line: i,
+      offset: 0,
+      length: 0,
+    });
+    const graded = category !== 'ungraded';
+    return {
+      key: pick(['m1', 'm1', 'm2']),
+      model: pick(['M1', 'm1', 'M2']),
+      attackClass: pick(['a', 'a', 'a', 'b']),
+      dataset: pick(['d1', 'd1', 'd2', null]),
+      variant: pick([null, null, 'A', 'B'] as const),
+      category,
+      response: 1,
+      verdict: graded ? verdict('g1') : null,
+      opinions: graded && rnd() < 0.2 ? [verdict('g2')] : [],
+    } as unknown as Trace;
+  };
+
+  it('counts a batch of traces as it counts them one by one, removals and re-additions included', () => {
+    // The reference: the same Totals given one trace per call, where nothing is remembered from the
+    // trace before (addTraces reuses the entries of the previous trace within a call).
+    let seed = 7;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let round = 0; round < 50; round++) {
+      const traces = Array.from({ length: 40 }, (_, i) => trace(i, rnd));
+      const batch = new Totals();
+      const single = new Totals();
+      // Add all, take a random part away (entries drop to 0 and are deleted), add some back.
+      const away = traces.filter(() => rnd() < 0.6);
+      const back = away.filter(() => rnd() < 0.5);
+      for (const [list, sign] of [
+        [traces, 1],
+        [away, -1],
+        [back, 1],
+      ] as const) {
+        batch.addTraces(list, sign);
+        for (const t of list) single.addTraces([t], sign);
+      }
+      assert.equal(JSON.stringify(batch.toJson()), JSON.stringify(single.toJson()), `round ${round}`);
+    }
+  });
+
+  it('sorts non-negative numbers in the order of a sort of doubles', () => {
+    // The reference: TypedArray.prototype.sort on a Float64Array (numeric order, ECMA-262 §23.2.3.29).
+    let seed = 11;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const specials = [0, 5e-324, 2.2250738585072014e-308, 1e-300, 0.5, 1, 2 ** 31, 2 ** 32 + 1, 2 ** 53 - 1];
+    for (let round = 0; round < 20; round++) {
+      const values = Float64Array.from({ length: 2000 }, (_, i) =>
+        i % 10 === 0
+          ? (specials[Math.floor(rnd() * specials.length)] as number)
+          : i % 3 === 0
+            ? Math.floor(rnd() * 2 ** 53)
+            : rnd() * 10 ** Math.floor(rnd() * 20 - 10),
+      );
+      const want = Float64Array.from(values).sort();
+      const got = sortNonNegative(Float64Array.from(values));
+      assert.deepEqual([...got], [...want], `round ${round}`);
+      // A view sorts only its own numbers.
+      const whole = Float64Array.from(values);
+      sortNonNegative(whole.subarray(100, 200));
+      assert.deepEqual([...whole.subarray(0, 100)], [...values.subarray(0, 100)]);
+      assert.deepEqual(
+        [...whole.subarray(100, 200)],
+        [...Float64Array.from(values.subarray(100, 200)).sort()],
+      );
     }
   });
 });

@@ -399,14 +399,22 @@ export function graderNotFound(grader: string, graders: string[]): string {
 
 /** Each grader's number of traces with a verdict by it, in code-point order of the names. */
 function gradersOf(traces: Trace[], lineVerdicts: [Trace, GivenVerdict][]): Map<string, number> {
-  const own = new Map<Trace, GivenVerdict>(lineVerdicts);
+  const own = lineVerdicts.length > 0 ? new Map<Trace, GivenVerdict>(lineVerdicts) : null;
   const counts = new Map<string, number>();
   const byTrace = new Set<string>();
   for (const t of traces) {
+    const line = own?.get(t);
+    if (t.opinions.length === 0) {
+      // Most traces: a verdict and perhaps their line's, counted without a set (in the same order).
+      const a = t.verdict?.grader;
+      const b = line?.grader;
+      if (a !== undefined) counts.set(a, (counts.get(a) ?? 0) + 1);
+      if (b !== undefined && b !== a) counts.set(b, (counts.get(b) ?? 0) + 1);
+      continue;
+    }
     byTrace.clear();
     if (t.verdict) byTrace.add(t.verdict.grader);
     for (const o of t.opinions) byTrace.add(o.grader);
-    const line = own.get(t);
     if (line) byTrace.add(line.grader);
     for (const g of byTrace) counts.set(g, (counts.get(g) ?? 0) + 1);
   }

@@ -40,7 +40,7 @@ import {
   type ParamsCandidate,
   type TotalsJson,
 } from './totals';
-import { componentRoots, componentsOf, hashListsOf } from './unionFind';
+import { componentRoots, componentsOf, hashListsOf, sortNonNegative } from './unionFind';
 
 const NONE: readonly never[] = [];
 
@@ -774,16 +774,19 @@ export class PersistedJoin extends JoinState<BucketComponent> {
     flush(from, components);
     if (large) collectGarbage();
     // The directory, one run: every (group, bucket) entry (negative keys, first), then every owned
-    // key with the bucket of the first record that had it; each part sorted.
-    const groupKeys = Float64Array.from(memberEntries).sort();
+    // key with the bucket of the first record that had it; each part sorted. The group entries are
+    // sorted as their opposites (−entry − 1, at least 0), largest first.
+    const members = new Float64Array(memberEntries.length);
+    for (let i = 0; i < members.length; i++) members[i] = -(memberEntries[i] as number) - 1;
     memberEntries.length = 0;
+    sortNonNegative(members);
     const owned = table.sortedHashes();
-    const entries = new Float64Array((groupKeys.length + owned.length) * 2);
+    const entries = new Float64Array((members.length + owned.length) * 2);
     let e = 0;
-    for (let i = 0; i < groupKeys.length; i++) {
-      const h = groupKeys[i] as number;
-      entries[e++] = h;
-      entries[e++] = (-h - 1) % GROUP_SPAN;
+    for (let i = members.length - 1; i >= 0; i--) {
+      const m = members[i] as number;
+      entries[e++] = -m - 1;
+      entries[e++] = m % GROUP_SPAN;
     }
     for (let i = 0; i < owned.length; i++) {
       const h = owned[i] as number;
