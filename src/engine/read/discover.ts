@@ -93,7 +93,10 @@ export function discover(root: string, settings: Settings): Discovery {
         problem(childRel, 'name-not-utf8', 'the name is not valid UTF-8; not read');
         continue;
       }
-      const full = path.join(dir, name);
+      // `dir` is a real path (canonical) and `name` one entry (no separator, never . or ..): their join
+      // is the two with a separator. path.join normalises the whole path again, character by
+      // character, in code that is not compiled yet on a CLI run: ~3 ms of a 45-file folder's discovery.
+      const full = dir.endsWith(path.sep) ? dir + name : dir + path.sep + name;
       let isDir = e.isDirectory();
       let isFile = e.isFile();
       let special = !isDir && !isFile && !e.isSymbolicLink();
