@@ -130,8 +130,9 @@ export class Totals {
   /**
    * Count traces (sign 1) or take them away (sign −1); variant B traces enter no cell (ANALYSIS.md §9.2).
    * Traces come file by file, where the model, the dataset and mostly the attack class repeat: the
-   * entries of the trace before are used again without a lookup (~25% of a cold build's totals), and
-   * forgotten when their key changes or an entry is dropped.
+   * entries of the trace before are used again without a lookup, and forgotten when their key
+   * changes or an entry is dropped (with gradersOf's count and the directory's sort: a cold build's
+   * join state 166 → 157 ms on the short bench corpus).
    */
   addTraces(traces: readonly Trace[], sign: number): void {
     const c = this.counts;
