@@ -13,6 +13,7 @@ import { tracesPerGrader, type GivenVerdict, type Trace } from '../../src/engine
 import { Totals } from '../../src/engine/analyse/totals';
 import { sortNonNegative } from '../../src/engine/analyse/unionFind';
 import { Workspace } from '../../src/engine/workspace';
+import { rng } from '../faults/incrementalWorkspace';
 import { jsonl, tempWorkspace, wholeFileJob } from './workspaces';
 
 async function analyseFolder(files: Record<string, string>, grader: string | null = null) {
@@ -516,8 +517,7 @@ describe('the sums behind every figure (analyse/totals.ts) and the join state di
   it('counts a batch of traces as it counts them one by one, removals and re-additions included', () => {
     // The reference: the same Totals given one trace per call, where nothing is remembered from the
     // trace before (addTraces reuses the entries of the previous trace within a call).
-    let seed = 7;
-    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const rnd = rng(7);
     for (let round = 0; round < 50; round++) {
       const traces = Array.from({ length: 40 }, (_, i) => trace(i, rnd));
       const batch = new Totals();
@@ -539,8 +539,7 @@ describe('the sums behind every figure (analyse/totals.ts) and the join state di
 
   it('sorts non-negative numbers in the order of a sort of doubles', () => {
     // The reference: TypedArray.prototype.sort on a Float64Array (numeric order, ECMA-262 §23.2.3.29).
-    let seed = 11;
-    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const rnd = rng(11);
     const specials = [0, 5e-324, 2.2250738585072014e-308, 1e-300, 0.5, 1, 2 ** 31, 2 ** 32 + 1, 2 ** 53 - 1];
     for (let round = 0; round < 20; round++) {
       const values = Float64Array.from({ length: 2000 }, (_, i) =>
