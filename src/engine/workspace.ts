@@ -6,7 +6,7 @@ import { analyse, totalsOf, type Analysis } from './analyse/analysis';
 import { countedOf, type Counted } from './analyse/counted';
 import { JoinStateStale } from './analyse/incremental';
 import { buildTraces, type JoinOptions, type Problem as JoinProblem, type TraceSet } from './analyse/join';
-import { defaultLineageMap, parseLineageMap, type LineageMap } from './analyse/lineageMap';
+import { defaultLineageMap, parseLineageMap, type LineageMap, type LineageMemo } from './analyse/lineageMap';
 import { MemoryJoin } from './analyse/memoryJoin';
 import { PersistedJoin } from './analyse/persistedJoin';
 import type { ParamsCandidate, Totals } from './analyse/totals';
@@ -127,6 +127,12 @@ export interface WorkspaceTimings {
 
 export class Workspace {
   private index: TraceIndex | null = null;
+  /**
+   * What the lineage map's patterns decided in the last analysis, for the next (the language server's:
+   * the CLI keeps them in its index). Used only for the very same map text (LineageMap.useMemo): an
+   * analysis then matches only models not seen before (~8 ms of a 40,000-trace one in the server).
+   */
+  private lineageMemo: LineageMemo | null = null;
   /** The inode of the index file this connection has open: another process may have rebuilt it. */
   private indexIno: number | null = null;
   private discovery: Discovery = { files: [], problems: [] };
@@ -644,6 +650,7 @@ export class Workspace {
     // The CLI: what the map's patterns decided in earlier runs (a new process compiles none of them
     // when every model was seen before).
     if (this.keepsDocuments) map.useMemo(this.traceIndex.lineageMemo(ENGINE_VERSION));
+    else map.useMemo(this.lineageMemo); // the server's, from its last analysis
     const readProblems = problems.kept;
     if (mapPath !== null)
       for (const p of map.problems)
@@ -666,6 +673,7 @@ export class Workspace {
       omittedProblems: problems.omitted,
       generatedAt,
     });
+    if (!this.keepsDocuments) this.lineageMemo = map.memoToKeep() ?? this.lineageMemo;
     return { analysis, lineages: map };
   }
 

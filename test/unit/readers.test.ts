@@ -198,6 +198,24 @@ describe('discovery (FORMATS.md §1)', () => {
     assert.equal(kindOf('runs/ds/x_traces.jsonl.snapshot_2026-04-24'), null);
     assert.equal(kindOf('notes/x_traces.jsonl'), null);
   });
+  it('keeps the classifier of the same globs with its decisions, and makes another for other globs', () => {
+    const again = fileClassifier({ ...DEFAULT_SETTINGS.globs });
+    assert.equal(again('runs/ds/qwen_traces.jsonl'), 'traces');
+    assert.equal(
+      fileClassifier(structuredClone(DEFAULT_SETTINGS.globs)),
+      again,
+      'the same globs: the same classifier',
+    );
+    const other = fileClassifier({ ...DEFAULT_SETTINGS.globs, traces: ['**/*.txt'] });
+    assert.notEqual(other, again);
+    assert.equal(other('runs/ds/qwen_traces.jsonl'), null, 'not what the other globs decided');
+    assert.equal(other('notes/a.txt'), 'traces');
+    assert.equal(other('notes/a.txt'), 'traces', 'asked again');
+    const back = fileClassifier(DEFAULT_SETTINGS.globs);
+    assert.equal(back('notes/a.txt'), null);
+    assert.equal(back('runs/ds/qwen_traces.jsonl'), 'traces');
+    assert.equal(back('runs/ds/flip_graded_x.jsonl'), 'graded');
+  });
   it('walks the folder, skipping node_modules and .git, and finds the lineage map', () => {
     const ws = tempWorkspace({
       'runs/ds/m_traces.jsonl': '',

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { LineageMap } from '../../src/engine/analyse/lineageMap';
 import { ScenarioCatalog, evidenceTitle } from '../../src/engine/analyse/scenarios';
 import { DEFAULT_SETTINGS, withDefaults } from '../../src/engine/settings';
 import { DEFAULT_REPORT_GLOBS, type LensConfiguration } from '../../src/protocol/settings';
@@ -235,6 +236,67 @@ describe('the lineage map in the editor', () => {
       ['Add m-7b to a lineage…'],
     );
     ws.close();
+  });
+});
+
+describe('the lineage map in the server', () => {
+  it('matches each model against the patterns once over its analyses, and all again when the map changes', async () => {
+    const map = (nine: number) =>
+      JSON.stringify({
+        lineages: [
+          {
+            name: `Qwen ${nine}`,
+            members: [{ match: 'qwen3\\.5[:-]2b' }, { match: 'qwen3\\.5[:-]9b', params: nine }],
+          },
+        ],
+      });
+    const root = tempWorkspace({
+      'runs/ds/qwen3.5-2b_traces.jsonl': jsonl([t('a1', 'S1', 'qwen3.5:2b', 'COMPLIANCE')]),
+      'runs/ds/qwen3.5-9b_traces.jsonl': jsonl([t('b1', 'S1', 'qwen3.5:9b', 'REFUSAL')]),
+      '.failure-first/lineages.json': map(9),
+    });
+    const ws = new Workspace(root, {
+      settings: withDefaults({}),
+      indexPath: path.join(tempWorkspace({}), 'i.sqlite'),
+      keepParsedSegments: true,
+    });
+    // Every decision of the patterns, as the map makes it (LineageMap.matchNow).
+    const proto = LineageMap.prototype as unknown as { matchNow: (this: LineageMap, key: string) => unknown };
+    const original = proto.matchNow;
+    const asked: string[] = [];
+    proto.matchNow = function (this: LineageMap, key: string) {
+      asked.push(key);
+      return original.call(this, key);
+    };
+    const analyse = async () => {
+      asked.length = 0;
+      await ws.refresh();
+      return ws.analyse().document.models.map((m) => `${m.key} ${m.lineage} ${m.params_b}`);
+    };
+    try {
+      assert.deepEqual(await analyse(), ['qwen3.5:2b Qwen 9 2', 'qwen3.5:9b Qwen 9 9']);
+      assert.deepEqual(asked.sort(), ['qwen3.5:2b', 'qwen3.5:9b']);
+      // A new model: only it is matched.
+      fs.appendFileSync(
+        path.join(root, 'runs/ds/qwen3.5-2b_traces.jsonl'),
+        jsonl([t('c1', 'S1', 'qwen3.5:4b', 'REFUSAL')]),
+      );
+      assert.deepEqual(await analyse(), ['qwen3.5:2b Qwen 9 2', 'qwen3.5:4b null 4', 'qwen3.5:9b Qwen 9 9']);
+      assert.deepEqual(asked, ['qwen3.5:4b']);
+      assert.deepEqual(await analyse(), ['qwen3.5:2b Qwen 9 2', 'qwen3.5:4b null 4', 'qwen3.5:9b Qwen 9 9']);
+      assert.deepEqual(asked, []);
+      // Another map: every model is matched again, by its patterns.
+      fs.writeFileSync(path.join(root, '.failure-first/lineages.json'), map(10));
+      assert.deepEqual(await analyse(), [
+        'qwen3.5:2b Qwen 10 2',
+        'qwen3.5:4b null 4',
+        'qwen3.5:9b Qwen 10 10',
+      ]);
+      assert.deepEqual(asked.sort(), ['qwen3.5:2b', 'qwen3.5:4b', 'qwen3.5:9b']);
+    } finally {
+      proto.matchNow = original;
+      ws.close();
+    }
   });
 });
 
