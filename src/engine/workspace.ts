@@ -129,8 +129,9 @@ export class Workspace {
   private index: TraceIndex | null = null;
   /**
    * What the lineage map's patterns decided in the last analysis, for the next (the language server's:
-   * the CLI keeps them in its index). Used only for the very same map text (LineageMap.useMemo): an
-   * analysis then matches only models not seen before (~8 ms of a 40,000-trace one in the server).
+   * the CLI keeps them in its index). Used only for the very same map, its parsed document compared
+   * (LineageMap.useMemo): an analysis then matches only models not seen before (~8 ms of a
+   * 40,000-trace one in the server).
    */
   private lineageMemo: LineageMemo | null = null;
   /** The inode of the index file this connection has open: another process may have rebuilt it. */
