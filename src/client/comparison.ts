@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CompareSource, ComparisonView } from '../protocol';
 import { CompareRequest } from '../protocol/requests';
+import { pickOne } from './pick';
 import type { AnalysisServer } from './server';
 
 /** workspaceState: the BEFORE chosen for each folder, by folder key. */
@@ -88,9 +89,7 @@ export async function chooseBefore(
       detail: "The folder's default snapshot",
       kind_: 'default',
     });
-  const picked = await vscode.window.showQuickPick(items, {
-    placeHolder: `Failure-First Lens: compare ${server.folder.name} with…`,
-  });
+  const picked = await pickOne(items, `Failure-First Lens: compare ${server.folder.name} with…`);
   if (!picked) return false;
   const kept = { ...choices(context) };
   if (picked.kind_ === 'default') delete kept[server.key];

@@ -6,6 +6,7 @@ import { DEFAULT_SEED, makeDilutionVariants } from '../engine/report/variants';
 import { CorpusRowRequest } from '../protocol/requests';
 import { readConfiguration } from './configuration';
 import type { Folders } from './folders';
+import { pickOne } from './pick';
 
 /**
  * Corpus rows found by Find All References open as read-only JSON documents; the URI's query names
@@ -90,9 +91,7 @@ export async function addModelToLineage(
   const map = (parse(text) ?? {}) as { lineages?: { name?: string }[] };
   const names = (map.lineages ?? []).map((l, i) => ({ label: l.name ?? `lineage ${i + 1}`, index: i }));
   const NEW = { label: '$(add) New lineage…', index: -1 };
-  const pick = await vscode.window.showQuickPick([...names, NEW], {
-    placeHolder: `Add ${model} to which lineage?`,
-  });
+  const pick = await pickOne([...names, NEW], `Add ${model} to which lineage?`);
   if (!pick) return;
   const member: { match: string; params?: number } = { match: `^${escapeRegExp(model)}$` };
   if (params !== null) member.params = params;

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { Disposable, disposeAll } from './disposable';
 import { OUTPUT_CHANNEL } from './ids';
+import { pickOne } from './pick';
 import { AnalysisServer } from './server';
 
 export class Folders extends Disposable {
@@ -67,9 +68,9 @@ export class Folders extends Disposable {
     const active = vscode.window.activeTextEditor?.document.uri;
     const fromEditor = active ? this.of(active) : undefined;
     if (fromEditor) return fromEditor;
-    const picked = await vscode.window.showQuickPick(
+    const picked = await pickOne(
       all.map((s) => ({ label: s.folder.name, description: s.folder.uri.fsPath, server: s })),
-      { placeHolder: `Failure-First Lens: ${purpose} of which folder?` },
+      `Failure-First Lens: ${purpose} of which folder?`,
     );
     return picked?.server;
   }
