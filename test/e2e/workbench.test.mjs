@@ -1237,14 +1237,15 @@ test('Save Analysis Snapshot… writes the results document; Compare with Saved 
     { ...analyze(), generated_at: '' },
     'the document ff-lens writes',
   );
-  // Compared with it: nothing moved.
-  await commandPick(
-    'Failure-First: Compare with Saved Analysis…',
-    'Failure-First Lens: compare',
-    'A saved analysis',
-  );
-  await answerFileDialog(file);
+  // Compared with it, chosen with the page's own button (the focus is in the page when the pick
+  // opens): nothing moved.
   let frame = await compareTab();
+  await frame.getByRole('button', { name: 'Compare with another saved analysis…' }).click();
+  await page
+    .locator('.quick-input-widget .quick-input-box input[placeholder^="Failure-First Lens: compare"]')
+    .waitFor({ state: 'visible' });
+  await pickRow('A saved analysis');
+  await answerFileDialog(file);
   await waitUntil(async () => {
     const t = (await frame.locator('.view.compare').textContent({ timeout: 1000 })) ?? '';
     return t.includes('snapshots/now.json') && t.includes('Conclusions that moved (0)');
@@ -1359,7 +1360,9 @@ test("the grader list changes the tree's figures as ff-lens analyze --grader doe
   await screenshot(page, '31-grader-after');
   // The server's account of that analysis: the index refreshed, no run file read again.
   const runs = await waitUntil(() => {
-    const r = extensionLog().match(/analysed \d+ traces: index \d+ ms \([^)]*\), analysis \d+ ms(?: \([^)]*\))?/g) ?? [];
+    const r =
+      extensionLog().match(/analysed \d+ traces: index \d+ ms \([^)]*\), analysis \d+ ms(?: \([^)]*\))?/g) ??
+      [];
     return r.length > runsBefore ? r : null;
   }, 'the log of the re-analysis');
   const last = expectDefined(runs.at(-1), 'the last analysis');
@@ -1582,7 +1585,8 @@ test(
       // The server's own account of that run (its log, the extension's output channel).
       await new Promise((r) => setTimeout(r, 500));
       const log = logText(ud2);
-      const runs = log.match(/analysed \d+ traces: index \d+ ms \([^)]*\), analysis \d+ ms(?: \([^)]*\))?/g) ?? [];
+      const runs =
+        log.match(/analysed \d+ traces: index \d+ ms \([^)]*\), analysis \d+ ms(?: \([^)]*\))?/g) ?? [];
       const lastRun = runs.at(-1);
       if (lastRun) timings.bench40kServerLastRun = lastRun;
       // When the change reached the server, and when its analysis was done, by the log's clock.
@@ -1601,7 +1605,10 @@ test(
       await frame.locator('select[aria-label="Grader whose verdicts count"]').selectOption({ index: 1 });
       const graderRuns = await waitUntil(
         () => {
-          const r = logText(ud2).match(/analysed \d+ traces: index \d+ ms \([^)]*\), analysis \d+ ms(?: \([^)]*\))?/g) ?? [];
+          const r =
+            logText(ud2).match(
+              /analysed \d+ traces: index \d+ ms \([^)]*\), analysis \d+ ms(?: \([^)]*\))?/g,
+            ) ?? [];
           return r.length > runsBefore ? r : null;
         },
         'the re-analysis under another grader',
