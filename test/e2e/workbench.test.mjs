@@ -1126,22 +1126,6 @@ async function answerFileDialog(file) {
 }
 
 /**
- * Runs a command that asks with a quick pick of its own (placeholder starting with `placeholder`),
- * and picks the row showing `text`. runCommand waits for the palette to close, and the command's
- * pick opens at once: a wait that can miss the moment between them.
- * @param {string} title
- * @param {string} placeholder
- * @param {string} text
- */
-async function commandPick(title, placeholder, text) {
-  await startCommand(title);
-  await page
-    .locator(`.quick-input-widget .quick-input-box input[placeholder^="${placeholder}"]`)
-    .waitFor({ state: 'visible' });
-  await pickRow(text);
-}
-
-/**
  * Runs a command from the palette without waiting for the palette to close: for a command that
  * opens a quick input of its own at once (runCommand would wait for a moment it can miss).
  * @param {string} title
