@@ -1125,6 +1125,13 @@ async function answerFileDialog(file) {
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }
 
+/** The server's log line for one analysis (with its index and analysis split), every one in a log. */
+const SERVER_RUNS = /analysed \d+ traces: index \d+ ms \([^)]*\), analysis \d+ ms(?: \([^)]*\))?/g;
+
+/** The compare pick's input, while it is open. */
+const comparePick = () =>
+  page.locator('.quick-input-widget .quick-input-box input[placeholder^="Failure-First Lens: compare"]');
+
 /**
  * Runs a command from the palette without waiting for the palette to close: for a command that
  * opens a quick input of its own at once (runCommand would wait for a moment it can miss).
@@ -1225,9 +1232,7 @@ test('Save Analysis Snapshot… writes the results document; Compare with Saved 
   // opens): nothing moved.
   let frame = await compareTab();
   await frame.getByRole('button', { name: 'Compare with another saved analysis…' }).click();
-  await page
-    .locator('.quick-input-widget .quick-input-box input[placeholder^="Failure-First Lens: compare"]')
-    .waitFor({ state: 'visible' });
+  await comparePick().waitFor({ state: 'visible' });
   await pickRow('A saved analysis');
   await answerFileDialog(file);
   await waitUntil(async () => {
@@ -1282,9 +1287,7 @@ test('Save Analysis Snapshot… writes the results document; Compare with Saved 
   // (microsoft/vscode#93950; the pick closed before it could be clicked in one CI run): the pick
   // stays open.
   await startCommand('Failure-First: Compare with Saved Analysis…');
-  const pick = page.locator(
-    '.quick-input-widget .quick-input-box input[placeholder^="Failure-First Lens: compare"]',
-  );
+  const pick = comparePick();
   await pick.waitFor({ state: 'visible' });
   // A click low on the page (the pick covers its top).
   const box = expectPresent(await page.locator('iframe.webview.ready').first().boundingBox(), 'the page');
@@ -1344,9 +1347,7 @@ test("the grader list changes the tree's figures as ff-lens analyze --grader doe
   await screenshot(page, '31-grader-after');
   // The server's account of that analysis: the index refreshed, no run file read again.
   const runs = await waitUntil(() => {
-    const r =
-      extensionLog().match(/analysed \d+ traces: index \d+ ms \([^)]*\), analysis \d+ ms(?: \([^)]*\))?/g) ??
-      [];
+    const r = extensionLog().match(SERVER_RUNS) ?? [];
     return r.length > runsBefore ? r : null;
   }, 'the log of the re-analysis');
   const last = expectDefined(runs.at(-1), 'the last analysis');
@@ -1569,8 +1570,7 @@ test(
       // The server's own account of that run (its log, the extension's output channel).
       await new Promise((r) => setTimeout(r, 500));
       const log = logText(ud2);
-      const runs =
-        log.match(/analysed \d+ traces: index \d+ ms \([^)]*\), analysis \d+ ms(?: \([^)]*\))?/g) ?? [];
+      const runs = log.match(SERVER_RUNS) ?? [];
       const lastRun = runs.at(-1);
       if (lastRun) timings.bench40kServerLastRun = lastRun;
       // When the change reached the server, and when its analysis was done, by the log's clock.
@@ -1589,10 +1589,7 @@ test(
       await frame.locator('select[aria-label="Grader whose verdicts count"]').selectOption({ index: 1 });
       const graderRuns = await waitUntil(
         () => {
-          const r =
-            logText(ud2).match(
-              /analysed \d+ traces: index \d+ ms \([^)]*\), analysis \d+ ms(?: \([^)]*\))?/g,
-            ) ?? [];
+          const r = logText(ud2).match(SERVER_RUNS) ?? [];
           return r.length > runsBefore ? r : null;
         },
         'the re-analysis under another grader',
