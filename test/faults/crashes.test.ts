@@ -90,6 +90,39 @@ function rng(seed: number): () => number {
 }
 
 describe('an index damaged anywhere', () => {
+  it('a segment row changed after it was written (its problems, its record count, its data, or gone) is caught where a join built from the whole index reads it', async () => {
+    // Another attack-class source: the join state is built again from every segment of the index.
+    const other = ['--attack-class-source', 'name'];
+    const expected = await fromScratch(root, other);
+    // The first segment of a trace file (the join reads those; a scenario file's, say, it does not).
+    const first =
+      "(SELECT min(s.id) FROM segments s JOIN files f ON f.id = s.file_id WHERE f.kind = 'traces')";
+    const damages: [string, RegExp][] = [
+      [
+        `UPDATE segments SET problems = '{"kept":[],"omitted":{"x":1}}' WHERE id = ${first}`,
+        /a segment of .* fails its checksum/,
+      ],
+      [`UPDATE segments SET records = records + 1 WHERE id = ${first}`, /a segment of .* fails its checksum/],
+      // Still JSON, and still the same rows: only its checksum can tell.
+      [`UPDATE segments SET data = data || ' ' WHERE id = ${first}`, /a segment of .* fails its checksum/],
+      [`DELETE FROM segments WHERE id = ${first}`, /index of .* lost segments/],
+    ];
+    for (const [damage, cause] of damages) {
+      const index = path.join(dir, 'segment-row.sqlite');
+      fs.rmSync(index, { force: true });
+      assert.equal((await run(index)).code, 0);
+      const db = new Database(index);
+      db.exec(damage);
+      db.close();
+      const r = await ffLens(['analyze', root, '--json', '-', '--index', index, ...other]);
+      assert.equal(r.code, 0, r.stderr);
+      assertCleanStderr(r);
+      assert.match(r.stderr, /was damaged \((.*)\); rebuilt/, damage);
+      assert.match(/was damaged \((.*)\); rebuilt/.exec(r.stderr)?.[1] ?? '', cause, damage);
+      assert.equal(sansTime(r.stdout), expected, damage);
+    }
+  });
+
   it('bytes overwritten at random places (40 damages): every run still gives the figures of a fresh read', async () => {
     const good = path.join(dir, 'good.sqlite');
     assert.equal((await run(good)).code, 0);

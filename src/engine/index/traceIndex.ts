@@ -176,6 +176,24 @@ const segmentCheck = (
   problems: string,
 ): number => zlib.crc32(problems, crcOfText(`${fileId}:${tail}:${records}:${dataCrc}:`));
 
+/** A segment's row without its data, as its checks read it. */
+interface SegmentRow {
+  id: number;
+  fileId: number;
+  tail: number;
+  records: number;
+  dataCrc: number;
+  problems: string;
+  checkCrc: number;
+}
+
+const SEGMENT_ROW =
+  'id, file_id AS fileId, tail, records, data_crc AS dataCrc, problems, check_crc AS checkCrc';
+
+/** A segment's row is whole and belongs to file `fileId` (its data's checksum is checked where it is read). */
+const segmentRowHolds = (r: SegmentRow, fileId: number): boolean =>
+  r.fileId === fileId && segmentCheck(r.fileId, r.tail, r.records, r.dataCrc, r.problems) === r.checkCrc;
+
 const bucketCheck = (
   id: number,
   placesCrc: number,
@@ -611,25 +629,9 @@ export class TraceIndex {
   private segmentById(id: number, fileId: number): Segment {
     const cached = this.segmentCache.get(id);
     if (cached) return cached;
-    const r = this.stmt(
-      'SELECT file_id AS fileId, tail, records, data, data_crc AS dataCrc, problems, check_crc AS checkCrc FROM segments WHERE id = ?',
-    ).get(id) as
-      | {
-          fileId: number;
-          tail: number;
-          records: number;
-          data: string;
-          dataCrc: number;
-          problems: string;
-          checkCrc: number;
-        }
-      | undefined;
-    if (
-      !r ||
-      r.fileId !== fileId ||
-      crcOfText(r.data) !== r.dataCrc ||
-      segmentCheck(r.fileId, r.tail, r.records, r.dataCrc, r.problems) !== r.checkCrc
-    )
+    const r = this.stmt(`SELECT ${SEGMENT_ROW}, data FROM segments WHERE id = ?`).get(id) as
+      (SegmentRow & { data: string }) | undefined;
+    if (!r || !segmentRowHolds(r, fileId) || crcOfText(r.data) !== r.dataCrc)
       throw new IndexDamaged('a segment of the index fails its checksum');
     return parseSegment(r.data);
   }
@@ -656,41 +658,41 @@ export class TraceIndex {
 
   /** A file's segments in order, checked against their checksums and the file's row. */
   segments(file: FileRow): Segment[] {
-    const rows = this.stmt(
-      'SELECT id, file_id AS fileId, tail, records, data_crc AS dataCrc, check_crc AS checkCrc FROM segments WHERE file_id = ? ORDER BY id',
-    ).all(file.id) as {
-      id: number;
-      fileId: number;
-      tail: number;
-      records: number;
-      dataCrc: number;
-      checkCrc: number;
-    }[];
-    if (rows.length !== file.segments)
-      throw new IndexDamaged(`index of ${JSON.stringify(file.path)} lost segments`);
-    const load = this.stmt('SELECT data, problems FROM segments WHERE id = ?');
-    const out: Segment[] = [];
+    const load = this.stmt('SELECT data FROM segments WHERE id = ?').pluck();
+    return this.segmentRows(file).map((r) => {
+      const seg = this.segmentCache.get(r.id);
+      if (seg) {
+        if (!this.keepSegments) this.forget(r.id);
+        return seg;
+      }
+      const data = load.get(r.id) as string;
+      if (crcOfText(data) !== r.dataCrc)
+        throw new IndexDamaged(`a segment of ${JSON.stringify(file.path)} fails its checksum`);
+      const parsed = parseSegment(data);
+      if (this.keepSegments) this.cache(r.id, parsed);
+      return parsed;
+    });
+  }
+
+  /**
+   * A file's segment rows in order, without their data, each checked against its checksum and all
+   * against the file's row (how many, how many records): the one place these checks are made.
+   */
+  private segmentRows(file: FileRow): SegmentRow[] {
+    const rows = this.stmt(`SELECT ${SEGMENT_ROW} FROM segments WHERE file_id = ? ORDER BY id`).all(
+      file.id,
+    ) as SegmentRow[];
     let records = 0;
     for (const r of rows) {
+      if (!segmentRowHolds(r, file.id))
+        throw new IndexDamaged(`a segment of ${JSON.stringify(file.path)} fails its checksum`);
       records += r.records;
-      let seg = this.segmentCache.get(r.id);
-      if (seg && !this.keepSegments) this.forget(r.id);
-      if (!seg) {
-        const { data, problems } = load.get(r.id) as { data: string; problems: string };
-        if (
-          r.fileId !== file.id ||
-          crcOfText(data) !== r.dataCrc ||
-          segmentCheck(file.id, r.tail, r.records, r.dataCrc, problems) !== r.checkCrc
-        )
-          throw new IndexDamaged(`a segment of ${JSON.stringify(file.path)} fails its checksum`);
-        seg = parseSegment(data);
-        if (this.keepSegments) this.cache(r.id, seg);
-      }
-      out.push(seg);
     }
+    if (rows.length !== file.segments)
+      throw new IndexDamaged(`index of ${JSON.stringify(file.path)} lost segments`);
     if (records !== file.records)
       throw new IndexDamaged(`index of ${JSON.stringify(file.path)} lost records`);
-    return out;
+    return rows;
   }
 
   // ------------------------------------------------------------------ the join state
@@ -821,26 +823,7 @@ export class TraceIndex {
 
   /** A file's segments, in order, without their data: id and records; checked against the file's row. */
   segmentList(file: FileRow): { id: number; records: number }[] {
-    const rows = this.stmt(
-      'SELECT id, file_id AS fileId, tail, records, data_crc AS dataCrc, problems, check_crc AS checkCrc FROM segments WHERE file_id = ? ORDER BY id',
-    ).all(file.id) as {
-      id: number;
-      fileId: number;
-      tail: number;
-      records: number;
-      dataCrc: number;
-      problems: string;
-      checkCrc: number;
-    }[];
-    let records = 0;
-    for (const r of rows) {
-      if (segmentCheck(r.fileId, r.tail, r.records, r.dataCrc, r.problems) !== r.checkCrc)
-        throw new IndexDamaged(`a segment of ${JSON.stringify(file.path)} fails its checksum`);
-      records += r.records;
-    }
-    if (rows.length !== file.segments || records !== file.records)
-      throw new IndexDamaged(`index of ${JSON.stringify(file.path)} lost segments`);
-    return rows.map((r) => ({ id: r.id, records: r.records }));
+    return this.segmentRows(file).map((r) => ({ id: r.id, records: r.records }));
   }
 
   /** The join keys the parse computed for a segment written in this transaction, if it did; handed over once. */
