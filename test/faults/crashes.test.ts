@@ -123,6 +123,36 @@ describe('an index damaged anywhere', () => {
     }
   });
 
+  it("the join state's rows changed after they were written (a bucket's places, keys, sizes or problems, a key run): an append that reads them rebuilds the index", async () => {
+    const damages: [string, RegExp][] = [
+      ["UPDATE buckets SET places = places || ' '", /a bucket of the join state fails its checksum/],
+      ["UPDATE buckets SET keys = keys || x'00'", /a bucket of the join state fails its checksum/],
+      ["UPDATE buckets SET params = params || ' '", /a bucket of the join state fails its checksum/],
+      ["UPDATE buckets SET problems = problems || ' '", /a bucket of the join state fails its checksum/],
+      ["UPDATE key_runs SET keys = keys || x'00'", /a key run of the join state fails its checksum/],
+    ];
+    for (const [k, [damage, cause]] of damages.entries()) {
+      // A workspace of its own: the append changes it.
+      const ws = copyTree(root, path.join(dir, `join-rows${k}`));
+      const index = path.join(dir, `join-rows${k}.sqlite`);
+      assert.equal((await ffLens(['analyze', ws, '--json', '-', '--index', index])).code, 0);
+      const db = new Database(index);
+      db.exec(damage);
+      db.close();
+      // Trace ids already in extra0: the join brings their components forward, reading their buckets.
+      fs.appendFileSync(path.join(ws, 'runs', 'extra1_traces.jsonl'), traces(0, 10, 'gemma3:27b'));
+      const r = await ffLens(['analyze', ws, '--json', '-', '--index', index]);
+      assert.equal(r.code, 0, r.stderr);
+      assertCleanStderr(r);
+      assert.match(
+        /was damaged \((.*)\); rebuilt/.exec(r.stderr)?.[1] ?? '',
+        cause,
+        `${damage}: ${r.stderr}`,
+      );
+      assert.equal(sansTime(r.stdout), await fromScratch(ws), damage);
+    }
+  });
+
   it('bytes overwritten at random places (40 damages): every run still gives the figures of a fresh read', async () => {
     const good = path.join(dir, 'good.sqlite');
     assert.equal((await run(good)).code, 0);
