@@ -55,7 +55,7 @@ describe('killed at many moments', () => {
     scratch = await fromScratch(root);
   });
 
-  it('a half-made index (tables but no meta rows, or a generation that is not a number, or join-state rows lost) is rebuilt', async () => {
+  it("a half-made index (tables but no meta rows, or a generation that is not a number, or join-state rows lost) or a file's row changed is rebuilt", async () => {
     for (const damage of [
       // The join state's rows are counted against its meta row (on the buckets' small index).
       (db: Database.Database) => db.exec('DELETE FROM buckets WHERE id = (SELECT min(id) FROM buckets)'),
@@ -65,6 +65,11 @@ describe('killed at many moments', () => {
       (db: Database.Database) => db.exec('DELETE FROM meta'),
       (db: Database.Database) => db.exec('DROP TABLE meta'),
       (db: Database.Database) => db.exec('DROP TABLE segments'),
+      // A file's row says what was read of it: each column is under its checksum.
+      (db: Database.Database) =>
+        db.exec('UPDATE files SET records = records + 1 WHERE id = (SELECT min(id) FROM files)'),
+      (db: Database.Database) =>
+        db.exec('UPDATE files SET consumed = consumed - 1 WHERE id = (SELECT max(id) FROM files)'),
     ]) {
       const index = path.join(dir, 'half.sqlite');
       fs.rmSync(index, { force: true });
