@@ -128,6 +128,29 @@ describe('an index damaged anywhere', () => {
     }
   });
 
+  it('a segment row changed after it was written is caught too when its file is rewritten and the segment taken away', async () => {
+    const ws = copyTree(root, path.join(dir, 'segment-drop'));
+    const index = path.join(dir, 'segment-drop.sqlite');
+    assert.equal((await ffLens(['analyze', ws, '--json', '-', '--index', index])).code, 0);
+    const db = new Database(index);
+    // A problem the file never had: taking the segment away would count it off the file's problems.
+    db.exec(
+      `UPDATE segments SET problems = '{"kept":[[1,"missing-model","x",0,1,null]],"omitted":{}}'
+       WHERE file_id = (SELECT id FROM files WHERE path LIKE '%extra1_traces.jsonl')`,
+    );
+    db.close();
+    fs.writeFileSync(path.join(ws, 'runs', 'extra1_traces.jsonl'), traces(5000, 5100, 'gemma3:27b'));
+    const r = await ffLens(['analyze', ws, '--json', '-', '--index', index]);
+    assert.equal(r.code, 0, r.stderr);
+    assertCleanStderr(r);
+    assert.match(
+      /was damaged \((.*)\); rebuilt/.exec(r.stderr)?.[1] ?? '',
+      /a segment of the index fails its checksum/,
+      r.stderr,
+    );
+    assert.equal(sansTime(r.stdout), await fromScratch(ws));
+  });
+
   it("the join state's rows changed after they were written (a bucket's places, keys, sizes or problems, a key run): an append that reads them rebuilds the index", async () => {
     const damages: [string, RegExp][] = [
       ["UPDATE buckets SET places = places || ' '", /a bucket of the join state fails its checksum/],

@@ -610,11 +610,13 @@ export class TraceIndex {
     dropped?: Segment[],
   ): { records: number; problemsKept: number; segments: number } {
     const rows = this.stmt(
-      `SELECT id, records, problems FROM segments WHERE file_id = ?${tailOnly ? ' AND tail = 1' : ''} ORDER BY id`,
-    ).all(fileId) as { id: number; records: number; problems: string }[];
+      `SELECT ${SEGMENT_ROW} FROM segments WHERE file_id = ?${tailOnly ? ' AND tail = 1' : ''} ORDER BY id`,
+    ).all(fileId) as SegmentRow[];
     let records = 0;
     let problemsKept = 0;
     for (const r of rows) {
+      // What is taken away (its records, its problems' count) is what was written.
+      if (!segmentRowHolds(r, fileId)) throw new IndexDamaged('a segment of the index fails its checksum');
       records += r.records;
       problemsKept += (JSON.parse(r.problems) as StoredProblems).kept.length;
       if (dropped) dropped.push(this.segmentById(r.id, fileId));
@@ -842,21 +844,13 @@ export class TraceIndex {
     const only = files.length === 1 ? ` AND file_id = ${Number(files[0]?.id)}` : '';
     // The rows with problems alone, through their partial index (segments_problems).
     const rows = this.stmt(
-      `SELECT file_id AS fileId, tail, records, data_crc AS dataCrc, problems, check_crc AS checkCrc FROM segments
-       WHERE problems != '${NO_SEGMENT_PROBLEMS}'${only} ORDER BY file_id, id`,
-    ).iterate() as IterableIterator<{
-      fileId: number;
-      tail: number;
-      records: number;
-      dataCrc: number;
-      problems: string;
-      checkCrc: number;
-    }>;
+      `SELECT ${SEGMENT_ROW} FROM segments WHERE problems != '${NO_SEGMENT_PROBLEMS}'${only} ORDER BY file_id, id`,
+    ).iterate() as IterableIterator<SegmentRow>;
     const kept: IndexedProblem[] = [];
     const omitted = new Map<string, { fileId: number; path: string; code: ProblemCode; count: number }>();
     for (const r of rows) {
       const f = byId.get(r.fileId);
-      if (!f || segmentCheck(r.fileId, r.tail, r.records, r.dataCrc, r.problems) !== r.checkCrc)
+      if (!f || !segmentRowHolds(r, f.id))
         throw new IndexDamaged('a segment of the index fails its checksum');
       const p = JSON.parse(r.problems) as StoredProblems;
       for (const [line, code, reason, offset, length, column, row] of p.kept)
