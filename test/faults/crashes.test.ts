@@ -8,7 +8,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { APPLICATION_ID } from '../../src/engine/index/traceIndex';
-import { assertCleanStderr, copyTree, DEMO, ffLens, fromScratch, sansTime, tempDir, traces } from './harness';
+import {
+  assertCleanStderr,
+  copyTree,
+  DEMO,
+  ffLens,
+  fromScratch,
+  sansTime,
+  tempDir,
+  traces,
+  type Run,
+} from './harness';
 
 let dir: string;
 let root: string;
@@ -94,6 +104,15 @@ function rng(seed: number): () => number {
   };
 }
 
+/** A run that found the index damaged for `cause`, rebuilt it and ended well; `what` names the damage. */
+function assertRebuiltFor(r: Run, cause: RegExp, what: string): void {
+  assert.equal(r.code, 0, r.stderr);
+  assertCleanStderr(r);
+  const said = /was damaged \((.*)\); rebuilt/.exec(r.stderr);
+  assert.ok(said, `${what}: no rebuild said in ${r.stderr}`);
+  assert.match(said[1] ?? '', cause, what);
+}
+
 describe('an index damaged anywhere', () => {
   it('a segment row changed after it was written (its problems, its record count, its data, or gone) is caught where a join built from the whole index reads it', async () => {
     // Another attack-class source: the join state is built again from every segment of the index.
@@ -112,18 +131,14 @@ describe('an index damaged anywhere', () => {
       [`UPDATE segments SET data = data || ' ' WHERE id = ${first}`, /a segment of .* fails its checksum/],
       [`DELETE FROM segments WHERE id = ${first}`, /index of .* lost segments/],
     ];
-    for (const [damage, cause] of damages) {
-      const index = path.join(dir, 'segment-row.sqlite');
-      fs.rmSync(index, { force: true });
+    for (const [k, [damage, cause]] of damages.entries()) {
+      const index = path.join(dir, `segment-row${k}.sqlite`);
       assert.equal((await run(index)).code, 0);
       const db = new Database(index);
       db.exec(damage);
       db.close();
       const r = await ffLens(['analyze', root, '--json', '-', '--index', index, ...other]);
-      assert.equal(r.code, 0, r.stderr);
-      assertCleanStderr(r);
-      assert.match(r.stderr, /was damaged \((.*)\); rebuilt/, damage);
-      assert.match(/was damaged \((.*)\); rebuilt/.exec(r.stderr)?.[1] ?? '', cause, damage);
+      assertRebuiltFor(r, cause, damage);
       assert.equal(sansTime(r.stdout), expected, damage);
     }
   });
@@ -141,13 +156,7 @@ describe('an index damaged anywhere', () => {
     db.close();
     fs.writeFileSync(path.join(ws, 'runs', 'extra1_traces.jsonl'), traces(5000, 5100, 'gemma3:27b'));
     const r = await ffLens(['analyze', ws, '--json', '-', '--index', index]);
-    assert.equal(r.code, 0, r.stderr);
-    assertCleanStderr(r);
-    assert.match(
-      /was damaged \((.*)\); rebuilt/.exec(r.stderr)?.[1] ?? '',
-      /a segment of the index fails its checksum/,
-      r.stderr,
-    );
+    assertRebuiltFor(r, /a segment of the index fails its checksum/, 'a rewritten file');
     assert.equal(sansTime(r.stdout), await fromScratch(ws));
   });
 
@@ -170,13 +179,7 @@ describe('an index damaged anywhere', () => {
       // Trace ids already in extra0: the join brings their components forward, reading their buckets.
       fs.appendFileSync(path.join(ws, 'runs', 'extra1_traces.jsonl'), traces(0, 10, 'gemma3:27b'));
       const r = await ffLens(['analyze', ws, '--json', '-', '--index', index]);
-      assert.equal(r.code, 0, r.stderr);
-      assertCleanStderr(r);
-      assert.match(
-        /was damaged \((.*)\); rebuilt/.exec(r.stderr)?.[1] ?? '',
-        cause,
-        `${damage}: ${r.stderr}`,
-      );
+      assertRebuiltFor(r, cause, damage);
       assert.equal(sansTime(r.stdout), await fromScratch(ws), damage);
     }
   });
