@@ -619,7 +619,7 @@ export class TraceIndex {
       if (!segmentRowHolds(r, fileId)) throw new IndexDamaged('a segment of the index fails its checksum');
       records += r.records;
       problemsKept += (JSON.parse(r.problems) as StoredProblems).kept.length;
-      if (dropped) dropped.push(this.segmentById(r.id, fileId));
+      if (dropped) dropped.push(this.segmentOfRow(r, 'the index'));
       this.forget(r.id);
       this.pendingKeys.delete(r.id);
     }
@@ -627,15 +627,13 @@ export class TraceIndex {
     return { records, problemsKept, segments: rows.length };
   }
 
-  /** One segment, from the cache or checked against its checksums. */
-  private segmentById(id: number, fileId: number): Segment {
-    const cached = this.segmentCache.get(id);
+  /** A checked row's segment: from the cache, or its data read and checked against the row. */
+  private segmentOfRow(r: SegmentRow, of: string): Segment {
+    const cached = this.segmentCache.get(r.id);
     if (cached) return cached;
-    const r = this.stmt(`SELECT ${SEGMENT_ROW}, data FROM segments WHERE id = ?`).get(id) as
-      (SegmentRow & { data: string }) | undefined;
-    if (!r || !segmentRowHolds(r, fileId) || crcOfText(r.data) !== r.dataCrc)
-      throw new IndexDamaged('a segment of the index fails its checksum');
-    return parseSegment(r.data);
+    const data = this.stmt('SELECT data FROM segments WHERE id = ?').pluck().get(r.id) as string;
+    if (crcOfText(data) !== r.dataCrc) throw new IndexDamaged(`a segment of ${of} fails its checksum`);
+    return parseSegment(data);
   }
 
   addSegment(fileId: number, s: SegmentWrite, parsed?: Segment): void {
@@ -660,19 +658,12 @@ export class TraceIndex {
 
   /** A file's segments in order, checked against their checksums and the file's row. */
   segments(file: FileRow): Segment[] {
-    const load = this.stmt('SELECT data FROM segments WHERE id = ?').pluck();
     return this.segmentRows(file).map((r) => {
-      const seg = this.segmentCache.get(r.id);
-      if (seg) {
-        if (!this.keepSegments) this.forget(r.id);
-        return seg;
-      }
-      const data = load.get(r.id) as string;
-      if (crcOfText(data) !== r.dataCrc)
-        throw new IndexDamaged(`a segment of ${JSON.stringify(file.path)} fails its checksum`);
-      const parsed = parseSegment(data);
-      if (this.keepSegments) this.cache(r.id, parsed);
-      return parsed;
+      const cached = this.segmentCache.has(r.id);
+      const seg = this.segmentOfRow(r, JSON.stringify(file.path));
+      if (!this.keepSegments) this.forget(r.id);
+      else if (!cached) this.cache(r.id, seg);
+      return seg;
     });
   }
 
