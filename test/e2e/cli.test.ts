@@ -10,7 +10,8 @@
  * 3. the independent pandas + statsmodels implementation (test/reference/ff_reference.py);
  * 4. the incremental index through the CLI;
  * 5. bad input (usage errors, unreadable corpus databases) and "nothing in the workspace is written";
- * 6. the worker-thread and inline parsers (the scanner; JSON.parse first for a little work) give the same document;
+ * 6. the worker-thread and inline parsers (the scanner; JSON.parse first for a little work) give the same document,
+ *    and a run with a parse worker gives up none of V8's protectors (its optimised code stays);
  * 7. targeted single rules (each a small workspace of its own).
  *
  * Expected values are written here, not computed by the engine: counts by hand from quirks.ts,
@@ -1830,6 +1831,62 @@ describe('worker-thread and inline parsing give the same document', () => {
       }
     });
   }
+
+  // A parse worker that moved a buffer to the main thread (a transfer list) detached it, and V8 then
+  // threw away the optimised code of every function of that thread that reads a typed array — the
+  // whole scanner — on its first result (DECISIONS 102). V8 reports each protector it gives up with
+  // --trace-protector-invalidation ("Invalidating protector cell ArrayBufferDetaching"): a cold run
+  // with a worker and an append run must report none.
+  it('a cold run with a parse worker and an append run give up none of the protectors of V8', async () => {
+    const root = makeLargeWorkspace(5000);
+    const dir = tmp(fs.mkdtempSync(path.join(os.tmpdir(), 'ff-lens-protectors-')));
+    const index = path.join(dir, 'index.sqlite');
+    try {
+      const runs: Run[] = [];
+      for (const step of ['cold', 'append']) {
+        if (step === 'append') {
+          const file = path.join(root, 'runs', 'ds0', 'qwen3.5-0.8b_traces.jsonl');
+          assert.ok(fs.existsSync(file), 'the workspace has the file appended to');
+          fs.appendFileSync(
+            file,
+            jsonl([
+              { trace_id: 'appended-1', model_id: 'qwen3.5:0.8b', attack_class: 'dan', response: 'ok' },
+            ]),
+          );
+        }
+        const run = await runProcess(
+          process.execPath,
+          [
+            '--trace-protector-invalidation',
+            BIN,
+            'analyze',
+            root,
+            '--index',
+            index,
+            '--json',
+            path.join(dir, `${step}.json`),
+            '--timings',
+          ],
+          { XDG_CACHE_HOME: CACHE, FF_LENS_WORKERS: 'always', FF_LENS_THREADS: undefined },
+        );
+        assert.equal(run.code, 0, run.stderr);
+        runs.push(run);
+      }
+      assert.match(
+        runs[0]?.stderr ?? '',
+        /timings \([1-9]\d* parse threads?/,
+        'the cold run parses on a worker',
+      );
+      for (const [i, run] of runs.entries())
+        assert.deepEqual(
+          `${run.stdout}\n${run.stderr}`.split('\n').filter((l) => /protector/i.test(l)),
+          [],
+          `${i === 0 ? 'cold' : 'append'} run: V8 gave up a protector`,
+        );
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
 
 // ===================================================================================== 7. single rules

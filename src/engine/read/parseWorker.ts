@@ -7,12 +7,11 @@ parentPort?.on('message', (msg: { id: number; job: ParseJob }) => {
     const t0 = performance.now();
     const result = parseRange(msg.job);
     if (!('failed' in result)) for (const part of [result.body, result.tail]) if (part) delete part.parsed;
-    // The keys' buffers move to the main thread instead of being copied.
-    const moved =
-      'failed' in result
-        ? []
-        : [result.body.keys, result.tail?.keys].flatMap((k) => (k ? [k.buffer as ArrayBuffer] : []));
-    parentPort?.postMessage({ id: msg.id, result, ms: performance.now() - t0 }, moved);
+    // Posted without a transfer list: the keys' buffers are copied (a few tens of KB a file). Moving
+    // one detaches it, and the first detached ArrayBuffer of a thread invalidates V8's
+    // ArrayBufferDetaching protector, which throws away the optimised code of every function that
+    // reads a typed array — the whole scanner, recompiled while the thread parses (DECISIONS 102).
+    parentPort?.postMessage({ id: msg.id, result, ms: performance.now() - t0 });
   } catch (e) {
     parentPort?.postMessage({
       id: msg.id,
