@@ -53,9 +53,9 @@ interface Run {
   stderr: string;
 }
 
-/** `node bin/ff-lens.js …args` as a child process. */
-function ffLens(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return runProcess(process.execPath, [BIN, ...args], {
+/** `node [nodeArgs] bin/ff-lens.js …args` as a child process. */
+function ffLens(args: string[], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<Run> {
+  return runProcess(process.execPath, [...nodeArgs, BIN, ...args], {
     XDG_CACHE_HOME: CACHE,
     FF_LENS_WORKERS: undefined,
     FF_LENS_THREADS: undefined,
@@ -1854,20 +1854,10 @@ describe('worker-thread and inline parsing give the same document', () => {
             ]),
           );
         }
-        const run = await runProcess(
-          process.execPath,
-          [
-            '--trace-protector-invalidation',
-            BIN,
-            'analyze',
-            root,
-            '--index',
-            index,
-            '--json',
-            path.join(dir, `${step}.json`),
-            '--timings',
-          ],
-          { XDG_CACHE_HOME: CACHE, FF_LENS_WORKERS: 'always', FF_LENS_THREADS: undefined },
+        const run = await ffLens(
+          ['analyze', root, '--index', index, '--json', path.join(dir, `${step}.json`), '--timings'],
+          { FF_LENS_WORKERS: 'always' },
+          ['--trace-protector-invalidation'],
         );
         assert.equal(run.code, 0, run.stderr);
         runs.push(run);
